@@ -1,0 +1,98 @@
+package io.baton.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The CLI's client of the node's REST API, with the address and token the local daemon wrote to {@code run/}. */
+final class Api {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+
+    private Api(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    static Api connect(Path home) throws IOException {
+        Path run = home.resolve("run");
+        try {
+            String port = Files.readString(run.resolve("api.port"), StandardCharsets.UTF_8).trim();
+            String token = Files.readString(run.resolve("api.token"), StandardCharsets.UTF_8).trim();
+            String host = NodeCommand.readConfig(home).apiHost();
+            return new Api("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port, token);
+        } catch (NoSuchFileException e) {
+            throw new ApiFailure("no running node found in " + home + " (" + e.getFile() + " is missing); start one with: baton node");
+        }
+    }
+
+    JsonNode get(String path) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    JsonNode post(String path) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    JsonNode post(String path, Object body) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    }
+
+    JsonNode delete(String path) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    boolean reachable() {
+        try {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).GET()
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private JsonNode send(HttpRequest.Builder b) throws IOException {
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(5)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (ConnectException e) {
+            throw new ApiFailure("cannot reach the node at " + base + "; is 'baton node' running?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiFailure("interrupted");
+        }
+        JsonNode body = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        if (r.statusCode() >= 400) {
+            String message = body.path("message").asText(r.body());
+            throw new ApiFailure(message);
+        }
+        return body;
+    }
+
+    /** A call the node refused or could not take; the message is the node's. */
+    static final class ApiFailure extends RuntimeException {
+        ApiFailure(String message) {
+            super(message);
+        }
+    }
+}

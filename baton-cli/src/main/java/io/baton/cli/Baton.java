@@ -1,0 +1,43 @@
+package io.baton.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code baton} command. Exit codes: 0 success, 1 failure (the node refused or could not be
+ * reached), 2 usage error (unknown command or option, missing argument).
+ */
+@Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
+        description = "Runs and manages Baton nodes and their batch services.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:failure: the operation failed or the node could not be reached", "2:usage error"},
+        subcommands = {InitCommand.class, NodeCommand.class, DeployCommand.class, ServiceCommands.Undeploy.class,
+            ServiceCommands.ListServices.class, ServiceCommands.Start.class, ServiceCommands.Stop.class,
+            ServiceCommands.Kill.class, ServiceCommands.Trigger.class, ServiceCommands.Status.class,
+            RunCommands.ListRuns.class, RunCommands.ShowRun.class})
+public final class Baton implements Runnable {
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "baton-cli-logback.xml");
+        }
+        int code = commandLine().execute(args);
+        if (!NodeCommand.isDaemonRunning()) {
+            System.exit(code);
+        }
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Baton());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("baton: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required; see baton --help");
+    }
+}

@@ -1,0 +1,49 @@
+package io.baton.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "deploy", description = "Deploys a service: a folder with service.yaml and optional lib/*.jar, or a descriptor file. "
+        + "A running service is restarted with the new version; an invalid descriptor is rejected and changes nothing.")
+final class DeployCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DIR|FILE", description = "service folder or descriptor file")
+    Path source;
+
+    @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+    Path home;
+
+    @Override
+    public Integer call() throws Exception {
+        Path descriptor = Files.isDirectory(source) ? source.resolve("service.yaml") : source;
+        if (!Files.isRegularFile(descriptor)) {
+            System.err.println("baton: " + descriptor + " not found; pass a service folder with a service.yaml, or a descriptor file");
+            return 1;
+        }
+        Map<String, String> jars = new LinkedHashMap<>();
+        Path lib = Files.isDirectory(source) ? source.resolve("lib") : null;
+        if (lib != null && Files.isDirectory(lib)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(lib, "*.jar")) {
+                for (Path jar : files) {
+                    jars.put(jar.getFileName().toString(), Base64.getEncoder().encodeToString(Files.readAllBytes(jar)));
+                }
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("fileName", descriptor.toString());
+        body.put("descriptor", Files.readString(descriptor, StandardCharsets.UTF_8));
+        body.put("jars", jars);
+        var result = Api.connect(Home.resolve(home)).post("/api/services", body);
+        System.out.println("Deployed service " + result.path("name").asText() + " (" + result.path("state").asText() + ")");
+        return 0;
+    }
+}

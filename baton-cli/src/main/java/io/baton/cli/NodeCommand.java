@@ -1,0 +1,125 @@
+package io.baton.cli;
+
+import io.baton.core.DataDirectoryException;
+import io.baton.core.config.ConfigException;
+import io.baton.core.config.NodeConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "node", description = "Runs the node daemon in the foreground until SIGTERM, SIGINT or 'baton node stop'.",
+        subcommands = {NodeCommand.Stop.class})
+final class NodeCommand implements Callable<Integer> {
+
+    private static volatile boolean daemonRunning;
+
+    @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+    Path home;
+
+    @Option(names = "--data", description = "data directory; overrides dataDirectory in conf/node.yaml")
+    Path data;
+
+    @Option(names = "--node-id", description = "node id; overrides nodeId in conf/node.yaml")
+    String nodeId;
+
+    @Option(names = "--api-port", description = "API port; 0 picks a free one (written to run/api.port)")
+    Integer apiPort;
+
+    @Option(names = "--no-autostart", description = "start no service, for maintenance")
+    boolean noAutostart;
+
+    static boolean isDaemonRunning() {
+        return daemonRunning;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Path h = Home.resolve(home);
+        NodeConfig config = readConfig(h);
+        if (data != null) {
+            config = config.withDataDirectory(data.toAbsolutePath().normalize());
+        }
+        if (nodeId != null) {
+            config = config.withNodeId(nodeId);
+        }
+        if (apiPort != null) {
+            config = config.withApiPort(apiPort);
+        }
+        if (config.dataDirectory() == null) {
+            System.err.println("baton: no data directory: set dataDirectory in " + h.resolve("conf/node.yaml") + " or pass --data");
+            return 1;
+        }
+
+        // Logging starts here, once the log folder and node id are known.
+        System.setProperty("baton.logs", config.dataDirectory().resolve("logs").toString());
+        System.setProperty("baton.node", config.nodeId());
+        Path logback = h.resolve("conf/logback.xml");
+        if (Files.exists(logback)) {
+            System.setProperty("logback.configurationFile", logback.toString());
+        }
+
+        io.baton.server.node.NodeDaemon daemon;
+        try {
+            daemon = new io.baton.server.node.NodeDaemon(h, config, !noAutostart);
+        } catch (ConfigException | DataDirectoryException e) {
+            System.err.println("baton: node " + config.nodeId() + " cannot start: " + e.getMessage());
+            return 1;
+        }
+        daemonRunning = true;
+        Runnable stop = () -> Thread.ofPlatform().name("signal-stop").start(() -> {
+            daemon.shutdown();
+            System.exit(0);
+        });
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.run());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.run());
+        daemon.start();
+        try {
+            daemon.awaitStopped();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.exit(0);
+        return 0;
+    }
+
+    static NodeConfig readConfig(Path home) throws IOException {
+        Path file = home.resolve("conf/node.yaml");
+        try {
+            return NodeConfig.parse(file, Files.readString(file, StandardCharsets.UTF_8), home);
+        } catch (NoSuchFileException e) {
+            return NodeConfig.parse(file, "{}", home);
+        }
+    }
+
+    @Command(name = "stop", description = "Stops the node daemon of this program directory: services stopped at a commit point, "
+            + "every worker exited, lease released. Returns once the daemon has exited.")
+    static final class Stop implements Callable<Integer> {
+
+        @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+        Path home;
+
+        @Option(names = "--timeout", description = "seconds to wait for the daemon to exit (default: ${DEFAULT-VALUE})", defaultValue = "120")
+        int timeoutSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Api api = Api.connect(Home.resolve(home));
+            api.post("/api/node/stop");
+            long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                if (!api.reachable()) {
+                    System.out.println("Node stopped.");
+                    return 0;
+                }
+                Thread.sleep(200);
+            }
+            System.err.println("baton: the node did not stop within " + timeoutSeconds + " s");
+            return 1;
+        }
+    }
+}

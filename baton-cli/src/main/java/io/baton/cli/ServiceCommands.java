@@ -1,0 +1,115 @@
+package io.baton.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Commands on deployed services, each one call of the node's API. */
+final class ServiceCommands {
+
+    private ServiceCommands() {
+    }
+
+    abstract static class OnService implements Callable<Integer> {
+        @Parameters(paramLabel = "SERVICE", description = "service name")
+        String service;
+
+        @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+        Path home;
+
+        Api api() throws java.io.IOException {
+            return Api.connect(Home.resolve(home));
+        }
+    }
+
+    @Command(name = "undeploy", description = "Stops a service and removes it from the repository; its history stays in the journal.")
+    static final class Undeploy extends OnService {
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(api().delete("/api/services/" + service).path("message").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "start", description = "Starts a service's worker and its schedule.")
+    static final class Start extends OnService {
+        @Override
+        public Integer call() throws Exception {
+            JsonNode s = api().post("/api/services/" + service + "/start");
+            System.out.println("Service " + service + " is " + s.path("state").asText() + " (worker pid " + s.path("workerPid").asText() + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", description = "Stops a service at a commit point; its worker is killed after the grace period.")
+    static final class Stop extends OnService {
+        @Override
+        public Integer call() throws Exception {
+            JsonNode s = api().post("/api/services/" + service + "/stop");
+            System.out.println("Service " + service + " is " + s.path("state").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "kill", description = "Kills a service's worker process group at once; in-flight work is redone later.")
+    static final class Kill extends OnService {
+        @Override
+        public Integer call() throws Exception {
+            JsonNode s = api().post("/api/services/" + service + "/kill");
+            System.out.println("Service " + service + " is " + s.path("state").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "trigger", description = "Starts a run now, unless one is in progress.")
+    static final class Trigger extends OnService {
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(api().post("/api/services/" + service + "/trigger").path("message").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Shows a service's state, flags and last run, or the node's role without SERVICE.")
+    static final class Status implements Callable<Integer> {
+        @Parameters(paramLabel = "SERVICE", arity = "0..1", description = "service name")
+        String service;
+
+        @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+        Path home;
+
+        @Override
+        public Integer call() throws Exception {
+            Api api = Api.connect(Home.resolve(home));
+            JsonNode body = service == null ? api.get("/api/node") : api.get("/api/services/" + service);
+            System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+            return 0;
+        }
+    }
+
+    @Command(name = "services", description = "Lists the deployed services with their state.")
+    static final class ListServices implements Callable<Integer> {
+        @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+        Path home;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode list = Api.connect(Home.resolve(home)).get("/api/services");
+            System.out.printf("%-24s %-9s %-10s %-8s %s%n", "SERVICE", "STATE", "AUTOSTART", "RUNNING", "LAST RUN");
+            for (JsonNode s : list) {
+                JsonNode last = s.path("lastRun");
+                String lastRun = last.isMissingNode() || last.isNull() ? "-"
+                        : last.path("runId").asText() + " " + last.path("state").asText() + " (" + last.path("committed").asText() + " committed)";
+                System.out.printf("%-24s %-9s %-10s %-8s %s%n", s.path("name").asText(), s.path("state").asText(),
+                        s.path("autoStart").asText(), s.path("runInProgress").asBoolean() ? "yes" : "no", lastRun);
+                if (!s.path("reason").isNull() && !s.path("reason").asText().isEmpty()) {
+                    System.out.println("  reason: " + s.path("reason").asText());
+                }
+            }
+            return 0;
+        }
+    }
+}

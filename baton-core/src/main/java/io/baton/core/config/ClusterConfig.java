@@ -1,0 +1,79 @@
+package io.baton.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Cluster-wide settings from {@code BATON_DATA/cluster.yaml}.
+ *
+ * <p>The lease timings must leave a node time to notice that it cannot renew and to kill its workers
+ * before any other node may take over: {@code leaseDuration >= renewDeadline + pollInterval +
+ * workerKillTime + drift margin}. Anything tighter could let two nodes write at once.
+ */
+public record ClusterConfig(String name, Duration leaseDuration, Duration renewInterval, Duration renewDeadline,
+        Duration pollInterval, boolean sameHost) {
+
+    /** Time allowed to kill every worker process group once the renew deadline has passed. */
+    public static final Duration WORKER_KILL_TIME = Duration.ofSeconds(1);
+
+    /** Allowance for the rates of two machines' monotonic clocks to differ, as a share of the lease. */
+    public static final double CLOCK_DRIFT_SHARE = 0.02;
+
+    public static final String DEFAULT_YAML = """
+            # Cluster-wide settings, shared by every node that uses this data directory.
+            name: baton
+            lease:
+              # A passive node takes over after this much silence from the active node.
+              duration: 15s
+              # How often the active node renews its lease.
+              renewInterval: 2s
+              # Past this time without a successful renewal, the active node kills its workers
+              # and stops publishing (self-fencing).
+              renewDeadline: 10s
+              # How often a passive node reads the lease.
+              pollInterval: 1s
+            journal:
+              # SQLite on the shared directory, with a rollback journal (the only backend of this version).
+              backend: shared-fs
+              # true only when every node runs on the same host; allows faster SQLite settings.
+              sameHost: false
+            """;
+
+    public static ClusterConfig parse(Path file, String yaml) {
+        YamlFields root = YamlFields.parse(file.toString(), yaml);
+        root.rejectUnknown(Set.of("name", "lease", "journal"));
+
+        YamlFields lease = root.object("lease");
+        lease.rejectUnknown(Set.of("duration", "renewInterval", "renewDeadline", "pollInterval"));
+        Duration duration = lease.duration("duration", Duration.ofSeconds(15), Duration.ofMillis(500));
+        Duration renewInterval = lease.duration("renewInterval", Duration.ofSeconds(2), Duration.ofMillis(50));
+        Duration renewDeadline = lease.duration("renewDeadline", Duration.ofSeconds(10), Duration.ofMillis(100));
+        Duration pollInterval = lease.duration("pollInterval", Duration.ofSeconds(1), Duration.ofMillis(50));
+
+        YamlFields journal = root.object("journal");
+        journal.rejectUnknown(Set.of("backend", "sameHost"));
+        String backend = journal.string("backend", "shared-fs");
+        if (!backend.equals("shared-fs")) {
+            throw journal.error("backend", backend, "'shared-fs' (the only journal backend of this version)");
+        }
+
+        if (renewInterval.multipliedBy(2).compareTo(renewDeadline) > 0) {
+            throw lease.error("renewDeadline", Durations.format(renewDeadline),
+                    "at least twice renewInterval (" + Durations.format(renewInterval) + "), so one slow renewal does not fence the node");
+        }
+        Duration minimum = minimumLease(renewDeadline, pollInterval, duration);
+        if (duration.compareTo(minimum) < 0) {
+            throw lease.error("duration", Durations.format(duration),
+                    "at least renewDeadline + pollInterval + " + Durations.format(WORKER_KILL_TIME)
+                            + " to kill workers + 2% clock drift = " + minimum.toMillis() + "ms");
+        }
+        return new ClusterConfig(root.string("name", "baton"), duration, renewInterval, renewDeadline, pollInterval,
+                journal.bool("sameHost", false));
+    }
+
+    static Duration minimumLease(Duration renewDeadline, Duration pollInterval, Duration duration) {
+        long driftMillis = (long) Math.ceil(duration.toMillis() * CLOCK_DRIFT_SHARE);
+        return renewDeadline.plus(pollInterval).plus(WORKER_KILL_TIME).plusMillis(driftMillis);
+    }
+}

@@ -1,0 +1,267 @@
+package io.baton.core.config;
+
+import io.baton.core.config.ServiceDescriptor.DispositionKind;
+import io.baton.core.config.ServiceDescriptor.DispositionSpec;
+import io.baton.core.config.ServiceDescriptor.FailurePolicy;
+import io.baton.core.config.ServiceDescriptor.FileOrder;
+import io.baton.core.config.ServiceDescriptor.JvmSettings;
+import io.baton.core.config.ServiceDescriptor.RestartPolicy;
+import io.baton.core.config.ServiceDescriptor.ScheduleSpec;
+import io.baton.core.config.ServiceDescriptor.SourceSpec;
+import io.baton.core.config.ServiceDescriptor.StepSpec;
+import io.baton.core.config.ServiceDescriptor.TargetSpec;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates a service descriptor. Every field is checked, and the first fault found is
+ * reported as a {@link ConfigException} with the file, the field, the value and what is expected.
+ *
+ * <p>Relative folder paths are resolved against the data directory, so that a descriptor names the
+ * same folders on every node of the cluster.
+ */
+public final class DescriptorParser {
+
+    public static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    public static final Set<String> STEP_TYPES = Set.of("copy", "gzip", "gunzip", "csv-to-jsonl", "class");
+    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
+    private static final Set<String> NAME_PLACEHOLDERS = Set.of("name", "basename", "ext", "run", "epoch");
+    private static final Set<String> ARCHIVE_PLACEHOLDERS = Set.of("yyyy", "MM", "dd");
+
+    private final Path dataDirectory;
+
+    public DescriptorParser(Path dataDirectory) {
+        this.dataDirectory = dataDirectory;
+    }
+
+    public ServiceDescriptor parse(String file, String yaml) {
+        YamlFields root = YamlFields.parse(file, yaml);
+        root.rejectUnknown(Set.of("name", "description", "autoStart", "restart", "jvm", "schedule", "source",
+                "process", "targets", "onSuccess", "onFailure", "properties", "stopGracePeriod"));
+
+        String name = root.requiredString("name", "a service name of lower-case letters, digits and '-'");
+        if (!SERVICE_NAME.matcher(name).matches()) {
+            throw root.error("name", name, "1 to 63 lower-case letters, digits and '-', starting with a letter or digit");
+        }
+
+        SourceSpec source = source(root.object("source"), root);
+        List<TargetSpec> targets = targets(root);
+        DispositionSpec onSuccess = disposition(root.object("onSuccess"));
+        checkFolders(root, source, targets, onSuccess);
+
+        return new ServiceDescriptor(
+                name,
+                root.string("description", ""),
+                root.bool("autoStart", false),
+                restart(root.object("restart")),
+                jvm(root.object("jvm")),
+                schedule(root.object("schedule")),
+                source,
+                steps(root),
+                targets,
+                onSuccess,
+                failure(root.object("onFailure"), name),
+                root.stringMap("properties"),
+                root.duration("stopGracePeriod", Duration.ofSeconds(10), Duration.ofMillis(100)));
+    }
+
+    private RestartPolicy restart(YamlFields f) {
+        f.rejectUnknown(Set.of("automatic", "minimumUptime"));
+        return new RestartPolicy(f.bool("automatic", true), f.duration("minimumUptime", Duration.ofSeconds(30), Duration.ZERO));
+    }
+
+    private JvmSettings jvm(YamlFields f) {
+        f.rejectUnknown(Set.of("heap", "options"));
+        String heap = f.string("heap", "256m");
+        if (!HEAP.matcher(heap).matches()) {
+            throw f.error("heap", heap, "a heap size such as 64m or 2g");
+        }
+        List<String> options = f.strings("options");
+        for (String option : options) {
+            if (!option.startsWith("-")) {
+                throw f.error("options", option, "JVM options that start with '-'");
+            }
+        }
+        return new JvmSettings(heap, options);
+    }
+
+    private ScheduleSpec schedule(YamlFields f) {
+        f.rejectUnknown(Set.of("every", "cron", "timeZone", "misfire"));
+        if (f.has("cron")) {
+            // NOTE: cron schedules are not implemented yet; rejecting them is better than never running.
+            throw f.error("cron", f.string("cron", ""), "'every' (cron schedules are not supported by this version)");
+        }
+        if (!f.has("every")) {
+            return null;
+        }
+        return new ScheduleSpec(f.duration("every", null, Duration.ofMillis(100)));
+    }
+
+    private SourceSpec source(YamlFields f, YamlFields root) {
+        if (!root.has("source")) {
+            throw root.error("source", null, "a source folder, for example source: { path: inbox/orders }");
+        }
+        f.rejectUnknown(Set.of("type", "path", "include", "exclude", "recursive", "order", "maxFilesPerRun", "acceptEmptyFiles"));
+        String type = f.string("type", "folder");
+        if (!type.equals("folder")) {
+            throw f.error("type", type, "'folder' (the only source type of this version)");
+        }
+        Path path = folder(f, "path");
+        List<String> include = f.strings("include");
+        if (include.isEmpty()) {
+            include = List.of("*");
+        }
+        List<String> exclude = f.strings("exclude");
+        for (String glob : include) {
+            checkGlob(f, "include", glob);
+        }
+        for (String glob : exclude) {
+            checkGlob(f, "exclude", glob);
+        }
+        String order = f.string("order", "name");
+        FileOrder fileOrder = switch (order) {
+            case "name" -> FileOrder.NAME;
+            case "modified" -> FileOrder.MODIFIED;
+            default -> throw f.error("order", order, "'name' or 'modified'");
+        };
+        return new SourceSpec(path, include, exclude, f.bool("recursive", false), fileOrder,
+                f.integer("maxFilesPerRun", 1000, 1, 1_000_000), f.bool("acceptEmptyFiles", false));
+    }
+
+    private static void checkGlob(YamlFields f, String key, String glob) {
+        try {
+            FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        } catch (RuntimeException e) {
+            throw f.error(key, glob, "a glob pattern such as *.csv (" + e.getMessage() + ")");
+        }
+    }
+
+    private List<StepSpec> steps(YamlFields root) {
+        List<YamlFields> list = root.objects("process");
+        if (list.isEmpty()) {
+            throw root.error("process", null, "a list of at least one step, for example process: [ { type: copy } ]");
+        }
+        List<StepSpec> steps = new ArrayList<>();
+        for (YamlFields f : list) {
+            f.rejectUnknown(Set.of("type", "class", "settings"));
+            String type = f.requiredString("type", "one of " + STEP_TYPES.stream().sorted().toList());
+            if (!STEP_TYPES.contains(type)) {
+                throw f.error("type", type, "one of " + STEP_TYPES.stream().sorted().toList());
+            }
+            String className = f.string("class", null);
+            if (type.equals("class") && (className == null || className.isBlank())) {
+                throw f.error("class", null, "the fully qualified name of a class that implements io.baton.api.Step");
+            }
+            if (!type.equals("class") && className != null) {
+                throw f.error("class", className, "no class for the built-in step type '" + type + "'");
+            }
+            steps.add(new StepSpec(type, className, f.stringMap("settings")));
+        }
+        return steps;
+    }
+
+    private List<TargetSpec> targets(YamlFields root) {
+        List<YamlFields> list = root.objects("targets");
+        if (list.isEmpty()) {
+            throw root.error("targets", null, "a list of at least one target folder");
+        }
+        List<TargetSpec> targets = new ArrayList<>();
+        for (YamlFields f : list) {
+            f.rejectUnknown(Set.of("type", "path", "name"));
+            String type = f.string("type", "folder");
+            if (!type.equals("folder")) {
+                throw f.error("type", type, "'folder' (the only target type of this version)");
+            }
+            String template = f.string("name", "{name}");
+            checkTemplate(f, "name", template, NAME_PLACEHOLDERS);
+            if (template.contains("/") || template.contains("\\") || template.equals("..") || template.equals(".")) {
+                throw f.error("name", template, "a file name without '/', '\\\\' or '..'");
+            }
+            targets.add(new TargetSpec(folder(f, "path"), template));
+        }
+        return targets;
+    }
+
+    private DispositionSpec disposition(YamlFields f) {
+        f.rejectUnknown(Set.of("archive", "delete", "keep"));
+        int chosen = (f.has("archive") ? 1 : 0) + (f.bool("delete", false) ? 1 : 0) + (f.bool("keep", false) ? 1 : 0);
+        if (chosen > 1) {
+            throw f.error("archive", f.string("archive", ""), "only one of archive, delete: true or keep: true");
+        }
+        if (f.bool("delete", false)) {
+            return new DispositionSpec(DispositionKind.DELETE, null);
+        }
+        if (f.bool("keep", false)) {
+            return new DispositionSpec(DispositionKind.KEEP, null);
+        }
+        String template = f.string("archive", "archive/{yyyy}/{MM}/{dd}");
+        checkTemplate(f, "archive", template, ARCHIVE_PLACEHOLDERS);
+        return new DispositionSpec(DispositionKind.ARCHIVE, resolve(template).toString());
+    }
+
+    private FailurePolicy failure(YamlFields f, String service) {
+        f.rejectUnknown(Set.of("quarantine", "retries", "backoff"));
+        Path quarantine = f.has("quarantine") ? folder(f, "quarantine") : dataDirectory.resolve("quarantine").resolve(service);
+        return new FailurePolicy(quarantine, f.integer("retries", 3, 0, 100), f.duration("backoff", Duration.ofSeconds(30), Duration.ZERO));
+    }
+
+    private void checkFolders(YamlFields root, SourceSpec source, List<TargetSpec> targets, DispositionSpec onSuccess) {
+        for (int i = 0; i < targets.size(); i++) {
+            Path target = targets.get(i).path();
+            if (overlaps(target, source.path())) {
+                throw new ConfigException(root.file(), "targets[" + i + "].path", target,
+                        "a folder outside the source folder " + source.path() + ", or outputs would be picked up as inputs");
+            }
+        }
+        if (onSuccess.kind() == DispositionKind.ARCHIVE) {
+            Path archiveRoot = Path.of(onSuccess.archiveTemplate().replaceAll("\\{[^}]*}.*$", ""));
+            if (overlaps(archiveRoot, source.path()) && (source.recursive() || archiveRoot.equals(source.path()))) {
+                throw new ConfigException(root.file(), "onSuccess.archive", onSuccess.archiveTemplate(),
+                        "a folder outside the source folder " + source.path() + ", or archived inputs would be picked up again");
+            }
+        }
+    }
+
+    private static boolean overlaps(Path a, Path b) {
+        Path x = a.normalize();
+        Path y = b.normalize();
+        return x.startsWith(y) || y.startsWith(x);
+    }
+
+    private static void checkTemplate(YamlFields f, String key, String template, Set<String> allowed) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        while (m.find()) {
+            if (!allowed.contains(m.group(1))) {
+                throw f.error(key, template, "placeholders among " + allowed.stream().sorted().map(p -> "{" + p + "}").toList()
+                        + ", not {" + m.group(1) + "}");
+            }
+        }
+    }
+
+    private Path folder(YamlFields f, String key) {
+        String text = f.requiredString(key, "a folder path, absolute or relative to the data directory");
+        if (text.contains("\0")) {
+            throw f.error(key, text.replace("\0", "\\0"), "a folder path without NUL characters");
+        }
+        return resolve(text);
+    }
+
+    private Path resolve(String text) {
+        return dataDirectory.resolve(text).normalize();
+    }
+
+    /** A descriptor's property map, for passing on to the steps. */
+    public static Map<String, String> stepProperties(ServiceDescriptor d, StepSpec step) {
+        var merged = new java.util.LinkedHashMap<>(d.properties());
+        merged.putAll(step.settings());
+        return merged;
+    }
+}

@@ -1,0 +1,50 @@
+package io.baton.core.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Settings of one node, from {@code BATON_HOME/conf/node.yaml}; never shared between nodes. */
+public record NodeConfig(String nodeId, Path dataDirectory, String apiHost, int apiPort) {
+
+    public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    public static final int DEFAULT_API_PORT = 8491;
+
+    public static NodeConfig parse(Path file, String yaml, Path home) {
+        YamlFields root = YamlFields.parse(file.toString(), yaml);
+        root.rejectUnknown(Set.of("nodeId", "dataDirectory", "api"));
+        String nodeId = root.string("nodeId", defaultNodeId());
+        if (!NODE_ID.matcher(nodeId).matches()) {
+            throw root.error("nodeId", nodeId, "1 to 63 letters, digits, '.', '_' or '-'");
+        }
+        String data = root.string("dataDirectory", null);
+        YamlFields api = root.object("api");
+        api.rejectUnknown(Set.of("host", "port"));
+        return new NodeConfig(nodeId, data == null ? null : home.resolve(data).normalize(),
+                api.string("host", "127.0.0.1"), api.integer("port", DEFAULT_API_PORT, 0, 65535));
+    }
+
+    public NodeConfig withNodeId(String id) {
+        return new NodeConfig(id, dataDirectory, apiHost, apiPort);
+    }
+
+    public NodeConfig withDataDirectory(Path dir) {
+        return new NodeConfig(nodeId, dir, apiHost, apiPort);
+    }
+
+    public NodeConfig withApiPort(int port) {
+        return new NodeConfig(nodeId, dataDirectory, apiHost, port);
+    }
+
+    static String defaultNodeId() {
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            String cleaned = host.replaceAll("[^A-Za-z0-9._-]", "-");
+            return NODE_ID.matcher(cleaned).matches() ? cleaned : "node";
+        } catch (UnknownHostException e) {
+            return "node";
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.baton.core.journal;
+
+/** Progress of one publish action; a replay resumes from the recorded state. */
+public enum ActionState {
+    PENDING,
+    /** Cross-device publish: the file was copied to a temporary name in the target folder and synced. */
+    COPIED,
+    DONE,
+    /** Not done on purpose, for the reason in the detail (for example: the input was replaced by a new delivery). */
+    SKIPPED,
+    /** Could not be done; the detail says why. */
+    FAILED,
+    UNKNOWN;
+
+    public static ActionState parse(String name) {
+        try {
+            return valueOf(name);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return UNKNOWN;
+        }
+    }
+
+    public boolean isFinal() {
+        return this == DONE || this == SKIPPED;
+    }
+}

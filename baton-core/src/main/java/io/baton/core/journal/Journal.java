@@ -1,0 +1,350 @@
+package io.baton.core.journal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal: the record of runs, work items and publish actions, in SQLite on the data directory.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Only the daemon of the active node opens the journal, through exactly one connection: a JVM
+ *       drops every POSIX lock it holds on a file when any channel to it closes, so a second connection
+ *       in the same process could silently release SQLite's lock.</li>
+ *   <li>Every transaction begins with {@code BEGIN IMMEDIATE} and checks the epoch guard first. When the
+ *       guard holds another epoch, nothing is written, every waiting caller gets a {@link
+ *       DeposedException}, and the deposed listener is told so that the node stops all work.</li>
+ *   <li>One writer thread runs all work. It takes whatever is queued (up to {@link #MAX_GROUP}) into one
+ *       transaction, the group commit, so that many work items share one fsync. Each unit runs inside a
+ *       savepoint, so one failing unit does not undo the others.</li>
+ * </ul>
+ *
+ * <p>SQLite runs with a rollback journal and {@code synchronous=FULL}: WAL needs shared memory between
+ * processes and does not work on a network file system, so it is used only when every node is on one host.
+ */
+public final class Journal implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Journal.class);
+
+    /** Most units of work in one transaction; bounds the latency a single group adds. */
+    static final int MAX_GROUP = 512;
+
+    private final Path file;
+    private final Connection connection;
+    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private final Consumer<DeposedException> onDeposed;
+    private volatile long epoch;
+    private volatile boolean closed;
+
+    private Journal(Path file, Connection connection, long epoch, Consumer<DeposedException> onDeposed) {
+        this.file = file;
+        this.connection = connection;
+        this.epoch = epoch;
+        this.onDeposed = onDeposed;
+        this.writer = Thread.ofPlatform().name("journal-writer").daemon().unstarted(this::writeLoop);
+    }
+
+    /**
+     * Opens (creating or migrating) the journal and makes {@code newEpoch} the epoch in its guard, in
+     * one transaction. That commit is the moment this node becomes active.
+     *
+     * @throws JournalSchemaException when the journal was written by a newer version of Baton
+     * @throws DeposedException when the guard already holds {@code newEpoch} or a newer one
+     */
+    public static Journal openAndTakeGuard(Path file, long newEpoch, String nodeId, boolean sameHost,
+            long busyTimeoutMillis, Consumer<DeposedException> onDeposed) {
+        Connection c = connect(file, sameHost, busyTimeoutMillis);
+        try {
+            migrate(file, c);
+            takeGuard(c, newEpoch, nodeId);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new JournalException("cannot take the epoch guard in " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        Journal journal = new Journal(file, c, newEpoch, onDeposed);
+        journal.writer.start();
+        return journal;
+    }
+
+    private static Connection connect(Path file, boolean sameHost, long busyTimeoutMillis) {
+        Properties p = new Properties();
+        p.setProperty("journal_mode", sameHost ? "WAL" : "DELETE");
+        p.setProperty("synchronous", "FULL");
+        p.setProperty("busy_timeout", Long.toString(busyTimeoutMillis));
+        p.setProperty("foreign_keys", "false");
+        try {
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, p);
+            // Transactions are begun by hand as BEGIN IMMEDIATE, so the driver's own begin stays out of the way.
+            c.setAutoCommit(true);
+            return c;
+        } catch (SQLException e) {
+            throw new JournalException("cannot open the journal " + file + ": " + e.getMessage()
+                    + "; check that the data directory is reachable and writable", e);
+        }
+    }
+
+    private static void migrate(Path file, Connection c) throws SQLException {
+        int stored = JournalSchema.storedVersion(c);
+        if (stored > JournalSchema.VERSION) {
+            throw new JournalSchemaException(file, stored, JournalSchema.VERSION);
+        }
+        if (stored == JournalSchema.VERSION) {
+            return;
+        }
+        if (stored > 0) {
+            backup(file, stored);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                if (JournalSchema.storedVersion(c) == 0) {
+                    JournalSchema.create(c);
+                    s.execute("INSERT INTO guard (id, epoch, node_id, since) VALUES (1, 0, '', '" + Instant.now() + "')");
+                }
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                s.execute("ROLLBACK");
+                throw e;
+            }
+        }
+    }
+
+    private static void backup(Path file, int version) {
+        Path copy = file.resolveSibling(file.getFileName() + ".v" + version + ".bak");
+        try {
+            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new JournalException("cannot back up the journal to " + copy + " before migrating it: " + e.getMessage(), e);
+        }
+    }
+
+    private static void takeGuard(Connection c, long newEpoch, String nodeId) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try (ResultSet rs = s.executeQuery("SELECT epoch, node_id FROM guard WHERE id = 1")) {
+                long current = rs.getLong(1);
+                if (current >= newEpoch) {
+                    throw new DeposedException(newEpoch, current, rs.getString(2));
+                }
+            } catch (SQLException | RuntimeException e) {
+                s.execute("ROLLBACK");
+                throw e;
+            }
+            try (PreparedStatement u = c.prepareStatement("UPDATE guard SET epoch = ?, node_id = ?, since = ? WHERE id = 1")) {
+                u.setLong(1, newEpoch);
+                u.setString(2, nodeId);
+                u.setString(3, Instant.now().toString());
+                u.executeUpdate();
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                s.execute("ROLLBACK");
+                throw e;
+            }
+        }
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Queues work for the next group commit; the future completes once it is committed. */
+    public <T> CompletableFuture<T> submit(JournalWork<T> work) {
+        Pending<T> pending = new Pending<>(work);
+        if (closed) {
+            pending.future.completeExceptionally(new JournalException("the journal is closed"));
+            return pending.future;
+        }
+        queue.add(pending);
+        return pending.future;
+    }
+
+    /** Runs work in the next group commit and waits for it. */
+    public <T> T call(JournalWork<T> work) {
+        try {
+            return submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JournalException("interrupted while waiting for the journal", e);
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    /** Waits for a future returned by {@link #submit}, unwrapping journal failures. */
+    public static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    private static RuntimeException unwrap(Throwable cause) {
+        if (cause instanceof RuntimeException r) {
+            return r;
+        }
+        return new JournalException(String.valueOf(cause.getMessage()), cause);
+    }
+
+    private void writeLoop() {
+        List<Pending<?>> group = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<?> first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, MAX_GROUP - 1);
+                commitGroup(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failAll(group, new JournalException("the journal writer was interrupted"));
+                return;
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void commitGroup(List<Pending<?>> group) {
+        try (Statement s = connection.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                checkGuard(s);
+                for (Pending<?> p : group) {
+                    p.runInSavepoint(connection);
+                }
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                rollback(s);
+                throw e;
+            }
+            for (Pending<?> p : group) {
+                p.complete();
+            }
+        } catch (DeposedException e) {
+            failAll(group, e);
+            onDeposed.accept(e);
+        } catch (SQLException | RuntimeException e) {
+            log.error("Journal commit of {} units failed in {}: {}", group.size(), file, e.getMessage());
+            failAll(group, new JournalException("journal commit failed: " + e.getMessage(), e));
+        }
+    }
+
+    private void checkGuard(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT epoch, node_id FROM guard WHERE id = 1")) {
+            long guard = rs.getLong(1);
+            if (guard != epoch) {
+                throw new DeposedException(epoch, guard, rs.getString(2));
+            }
+        }
+    }
+
+    private static void rollback(Statement s) {
+        try {
+            s.execute("ROLLBACK");
+        } catch (SQLException e) {
+            log.warn("Journal rollback failed: {}", e.getMessage());
+        }
+    }
+
+    private static void failAll(List<Pending<?>> group, RuntimeException e) {
+        for (Pending<?> p : group) {
+            p.future.completeExceptionally(e);
+        }
+    }
+
+    /** Stops accepting work, commits what is queued, and closes the connection. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(connection);
+    }
+
+    /**
+     * Closes the connection at once without waiting for queued work, which fails. Used when the node
+     * is fenced or deposed: nothing more may be written.
+     */
+    public void abandon() {
+        closed = true;
+        writer.interrupt();
+        List<Pending<?>> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        failAll(rest, new JournalException("the journal was closed because this node stopped being active"));
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.warn("Closing the journal connection failed: {}", e.getMessage());
+        }
+    }
+
+    private static final class Pending<T> {
+        final JournalWork<T> work;
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        T result;
+        RuntimeException failure;
+
+        Pending(JournalWork<T> work) {
+            this.work = work;
+        }
+
+        void runInSavepoint(Connection c) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute("SAVEPOINT unit");
+                try {
+                    result = work.run(c);
+                    s.execute("RELEASE unit");
+                } catch (SQLException | RuntimeException e) {
+                    s.execute("ROLLBACK TO unit");
+                    s.execute("RELEASE unit");
+                    failure = e instanceof RuntimeException r ? r : new JournalException(e.getMessage(), e);
+                }
+            }
+        }
+
+        void complete() {
+            if (failure != null) {
+                future.completeExceptionally(failure);
+            } else {
+                future.complete(result);
+            }
+        }
+    }
+}

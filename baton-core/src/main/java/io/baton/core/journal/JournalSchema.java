@@ -1,0 +1,73 @@
+package io.baton.core.journal;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The journal's tables and its schema version. Migrations are forward-only; a node never opens a
+ * journal whose version is newer than {@link #VERSION}, so an old node stays passive during a
+ * rolling update instead of writing rows it does not understand.
+ */
+final class JournalSchema {
+
+    /** Schema version this build writes and understands. */
+    static final int VERSION = 1;
+
+    private static final String[] CREATE = {
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        // The epoch guard: one row, the truth about which node is active.
+        "CREATE TABLE guard (id INTEGER PRIMARY KEY CHECK (id = 1), epoch INTEGER NOT NULL, node_id TEXT NOT NULL,"
+            + " since TEXT NOT NULL)",
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY, service TEXT NOT NULL, epoch INTEGER NOT NULL, node_id TEXT NOT NULL,"
+            + " trigger TEXT NOT NULL, state TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT,"
+            + " items_committed INTEGER NOT NULL DEFAULT 0, items_failed INTEGER NOT NULL DEFAULT 0,"
+            + " items_quarantined INTEGER NOT NULL DEFAULT 0, records INTEGER NOT NULL DEFAULT 0,"
+            + " bytes_in INTEGER NOT NULL DEFAULT 0, bytes_out INTEGER NOT NULL DEFAULT 0, reason TEXT)",
+        "CREATE INDEX runs_by_service ON runs (service, id)",
+        // One row per delivered file; retries of the same file reuse the row.
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, service TEXT NOT NULL, run_id INTEGER NOT NULL,"
+            + " epoch INTEGER NOT NULL, rel_path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+            + " dev INTEGER NOT NULL, ino INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, item_key TEXT NOT NULL,"
+            + " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+            + " records INTEGER NOT NULL DEFAULT 0, bytes_out INTEGER NOT NULL DEFAULT 0, error TEXT,"
+            + " claimed_at TEXT NOT NULL, finished_at TEXT)",
+        "CREATE INDEX items_by_path ON items (service, rel_path)",
+        "CREATE INDEX items_by_run ON items (run_id)",
+        "CREATE INDEX items_by_state ON items (state)",
+        // The publish actions a commit records, replayed sub-step by sub-step after a crash.
+        "CREATE TABLE actions (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+            + " kind TEXT NOT NULL, source_path TEXT NOT NULL, target_path TEXT NOT NULL, dev INTEGER NOT NULL,"
+            + " ino INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, detail TEXT,"
+            + " UNIQUE (item_id, seq))",
+        "CREATE INDEX actions_open ON actions (state) WHERE state NOT IN ('DONE', 'SKIPPED')",
+    };
+
+    private JournalSchema() {
+    }
+
+    /** Returns the schema version stored in the journal, or 0 for an empty database. */
+    static int storedVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet tables = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'")) {
+            if (tables.getInt(1) == 0) {
+                return 0;
+            }
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+            return rs.next() ? Integer.parseInt(rs.getString(1)) : 0;
+        }
+    }
+
+    /** Creates every table in the current transaction. */
+    static void create(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String ddl : CREATE) {
+                s.execute(ddl);
+            }
+            s.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '" + VERSION + "')");
+        }
+    }
+}

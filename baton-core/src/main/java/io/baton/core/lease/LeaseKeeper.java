@@ -1,0 +1,161 @@
+package io.baton.core.lease;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the active node's lease alive and fences the node when it cannot.
+ *
+ * <p>A renewer thread writes a heartbeat every {@code renewInterval}. A separate watchdog thread,
+ * which does no I/O at all, compares the monotonic clock with the start of the last successful
+ * renewal; past {@code renewDeadline} it calls the fence action once. The two are apart because a
+ * write to a hung network share can block for ever, and the fence must still happen.
+ */
+public final class LeaseKeeper implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    private final LeaseFile file;
+    private final String nodeId;
+    private final long epoch;
+    private final String host;
+    private final Duration renewInterval;
+    private final Duration renewDeadline;
+    private final Runnable fence;
+    private final Clock wallClock;
+    private final AtomicBoolean fenced = new AtomicBoolean();
+    private volatile long lastRenewStartNanos;
+    private volatile boolean stopped;
+    private long counter;
+    private Thread renewer;
+    private Thread watchdog;
+
+    public LeaseKeeper(LeaseFile file, String nodeId, long epoch, String host, Duration renewInterval, Duration renewDeadline,
+            Runnable fence, Clock wallClock) {
+        this.file = file;
+        this.nodeId = nodeId;
+        this.epoch = epoch;
+        this.host = host;
+        this.renewInterval = renewInterval;
+        this.renewDeadline = renewDeadline;
+        this.fence = fence;
+        this.wallClock = wallClock;
+    }
+
+    /** Writes the first heartbeat (which must succeed) and starts both threads. */
+    public void start() throws IOException {
+        long startNanos = System.nanoTime();
+        file.write(heartbeat(false));
+        lastRenewStartNanos = startNanos;
+        renewer = Thread.ofPlatform().name("lease-renewer").daemon().start(this::renewLoop);
+        watchdog = Thread.ofPlatform().name("lease-watchdog").daemon().start(this::watchLoop);
+    }
+
+    /**
+     * Whether this node may still act as the active node: no fence yet and the last successful
+     * renewal started within the renew deadline.
+     */
+    public boolean isValid() {
+        return !fenced.get() && !stopped && System.nanoTime() - lastRenewStartNanos < renewDeadline.toNanos();
+    }
+
+    public boolean isFenced() {
+        return fenced.get();
+    }
+
+    private Lease heartbeat(boolean released) {
+        counter++;
+        return new Lease(counter, nodeId, epoch, ProcessHandle.current().pid(), host, wallClock.instant().toString(), released);
+    }
+
+    private void renewLoop() {
+        int failures = 0;
+        while (!stopped && !fenced.get()) {
+            long start = System.nanoTime();
+            try {
+                file.write(heartbeat(false));
+                if (!fenced.get()) {
+                    lastRenewStartNanos = start;
+                }
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                if (failures > 0) {
+                    log.info("Lease renewal of node {} epoch {} works again after {} failure(s)", nodeId, epoch, failures);
+                    failures = 0;
+                }
+                if (tookMillis > renewInterval.toMillis()) {
+                    log.warn("Slow lease renewal of node {} epoch {}: {} ms, longer than the renew interval", nodeId, epoch, tookMillis);
+                }
+            } catch (IOException e) {
+                if (failures++ == 0) {
+                    log.error("Lease renewal of node {} epoch {} failed: {}; the node fences itself after {} without a renewal",
+                            nodeId, epoch, e.toString(), renewDeadline);
+                }
+            }
+            sleep(renewInterval.toMillis());
+        }
+    }
+
+    private void watchLoop() {
+        long checkMillis = Math.max(10, Math.min(100, renewDeadline.toMillis() / 20));
+        while (!stopped) {
+            if (System.nanoTime() - lastRenewStartNanos >= renewDeadline.toNanos() && fenced.compareAndSet(false, true)) {
+                // No I/O before the fence action: the share may be hung.
+                fence.run();
+                return;
+            }
+            sleep(checkMillis);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops renewing. With {@code release}, writes a last heartbeat marked released so that a passive
+     * node may take over at once; used only after every worker has exited.
+     */
+    public void stop(boolean release) {
+        stopped = true;
+        interrupt(renewer);
+        interrupt(watchdog);
+        join(renewer);
+        if (release && !fenced.get()) {
+            try {
+                file.write(heartbeat(true));
+            } catch (IOException e) {
+                log.warn("Cannot release the lease of node {} epoch {}: {}; other nodes take over when it expires", nodeId, epoch, e.toString());
+            }
+        }
+    }
+
+    private static void interrupt(Thread t) {
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private static void join(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(false);
+    }
+}

@@ -1,0 +1,99 @@
+package io.baton.core.lease;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a passive node decides that the lease is free. It re-reads the lease every poll interval and
+ * measures silence on its own monotonic clock from the moment it last saw the counter change; it
+ * never compares its wall clock with the holder's.
+ *
+ * <p>The lease is free when: there is no lease file and no epoch was ever claimed; the holder released
+ * it on an orderly stop; the counter has not moved for {@code leaseDuration}; or it was written by an
+ * earlier process of this same node on this host that is no longer running, so a restarted node does
+ * not wait for its own dead lease.
+ */
+public final class LeaseWatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseWatcher.class);
+
+    private final LeaseFile file;
+    private final String nodeId;
+    private final String host;
+    private final Duration leaseDuration;
+    private final Duration pollInterval;
+
+    public LeaseWatcher(LeaseFile file, String nodeId, String host, Duration leaseDuration, Duration pollInterval) {
+        this.file = file;
+        this.nodeId = nodeId;
+        this.host = host;
+        this.leaseDuration = leaseDuration;
+        this.pollInterval = pollInterval;
+    }
+
+    /**
+     * Blocks until the lease is free and returns why, or returns null when {@code keepWaiting} turns false.
+     *
+     * @param everClaimed whether any epoch was claimed in this data directory; without one, a missing
+     *     lease file means no node was ever active
+     */
+    public String awaitFree(boolean everClaimed, BooleanSupplier keepWaiting) throws InterruptedException {
+        Lease last = null;
+        long lastChangeNanos = System.nanoTime();
+        boolean announced = false;
+        while (keepWaiting.getAsBoolean()) {
+            Lease now = readQuietly();
+            long t = System.nanoTime();
+            if (now == null && !everClaimed) {
+                return "no node was ever active on this data directory";
+            }
+            if (now != null && now.released()) {
+                return "node " + now.nodeId() + " released epoch " + now.epoch();
+            }
+            if (now != null && isOwnDeadPredecessor(now)) {
+                return "the lease was left by an earlier process of this node (pid " + now.pid() + "), which is no longer running";
+            }
+            if (!Objects.equals(now, last)) {
+                if (last == null || now == null || now.counter() != last.counter() || !now.nodeId().equals(last.nodeId())) {
+                    lastChangeNanos = t;
+                }
+                last = now;
+            }
+            long silentNanos = t - lastChangeNanos;
+            if (silentNanos >= leaseDuration.toNanos()) {
+                return last == null
+                        ? "no lease heartbeat for " + leaseDuration.toMillis() + " ms"
+                        : "node " + last.nodeId() + " (epoch " + last.epoch() + ") silent for " + silentNanos / 1_000_000 + " ms";
+            }
+            if (!announced && last != null) {
+                log.info("Node {} is passive: node {} holds epoch {}", nodeId, last.nodeId(), last.epoch());
+                announced = true;
+            }
+            Thread.sleep(pollInterval.toMillis());
+        }
+        return null;
+    }
+
+    private boolean isOwnDeadPredecessor(Lease lease) {
+        if (!nodeId.equals(lease.nodeId()) || !host.equals(lease.host())) {
+            return false;
+        }
+        if (lease.pid() == ProcessHandle.current().pid()) {
+            return false;
+        }
+        return ProcessHandle.of(lease.pid()).map(p -> !p.isAlive()).orElse(true);
+    }
+
+    private Lease readQuietly() {
+        try {
+            return file.read();
+        } catch (IOException e) {
+            log.warn("Cannot read the lease {}: {}", file.path(), e.toString());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package io.baton.core.publish;
+
+import io.baton.core.journal.ActionKind;
+import io.baton.core.journal.ActionState;
+import io.baton.core.journal.WorkItemState;
+import io.baton.core.journal.WorkItems.ActionRecord;
+import io.baton.core.journal.WorkItems.ItemRecord;
+import io.baton.core.publish.FileKeys.FileKey;
+import io.baton.core.source.FileIdentity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the publish actions that commits recorded: creates outputs under their final names and
+ * disposes of inputs. Only the daemon publishes, never a worker.
+ *
+ * <p>Rules that make a replay after a crash safe:
+ * <ul>
+ *   <li>A final name is created with {@code link(2)}, which fails when the name exists: an existing
+ *       file is never replaced. Across file systems the file is first copied to a temporary name in the
+ *       target folder, synced, and that copy's inode recorded before it is linked.</li>
+ *   <li>Whether a step was already done is decided from the inode recorded in the journal, never from
+ *       a guess such as "a file of the same size exists".</li>
+ *   <li>An input is archived or deleted only when it is still the claimed file (device, inode, size,
+ *       modification time). A file replaced in the meantime is a new delivery and is left alone.</li>
+ *   <li>Phases run over a whole batch with one fsync per folder: outputs are durable under their final
+ *       names before any input is removed, and an archived copy is durable before the input's name goes.</li>
+ *   <li>The fencing check runs before each batch and before each phase; a node that is no longer sure of
+ *       its lease publishes nothing more.</li>
+ * </ul>
+ */
+public final class Publisher {
+
+    private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+
+    private final ActionRecorder recorder;
+    private final BooleanSupplier mayPublish;
+
+    /**
+     * @param mayPublish returns false once this node may no longer publish (lease in doubt, deposed)
+     */
+    public Publisher(ActionRecorder recorder, BooleanSupplier mayPublish) {
+        this.recorder = recorder;
+        this.mayPublish = mayPublish;
+    }
+
+    /** One item with its open actions, in sequence order. */
+    public record ItemActions(ItemRecord item, List<ActionRecord> actions) {
+    }
+
+    /** The state each item reached, with the reason when it is not the normal end. */
+    public record ItemResult(long itemId, WorkItemState state, String detail) {
+    }
+
+    /** Thrown when the fencing check fails in the middle of a batch; what was done is recorded. */
+    public static final class FencedException extends RuntimeException {
+        public FencedException() {
+            super("publishing stopped: this node is no longer sure that it is the active node");
+        }
+    }
+
+    /**
+     * Publishes a batch of committed items. Returns, for every item whose actions all ended, its end
+     * state; items whose actions failed end as {@code PUBLISH_BLOCKED} or {@code DISPOSITION_PENDING}.
+     *
+     * @param keep whether each item's disposition is to keep the input (then it ends as KEPT)
+     */
+    public List<ItemResult> publish(List<ItemActions> batch, Map<Long, Boolean> keep) {
+        checkFence();
+        Map<Long, String> blocked = new java.util.HashMap<>();
+
+        Set<Path> outputFolders = new LinkedHashSet<>();
+        for (ItemActions ia : batch) {
+            for (ActionRecord a : ia.actions()) {
+                if (a.kind() == ActionKind.PUBLISH_OUTPUT && !blocked.containsKey(ia.item().id())) {
+                    String failure = run(a, () -> publishOutput(a));
+                    if (failure != null) {
+                        blocked.put(ia.item().id(), failure);
+                    }
+                    outputFolders.add(Path.of(a.targetPath()).getParent());
+                }
+            }
+        }
+        syncAll(outputFolders);
+
+        checkFence();
+        Set<Path> linkedFolders = new LinkedHashSet<>();
+        List<ActionRecord> removals = new ArrayList<>();
+        Map<Long, String> pending = new java.util.HashMap<>();
+        for (ItemActions ia : batch) {
+            if (blocked.containsKey(ia.item().id())) {
+                continue;
+            }
+            for (ActionRecord a : ia.actions()) {
+                if (a.kind() == ActionKind.PUBLISH_OUTPUT) {
+                    continue;
+                }
+                String failure = run(a, () -> dispose(a, ia.item(), removals));
+                if (failure != null) {
+                    pending.put(ia.item().id(), failure);
+                }
+                linkedFolders.add(Path.of(a.targetPath()).getParent());
+            }
+        }
+        syncAll(linkedFolders);
+
+        checkFence();
+        Set<Path> inputFolders = new LinkedHashSet<>();
+        for (ActionRecord a : removals) {
+            ItemRecord item = itemOf(batch, a.itemId());
+            String failure = run(a, () -> removeInput(a, item));
+            if (failure != null) {
+                pending.put(a.itemId(), failure);
+            }
+            inputFolders.add(Path.of(a.sourcePath()).getParent());
+        }
+        syncAll(inputFolders);
+
+        List<ItemResult> results = new ArrayList<>();
+        for (ItemActions ia : batch) {
+            long id = ia.item().id();
+            if (ia.item().state() == WorkItemState.QUARANTINED) {
+                continue;
+            }
+            if (blocked.containsKey(id)) {
+                results.add(new ItemResult(id, WorkItemState.PUBLISH_BLOCKED, blocked.get(id)));
+            } else if (pending.containsKey(id)) {
+                results.add(new ItemResult(id, WorkItemState.DISPOSITION_PENDING, pending.get(id)));
+            } else {
+                results.add(new ItemResult(id, keep.getOrDefault(id, false) ? WorkItemState.KEPT : WorkItemState.DISPOSED, null));
+            }
+        }
+        return results;
+    }
+
+    private static ItemRecord itemOf(List<ItemActions> batch, long itemId) {
+        for (ItemActions ia : batch) {
+            if (ia.item().id() == itemId) {
+                return ia.item();
+            }
+        }
+        throw new IllegalStateException("work item " + itemId + " is not in the batch");
+    }
+
+    private void checkFence() {
+        if (!mayPublish.getAsBoolean()) {
+            throw new FencedException();
+        }
+    }
+
+    /** A sub-step that ends an action (returns its end state) or leaves it to a later phase (returns null). */
+    private interface Step {
+        Outcome run() throws IOException;
+    }
+
+    private record Outcome(ActionState state, String detail) {
+        static final Outcome LATER = new Outcome(null, null);
+    }
+
+    /** Runs a sub-step, records its end state, and returns the failure message, if any. */
+    private String run(ActionRecord a, Step step) {
+        if (a.state().isFinal()) {
+            return null;
+        }
+        Outcome outcome;
+        try {
+            outcome = step.run();
+        } catch (IOException e) {
+            outcome = new Outcome(ActionState.FAILED, describe(e));
+        }
+        if (outcome.state() == null) {
+            return null;
+        }
+        recorder.record(a.id(), outcome.state(), outcome.detail());
+        if (outcome.state() == ActionState.FAILED) {
+            log.error("Publish action {} of work item {} failed: {} {} -> {}: {}", a.kind(), a.itemId(), a.kind(),
+                    a.sourcePath(), a.targetPath(), outcome.detail());
+            return outcome.detail();
+        }
+        if (outcome.state() == ActionState.SKIPPED) {
+            log.warn("Publish action {} of work item {} skipped for {}: {}", a.kind(), a.itemId(), a.sourcePath(), outcome.detail());
+        }
+        return null;
+    }
+
+    private Outcome publishOutput(ActionRecord a) throws IOException {
+        Path staged = Path.of(a.sourcePath());
+        Path target = Path.of(a.targetPath());
+        FileKey expected = new FileKey(a.device(), a.inode());
+        FileKey existing = FileKeys.of(target);
+        if (existing != null) {
+            if (existing.equals(expected)) {
+                return new Outcome(ActionState.DONE, "already published");
+            }
+            return new Outcome(ActionState.FAILED, "target file exists: " + target
+                    + "; Baton never replaces a file: move it away and retry the work item");
+        }
+        Files.createDirectories(target.getParent());
+        linkOrCopy(a, staged, target, expected);
+        return new Outcome(ActionState.DONE, null);
+    }
+
+    /**
+     * Creates {@code target} as a new name of {@code source}; across file systems, as a synced copy
+     * under a temporary name in the target folder, recorded before it is linked.
+     */
+    private void linkOrCopy(ActionRecord a, Path source, Path target, FileKey expected) throws IOException {
+        Path temp = target.resolveSibling(".baton-" + a.id() + ".tmp");
+        if (a.state() == ActionState.COPIED && expected.equals(FileKeys.of(temp))) {
+            link(target, temp);
+            Files.deleteIfExists(temp);
+            return;
+        }
+        try {
+            link(target, source);
+        } catch (FileSystemException e) {
+            if (!isCrossDevice(e)) {
+                throw e;
+            }
+            Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
+            FileKeys.syncFile(temp);
+            FileKey copied = FileKeys.of(temp);
+            recorder.recordCopied(a.id(), copied.device(), copied.inode());
+            link(target, temp);
+            Files.delete(temp);
+        }
+    }
+
+    private static void link(Path target, Path existing) throws IOException {
+        try {
+            Files.createLink(target, existing);
+        } catch (FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(target.toString(), null, "target file exists; Baton never replaces a file");
+        }
+    }
+
+    private static boolean isCrossDevice(FileSystemException e) {
+        String reason = e.getReason();
+        return reason != null && reason.contains("cross-device");
+    }
+
+    private Outcome dispose(ActionRecord a, ItemRecord item, List<ActionRecord> removals) throws IOException {
+        Path input = Path.of(a.sourcePath());
+        FileIdentity claimed = item.identity();
+        if (a.kind() == ActionKind.DELETE_INPUT) {
+            return checkInput(input, claimed, removals, a);
+        }
+        if (a.kind() != ActionKind.ARCHIVE_INPUT && a.kind() != ActionKind.QUARANTINE_INPUT) {
+            return new Outcome(ActionState.FAILED, "unknown publish action " + a.kind() + "; a newer Baton wrote it");
+        }
+        Path target = Path.of(a.targetPath());
+        FileKey expected = new FileKey(a.device(), a.inode());
+        FileKey existing = FileKeys.of(target);
+        if (existing != null && !existing.equals(expected)) {
+            return new Outcome(ActionState.FAILED, (a.kind() == ActionKind.ARCHIVE_INPUT ? "archive" : "quarantine")
+                    + " file exists: " + target + "; Baton never replaces a file");
+        }
+        if (existing == null) {
+            Outcome check = checkInput(input, claimed, null, a);
+            if (check != Outcome.LATER) {
+                return check;
+            }
+            Files.createDirectories(target.getParent());
+            if (a.kind() == ActionKind.QUARANTINE_INPUT) {
+                writeReason(target, item);
+            }
+            linkOrCopy(a, input, target, expected);
+        }
+        removals.add(a);
+        return Outcome.LATER;
+    }
+
+    /** Whether the input is still the claimed file; queues its removal when {@code removals} is given. */
+    private static Outcome checkInput(Path input, FileIdentity claimed, List<ActionRecord> removals, ActionRecord a) throws IOException {
+        FileIdentity now;
+        try {
+            now = FileIdentity.of(input, claimed.relPath());
+        } catch (NoSuchFileException e) {
+            return new Outcome(ActionState.SKIPPED, "input vanished before its disposition: " + input);
+        }
+        if (!now.sameContentAs(claimed)) {
+            return new Outcome(ActionState.SKIPPED, "input was replaced by a new delivery and is left in place: " + input);
+        }
+        if (removals != null) {
+            removals.add(a);
+        }
+        return Outcome.LATER;
+    }
+
+    private Outcome removeInput(ActionRecord a, ItemRecord item) throws IOException {
+        Path input = Path.of(a.sourcePath());
+        FileKey key = FileKeys.of(input);
+        if (key != null && key.device() == item.device() && key.inode() == item.inode()) {
+            Files.delete(input);
+        }
+        return new Outcome(ActionState.DONE, null);
+    }
+
+    private static void writeReason(Path target, ItemRecord item) throws IOException {
+        Path reason = target.resolveSibling(target.getFileName() + ".reason.txt");
+        String text = "work item " + item.id() + " (" + item.relPath() + ") was quarantined after " + item.attempts()
+                + " failed attempt(s)\nreason: " + item.error() + "\n";
+        Files.writeString(reason, text, StandardCharsets.UTF_8);
+    }
+
+    private static void syncAll(Set<Path> folders) {
+        for (Path folder : folders) {
+            try {
+                FileKeys.syncDirectory(folder);
+            } catch (IOException e) {
+                log.warn("Cannot sync folder {}: {}", folder, e.toString());
+            }
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied: " + e.getMessage();
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason() + ": " + f.getFile();
+        }
+        return e.toString();
+    }
+}

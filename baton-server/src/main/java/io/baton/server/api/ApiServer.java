@@ -1,0 +1,276 @@
+package io.baton.server.api;
+
+import io.baton.core.config.ConfigException;
+import io.baton.core.journal.Journal;
+import io.baton.core.journal.Runs;
+import io.baton.core.journal.WorkItems;
+import io.baton.core.lease.Lease;
+import io.baton.core.lease.LeaseFile;
+import io.baton.server.node.NodeDaemon;
+import io.baton.server.node.NodeRole;
+import io.baton.server.service.RunOutcome;
+import io.baton.server.service.ServiceManager;
+import io.baton.server.service.ServiceRuntime;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's REST API, on loopback unless configured otherwise. Every {@code /api} call needs the
+ * node's bearer token, which the daemon writes at start to {@code run/api.token} (readable by its user
+ * only) for the local CLI; the health endpoints need none. On a passive node the service endpoints
+ * answer 503 and name the active node.
+ */
+public final class ApiServer {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin app;
+    private final NodeDaemon node;
+    private final byte[] token;
+
+    private ApiServer(Javalin app, NodeDaemon node, byte[] token) {
+        this.app = app;
+        this.node = node;
+        this.token = token;
+    }
+
+    public static ApiServer start(NodeDaemon node, Path runFolder, String host, int port) throws IOException {
+        String token = HexFormat.of().formatHex(randomBytes());
+        Javalin app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
+        ApiServer api = new ApiServer(app, node, token.getBytes(StandardCharsets.UTF_8));
+        api.routes();
+        app.start(host, port);
+        writeSecret(runFolder.resolve("api.token"), token);
+        Files.writeString(runFolder.resolve("api.port"), Integer.toString(app.port()) + "\n", StandardCharsets.UTF_8);
+        return api;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    private static void writeSecret(Path file, String value) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, value + "\n", StandardCharsets.UTF_8);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+
+    private void routes() {
+        app.before("/api/*", this::authenticate);
+        app.exception(ConfigException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_descriptor", e.getMessage(), e.field()));
+        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), null));
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("API call {} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
+            error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the node failed to handle the request: " + e, null);
+        });
+
+        app.get("/health/live", ctx -> ctx.result("live"));
+        app.get("/health/active", ctx -> {
+            boolean isActive = node.role() == NodeRole.ACTIVE;
+            ctx.status(isActive ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).result(isActive ? "active" : node.role().name().toLowerCase());
+        });
+
+        app.get("/api/node", ctx -> ctx.json(nodeView()));
+        app.post("/api/node/stop", ctx -> {
+            ctx.json(Map.of("message", "node " + node.nodeId() + " is stopping"));
+            Thread.ofPlatform().name("api-stop").start(node::shutdown);
+        });
+        app.get("/api/services", ctx -> ctx.json(services().list().stream().map(ApiServer::serviceView).toList()));
+        app.post("/api/services", this::deploy);
+        app.get("/api/services/{name}", ctx -> ctx.json(serviceView(service(ctx))));
+        app.delete("/api/services/{name}", ctx -> {
+            String name = ctx.pathParam("name");
+            if (!services().undeploy(name)) {
+                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed");
+            }
+            ctx.json(Map.of("message", "service " + name + " undeployed"));
+        });
+        app.post("/api/services/{name}/start", ctx -> {
+            ServiceRuntime s = service(ctx);
+            String error = s.start();
+            if (error != null) {
+                throw new ApiException(HttpStatus.CONFLICT, "start_failed", error);
+            }
+            ctx.json(serviceView(s));
+        });
+        app.post("/api/services/{name}/stop", ctx -> {
+            ServiceRuntime s = service(ctx);
+            s.stop();
+            ctx.json(serviceView(s));
+        });
+        app.post("/api/services/{name}/kill", ctx -> {
+            ServiceRuntime s = service(ctx);
+            s.kill();
+            ctx.json(serviceView(s));
+        });
+        app.post("/api/services/{name}/trigger", ctx -> {
+            ServiceRuntime.TriggerResult r = service(ctx).trigger("manual trigger");
+            if (!r.started()) {
+                throw new ApiException(HttpStatus.CONFLICT, "not_triggered", r.message());
+            }
+            ctx.json(Map.of("message", r.message()));
+        });
+        app.get("/api/services/{name}/runs", ctx -> {
+            String name = ctx.pathParam("name");
+            int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20);
+            ctx.json(journal().call(c -> Runs.ofService(c, name, limit)));
+        });
+        app.get("/api/runs/{id}", ctx -> {
+            long id = ctx.pathParamAsClass("id", Long.class).get();
+            Map<String, Object> body = journal().call(c -> {
+                Runs.RunRecord run = Runs.byId(c, id);
+                if (run == null) {
+                    return null;
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("run", run);
+                m.put("items", WorkItems.ofRun(c, id));
+                return m;
+            });
+            if (body == null) {
+                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "run " + id + " is not in the journal");
+            }
+            ctx.json(body);
+        });
+    }
+
+    private void authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        byte[] given = header != null && header.startsWith("Bearer ")
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(given, trimmed(token))) {
+            log.warn("Refused an API call without a valid token from {}: {} {}", ctx.ip(), ctx.method(), ctx.path());
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized",
+                    "a valid bearer token is required; the baton command reads it from BATON_HOME/run/api.token");
+        }
+    }
+
+    private static byte[] trimmed(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8).trim().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void deploy(Context ctx) throws IOException {
+        DeployRequest req = ctx.bodyAsClass(DeployRequest.class);
+        if (req.descriptor() == null || req.descriptor().isBlank()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "the request has no descriptor");
+        }
+        ServiceRuntime s = services().deploy(req.fileName() == null ? "service.yaml" : req.fileName(), req.descriptor(),
+                req.jars() == null ? Map.of() : req.jars());
+        ctx.status(HttpStatus.CREATED).json(serviceView(s));
+    }
+
+    /** Body of a deploy call: the descriptor's text and the service's jars, Base64-encoded. */
+    public record DeployRequest(String fileName, String descriptor, Map<String, String> jars) {
+    }
+
+    private ServiceManager services() {
+        ServiceManager m = node.services();
+        if (m == null) {
+            throw passive();
+        }
+        return m;
+    }
+
+    private Journal journal() {
+        Journal j = node.journal();
+        if (j == null) {
+            throw passive();
+        }
+        return j;
+    }
+
+    private ApiException passive() {
+        String holder = currentHolder();
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "passive", "node " + node.nodeId() + " is " + node.role()
+                + (holder.isEmpty() ? "" : "; the active node is " + holder) + "; run the command against the active node");
+    }
+
+    private String currentHolder() {
+        try {
+            Lease lease = new LeaseFile(node.data().leaseFile()).read();
+            return lease == null ? "" : lease.nodeId();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private ServiceRuntime service(Context ctx) {
+        String name = ctx.pathParam("name");
+        ServiceRuntime s = services().get(name);
+        if (s == null) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed; list services with: baton services");
+        }
+        return s;
+    }
+
+    private Map<String, Object> nodeView() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("nodeId", node.nodeId());
+        m.put("role", node.role());
+        m.put("epoch", node.epoch());
+        m.put("activeNode", node.role() == NodeRole.ACTIVE ? node.nodeId() : currentHolder());
+        m.put("dataDirectory", node.data().root().toString());
+        return m;
+    }
+
+    private static Map<String, Object> serviceView(ServiceRuntime s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("state", s.state());
+        m.put("reason", s.reason());
+        if (s.descriptor() != null) {
+            m.put("description", s.descriptor().description());
+            m.put("autoStart", s.descriptor().autoStart());
+            m.put("schedule", s.descriptor().schedule() == null ? "manual" : "every " + s.descriptor().schedule().every().toMillis() + " ms");
+        }
+        m.put("runInProgress", s.runInProgress());
+        m.put("workerPid", s.workerPid());
+        m.put("restarts", s.restarts());
+        RunOutcome last = s.lastRun();
+        m.put("lastRun", last);
+        m.put("lastRunStart", s.lastRunStart() == null ? null : s.lastRunStart().toString());
+        return m;
+    }
+
+    private static void error(Context ctx, HttpStatus status, String code, String message, String field) {
+        ctx.status(status).json(new ApiError(code, message, field));
+    }
+
+    /** An API failure with its status and error code. */
+    static final class ApiException extends RuntimeException {
+        private final HttpStatus status;
+        private final String code;
+
+        ApiException(HttpStatus status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+
+        HttpStatus status() { return status; }
+        String code() { return code; }
+    }
+}

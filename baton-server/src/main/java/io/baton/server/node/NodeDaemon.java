@@ -1,0 +1,305 @@
+package io.baton.server.node;
+
+import io.baton.core.DataDirectory;
+import io.baton.core.config.ClusterConfig;
+import io.baton.core.config.NodeConfig;
+import io.baton.core.journal.DeposedException;
+import io.baton.core.journal.Journal;
+import io.baton.core.journal.JournalException;
+import io.baton.core.journal.JournalSchemaException;
+import io.baton.core.lease.EpochStore;
+import io.baton.core.lease.LeaseFile;
+import io.baton.core.lease.LeaseKeeper;
+import io.baton.core.lease.LeaseWatcher;
+import io.baton.server.api.ApiServer;
+import io.baton.server.service.ActiveContext;
+import io.baton.server.service.Recovery;
+import io.baton.server.service.ServiceManager;
+import io.baton.server.worker.PidFiles;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The node daemon: waits as passive until the lease is free, becomes active by compare-and-set on the
+ * next epoch, recovers, runs the services, and steps down at once when its lease is in doubt or
+ * another node holds a newer epoch.
+ *
+ * <p>Becoming active, in order: claim {@code state/epochs/<e+1>} by exclusive create; write the first
+ * heartbeat; bump the epoch guard in the journal (the takeover); then recovery, then services. Nothing
+ * else in the data directory is written before the guard bump, and a passive node writes nothing
+ * there at all except its own log.
+ */
+public final class NodeDaemon {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeDaemon.class);
+
+    private final Path home;
+    private final NodeConfig config;
+    private final boolean autoStart;
+    private final DataDirectory data;
+    private final ClusterConfig cluster;
+    private final String host;
+    private final PidFiles pidFiles;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Active> active = new AtomicReference<>();
+    private volatile NodeRole role = NodeRole.STARTING;
+    private volatile boolean shuttingDown;
+    private volatile String activeHolder = "";
+    private ApiServer api;
+    private Thread roleThread;
+
+    /** Everything that exists only while this node is active in one epoch. */
+    private record Active(long epoch, LeaseKeeper keeper, Journal journal, ServiceManager services, CountDownLatch ended,
+            AtomicReference<String> endReason) {
+    }
+
+    /**
+     * Checks the data directory and cluster settings; nothing is started yet.
+     *
+     * @throws io.baton.core.config.ConfigException when cluster.yaml is invalid
+     * @throws io.baton.core.DataDirectoryException when the data directory cannot be used
+     */
+    public NodeDaemon(Path home, NodeConfig config, boolean autoStart) {
+        this.home = home.toAbsolutePath().normalize();
+        this.config = config;
+        this.autoStart = autoStart;
+        this.data = new DataDirectory(config.dataDirectory());
+        this.cluster = data.open();
+        this.host = hostName();
+        this.pidFiles = new PidFiles(this.home.resolve("run").resolve("workers"));
+    }
+
+    public String nodeId() { return config.nodeId(); }
+    public NodeRole role() { return role; }
+    public DataDirectory data() { return data; }
+    public String activeHolder() { return activeHolder; }
+
+    public long epoch() {
+        Active a = active.get();
+        return a == null ? 0 : a.epoch();
+    }
+
+    /** The services of the active node, or null on a passive node. */
+    public ServiceManager services() {
+        Active a = active.get();
+        return a == null ? null : a.services();
+    }
+
+    public Journal journal() {
+        Active a = active.get();
+        return a == null ? null : a.journal();
+    }
+
+    /** Kills leftover workers, starts the API and the role loop. */
+    public void start() throws IOException {
+        MDC.put("node", config.nodeId());
+        Files.createDirectories(home.resolve("run"));
+        int leftovers = pidFiles.killLeftovers();
+        if (leftovers > 0) {
+            log.warn("Node {} killed {} worker(s) left by an earlier daemon", config.nodeId(), leftovers);
+        }
+        api = ApiServer.start(this, home.resolve("run"), config.apiHost(), config.apiPort());
+        log.info("Node {} started: data directory {}, API on http://{}:{}, lease {} ms", config.nodeId(), data.root(),
+                config.apiHost(), api.port(), cluster.leaseDuration().toMillis());
+        roleThread = Thread.ofPlatform().name("role").start(this::roleLoop);
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    /** Blocks until the daemon has stopped. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void roleLoop() {
+        MDC.put("node", config.nodeId());
+        LeaseFile leaseFile = new LeaseFile(data.leaseFile());
+        EpochStore epochs = new EpochStore(data.epochs());
+        LeaseWatcher watcher = new LeaseWatcher(leaseFile, config.nodeId(), host, cluster.leaseDuration(), cluster.pollInterval());
+        try {
+            while (!shuttingDown) {
+                role = NodeRole.PASSIVE;
+                updateHolder(leaseFile);
+                String why = watcher.awaitFree(epochs.highest() > 0, () -> !shuttingDown);
+                if (why == null) {
+                    break;
+                }
+                long epoch = epochs.highest() + 1;
+                if (!epochs.tryClaim(epoch, config.nodeId())) {
+                    log.info("Node {} lost the race for epoch {} to node {}", config.nodeId(), epoch, epochs.holder(epoch));
+                    continue;
+                }
+                Active a = becomeActive(epoch, leaseFile, why);
+                if (a == null) {
+                    sleep(cluster.leaseDuration());
+                    continue;
+                }
+                a.ended().await();
+                if (shuttingDown) {
+                    break;
+                }
+                stepDown(a);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.error("Node {} cannot read the lease or epochs in {}: {}", config.nodeId(), data.state(), e.toString());
+        }
+    }
+
+    private Active becomeActive(long epoch, LeaseFile leaseFile, String why) {
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicReference<String> endReason = new AtomicReference<>();
+        AtomicReference<Active> self = new AtomicReference<>();
+        LeaseKeeper keeper = new LeaseKeeper(leaseFile, config.nodeId(), epoch, host, cluster.renewInterval(), cluster.renewDeadline(),
+                () -> fence(self.get(), "lease renewal failed for longer than the renew deadline of "
+                        + cluster.renewDeadline().toMillis() + " ms"), Clock.systemUTC());
+        try {
+            keeper.start();
+        } catch (IOException e) {
+            log.error("Node {} won epoch {} but cannot write the lease {}: {}", config.nodeId(), epoch, leaseFile.path(), e.toString());
+            return null;
+        }
+        Journal journal;
+        try {
+            long busyMillis = Math.min(1000, cluster.renewInterval().toMillis() / 2);
+            journal = Journal.openAndTakeGuard(data.journalFile(), epoch, config.nodeId(), cluster.sameHost(), busyMillis,
+                    deposed -> onDeposed(self.get(), deposed));
+        } catch (JournalSchemaException e) {
+            log.error("Node {} will not become active: {}", config.nodeId(), e.getMessage());
+            keeper.stop(true);
+            return null;
+        } catch (DeposedException e) {
+            log.warn("Node {} cannot take epoch {}: {}", config.nodeId(), epoch, e.getMessage());
+            keeper.stop(false);
+            return null;
+        } catch (JournalException e) {
+            log.error("Node {} cannot take epoch {}: {}", config.nodeId(), epoch, e.getMessage());
+            keeper.stop(false);
+            return null;
+        }
+
+        role = NodeRole.ACTIVE;
+        activeHolder = config.nodeId();
+        log.info("Node {} is active with epoch {} ({})", config.nodeId(), epoch, why);
+        ActiveContext ctx = new ActiveContext(config.nodeId(), epoch, data, home, journal,
+                () -> keeper.isValid() && endReason.get() == null, Clock.systemDefaultZone());
+        Duration idle = Duration.ofMillis(Math.max(1000, cluster.renewDeadline().toMillis() / 2));
+        ServiceManager services = new ServiceManager(ctx, pidFiles, idle);
+        Active a = new Active(epoch, keeper, journal, services, ended, endReason);
+        self.set(a);
+        active.set(a);
+        try {
+            Recovery.run(ctx);
+            services.load();
+            if (autoStart) {
+                services.startAutomatic();
+            } else {
+                log.info("Node {} starts no service: automatic startup is off (--no-autostart)", config.nodeId());
+            }
+        } catch (IOException | JournalException e) {
+            log.error("Node {} epoch {}: recovery or loading the services failed: {}", config.nodeId(), epoch, e.toString());
+            endReason.compareAndSet(null, "recovery failed: " + e.getMessage());
+            ended.countDown();
+        }
+        return a;
+    }
+
+    /** Called by the lease watchdog: kill everything at once, no I/O on the data directory. */
+    private void fence(Active a, String reason) {
+        if (a == null || !a.endReason().compareAndSet(null, reason)) {
+            return;
+        }
+        a.services().fenceAll();
+        a.journal().abandon();
+        log.error("Node {} fenced itself in epoch {}: {}; all workers killed, nothing more is published", config.nodeId(), a.epoch(), reason);
+        a.ended().countDown();
+    }
+
+    private void onDeposed(Active a, DeposedException e) {
+        fence(a, e.getMessage());
+    }
+
+    private void stepDown(Active a) {
+        active.set(null);
+        a.keeper().stop(false);
+        role = NodeRole.PASSIVE;
+        log.warn("Node {} stepped down from epoch {} and is passive: {}", config.nodeId(), a.epoch(), a.endReason().get());
+    }
+
+    /**
+     * Orderly stop (SIGTERM, {@code baton node stop}): no new runs, every service stopped at a commit
+     * point within its grace period, every worker confirmed exited, the journal's queue committed, and
+     * the lease released so that a passive node may take over at once.
+     */
+    public void shutdown() {
+        if (shuttingDown) {
+            awaitQuietly();
+            return;
+        }
+        shuttingDown = true;
+        role = NodeRole.STOPPING;
+        log.info("Node {} is stopping", config.nodeId());
+        Active a = active.getAndSet(null);
+        if (a != null && a.endReason().compareAndSet(null, "node stopping")) {
+            a.services().stopAll();
+            a.journal().close();
+            a.keeper().stop(true);
+            a.ended().countDown();
+            log.info("Node {} released epoch {}", config.nodeId(), a.epoch());
+        }
+        if (roleThread != null) {
+            roleThread.interrupt();
+            try {
+                roleThread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (api != null) {
+            api.stop();
+        }
+        log.info("Node {} stopped", config.nodeId());
+        stopped.countDown();
+    }
+
+    private void awaitQuietly() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void updateHolder(LeaseFile leaseFile) {
+        try {
+            var lease = leaseFile.read();
+            activeHolder = lease == null ? "" : lease.nodeId();
+        } catch (IOException e) {
+            activeHolder = "";
+        }
+    }
+
+    private static void sleep(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

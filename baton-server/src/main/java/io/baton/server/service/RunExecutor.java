@@ -1,0 +1,390 @@
+package io.baton.server.service;
+
+import io.baton.core.config.ServiceDescriptor;
+import io.baton.core.config.ServiceDescriptor.DispositionKind;
+import io.baton.core.config.ServiceDescriptor.TargetSpec;
+import io.baton.core.control.ControlMessage;
+import io.baton.core.journal.ActionKind;
+import io.baton.core.journal.Journal;
+import io.baton.core.journal.RunState;
+import io.baton.core.journal.Runs;
+import io.baton.core.journal.WorkItemState;
+import io.baton.core.journal.WorkItems;
+import io.baton.core.journal.WorkItems.ActionSpec;
+import io.baton.core.journal.WorkItems.Claimed;
+import io.baton.core.journal.WorkItems.ClaimOutcome;
+import io.baton.core.journal.WorkItems.ItemRecord;
+import io.baton.core.publish.FileKeys;
+import io.baton.core.publish.FileKeys.FileKey;
+import io.baton.core.publish.Publisher.ItemActions;
+import io.baton.core.source.FileIdentity;
+import io.baton.core.source.FolderSource;
+import io.baton.core.source.FolderSource.Candidate;
+import io.baton.server.worker.WorkerHandle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One run of a service: list, claim, process in the worker, commit, publish, in batches.
+ *
+ * <p>Order within a batch: claims are committed before the worker sees an item (nothing reads a file
+ * it has not claimed); outputs are synced by the worker before it reports an item done; the commit
+ * records the publish actions; publishing happens in the daemon after the commit. A stop request is
+ * honoured at a commit point: no item is sent after it, and the items in flight finish or are killed.
+ * Items that were claimed but never processed are released, without counting an attempt.
+ */
+final class RunExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
+
+    /** Items claimed in one journal transaction and published together. */
+    static final int BATCH = 64;
+    /** Items sent to the worker ahead of its replies, to keep it busy without piling up work a stop must undo. */
+    static final int WINDOW = 8;
+
+    private final ServiceDescriptor d;
+    private final ActiveContext ctx;
+    private final WorkerHandle worker;
+    private final ItemDispatch dispatch;
+    private final BooleanSupplier stopRequested;
+    private final CommittedWork committed;
+    private final FolderSource source;
+    private long runId;
+    private long committedCount;
+    private long failedCount;
+    private long quarantinedCount;
+    private long records;
+    private long bytesIn;
+    private long bytesOut;
+
+    RunExecutor(ServiceDescriptor d, ActiveContext ctx, WorkerHandle worker, ItemDispatch dispatch, BooleanSupplier stopRequested) {
+        this.d = d;
+        this.ctx = ctx;
+        this.worker = worker;
+        this.dispatch = dispatch;
+        this.stopRequested = stopRequested;
+        this.committed = new CommittedWork(ctx);
+        this.source = new FolderSource(d.source());
+    }
+
+    RunOutcome execute(String trigger) {
+        runId = ctx.journal().call(c -> Runs.start(c, d.name(), ctx.epoch(), ctx.nodeId(), trigger, ctx.clock().instant()));
+        MDC.put("run", Long.toString(runId));
+        log.info("Run {} of service {} started on node {} epoch {} ({})", runId, d.name(), ctx.nodeId(), ctx.epoch(), trigger);
+        try {
+            String reason = work();
+            RunState state = reason == null && failedCount == 0 && quarantinedCount == 0 ? RunState.SUCCEEDED : RunState.FAILED;
+            return finish(state, reason);
+        } catch (WorkerLostException e) {
+            return finish(RunState.FAILED, e.getMessage());
+        } catch (io.baton.core.publish.Publisher.FencedException | io.baton.core.journal.DeposedException e) {
+            log.warn("Run {} of service {} stopped: {}", runId, d.name(), e.getMessage());
+            return new RunOutcome(runId, RunState.ABANDONED, committedCount, failedCount, quarantinedCount, e.getMessage());
+        } finally {
+            MDC.remove("run");
+        }
+    }
+
+    /** Runs the batches; returns null on a normal end or the reason the run stopped early. */
+    private String work() {
+        committed.publishOpen(d.name());
+
+        String precheck = checkFolders();
+        if (precheck != null) {
+            log.error("Run {} of service {} claims nothing: {}", runId, d.name(), precheck);
+            return precheck;
+        }
+
+        List<Candidate> candidates;
+        try {
+            candidates = source.list();
+        } catch (IOException e) {
+            String reason = "cannot list the source folder " + d.source().path() + ": " + e;
+            log.error("Run {} of service {}: {}", runId, d.name(), reason);
+            return reason;
+        }
+
+        int claimed = 0;
+        int next = 0;
+        while (next < candidates.size() && claimed < d.source().maxFilesPerRun()) {
+            if (stopRequested.getAsBoolean()) {
+                return "stopped by request";
+            }
+            int limit = Math.min(BATCH, d.source().maxFilesPerRun() - claimed);
+            List<Candidate> slice = new ArrayList<>();
+            while (next < candidates.size() && slice.size() < limit) {
+                slice.add(candidates.get(next++));
+            }
+            List<ItemRecord> items = claim(slice);
+            claimed += items.size();
+            processBatch(items);
+        }
+        return null;
+    }
+
+    private String checkFolders() {
+        for (TargetSpec t : d.targets()) {
+            String problem = writableFolder(t.path());
+            if (problem != null) {
+                return "target " + problem;
+            }
+        }
+        if (d.onSuccess().kind() == DispositionKind.ARCHIVE) {
+            Path archive = Naming.archiveFolder(d.onSuccess().archiveTemplate(), ZonedDateTime.now(ctx.clock()));
+            String problem = writableFolder(archive);
+            if (problem != null) {
+                return "archive " + problem;
+            }
+        }
+        return null;
+    }
+
+    private static String writableFolder(Path folder) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            return "folder " + folder + " cannot be created: " + e;
+        }
+        if (!Files.isWritable(folder)) {
+            return "folder " + folder + " is not writable: permission denied; give the node's user write access";
+        }
+        return null;
+    }
+
+    private List<ItemRecord> claim(List<Candidate> slice) {
+        List<FileIdentity> fresh = new ArrayList<>();
+        for (Candidate c : slice) {
+            try {
+                // Identity is read again just before the claim: the listing may be old by now.
+                fresh.add(FileIdentity.of(c.path(), c.identity().relPath()));
+            } catch (NoSuchFileException e) {
+                log.info("File {} vanished before it was claimed", c.identity().relPath());
+            } catch (IOException e) {
+                log.warn("Cannot read {} before claiming it: {}", c.path(), e.toString());
+            }
+        }
+        return ctx.journal().call(c -> {
+            List<ItemRecord> out = new ArrayList<>();
+            for (FileIdentity id : fresh) {
+                ClaimOutcome outcome = WorkItems.claim(c, d.name(), runId, ctx.epoch(), id, ctx.clock().instant());
+                if (outcome instanceof Claimed claimed) {
+                    out.add(WorkItems.current(c, claimed.itemId()));
+                }
+            }
+            return out;
+        });
+    }
+
+    private void processBatch(List<ItemRecord> items) {
+        Map<Long, ControlMessage> replies = new HashMap<>();
+        Deque<ItemRecord> queue = new ArrayDeque<>(items);
+        Deque<Map.Entry<ItemRecord, CompletableFuture<ControlMessage>>> inFlight = new ArrayDeque<>();
+        List<ItemRecord> notSent = new ArrayList<>();
+        List<ItemRecord> empty = new ArrayList<>();
+        WorkerLostException lost = null;
+
+        while ((!queue.isEmpty() || !inFlight.isEmpty()) && lost == null) {
+            while (!queue.isEmpty() && inFlight.size() < WINDOW && !stopRequested.getAsBoolean()) {
+                ItemRecord item = queue.poll();
+                if (item.size() == 0 && !d.source().acceptEmptyFiles()) {
+                    empty.add(item);
+                    continue;
+                }
+                inFlight.add(Map.entry(item, send(item)));
+            }
+            if (stopRequested.getAsBoolean()) {
+                notSent.addAll(queue);
+                queue.clear();
+            }
+            if (inFlight.isEmpty()) {
+                break;
+            }
+            var head = inFlight.poll();
+            try {
+                replies.put(head.getKey().id(), head.getValue().get());
+            } catch (ExecutionException e) {
+                lost = e.getCause() instanceof WorkerLostException w ? w : new WorkerLostException(e.getCause().toString(), false);
+                notSent.add(head.getKey());
+                inFlight.forEach(x -> notSent.add(x.getKey()));
+                notSent.addAll(queue);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                lost = new WorkerLostException("interrupted", true);
+                notSent.add(head.getKey());
+                inFlight.forEach(x -> notSent.add(x.getKey()));
+                notSent.addAll(queue);
+            }
+        }
+
+        commitAndPublish(items, replies, empty, notSent, lost);
+        if (lost != null) {
+            throw lost;
+        }
+    }
+
+    private CompletableFuture<ControlMessage> send(ItemRecord item) {
+        CompletableFuture<ControlMessage> reply = dispatch.expect(item.id());
+        Path staging = ctx.data().work().resolve(d.name()).resolve(ctx.epoch() + "-" + runId).resolve(Long.toString(item.id()));
+        Path input = d.source().path().resolve(item.relPath());
+        try {
+            worker.send(ControlMessage.process(item.id(), runId, input.toString(), item.relPath(), staging.toString(), item.key()));
+        } catch (IOException e) {
+            reply.completeExceptionally(new WorkerLostException("the worker's control channel failed: " + e, false));
+        }
+        return reply;
+    }
+
+    private void commitAndPublish(List<ItemRecord> items, Map<Long, ControlMessage> replies, List<ItemRecord> empty,
+            List<ItemRecord> notSent, WorkerLostException lost) {
+        List<CompletableFuture<Void>> commits = new ArrayList<>();
+        Map<Long, Boolean> keep = new HashMap<>();
+        long blamed = lost != null && !lost.killedOnPurpose() ? dispatch.currentItem() : -1;
+
+        for (ItemRecord item : items) {
+            ControlMessage reply = replies.get(item.id());
+            if (reply != null && "done".equals(reply.type())) {
+                commits.add(commit(item, reply));
+                keep.put(item.id(), d.onSuccess().kind() == DispositionKind.KEEP);
+            } else if (reply != null) {
+                commits.add(fail(item, reply.error(), Boolean.TRUE.equals(reply.rejected())));
+            } else if (empty.contains(item)) {
+                commits.add(fail(item, "empty file (0 bytes); set source.acceptEmptyFiles: true to process empty files", true));
+            } else if (item.id() == blamed) {
+                commits.add(fail(item, "the worker died while processing it: " + lost.getMessage(), false));
+            } else if (notSent.contains(item)) {
+                commits.add(release(item, lost == null ? "the run was stopped before the item was processed" : lost.getMessage()));
+            }
+        }
+        for (CompletableFuture<Void> f : commits) {
+            try {
+                Journal.await(f);
+            } catch (IllegalArgumentException e) {
+                log.error("Run {} of service {}: {}", runId, d.name(), e.getMessage());
+            }
+        }
+
+        List<ItemActions> batch = ctx.journal().call(c -> {
+            List<ItemActions> out = new ArrayList<>();
+            for (ItemRecord item : items) {
+                ItemRecord now = WorkItems.current(c, item.id());
+                if (now.state() == WorkItemState.COMMITTED || now.state() == WorkItemState.QUARANTINED) {
+                    out.add(new ItemActions(now, WorkItems.actionsOfItem(c, item.id())));
+                }
+            }
+            return out;
+        });
+        if (!batch.isEmpty()) {
+            committed.publish(batch, keep);
+        }
+    }
+
+    private CompletableFuture<Void> commit(ItemRecord item, ControlMessage reply) {
+        Path staged = Path.of(reply.output());
+        FileKey key;
+        try {
+            key = FileKeys.of(staged);
+        } catch (IOException e) {
+            return fail(item, "cannot read the staged output " + staged + ": " + e, false);
+        }
+        if (key == null) {
+            return fail(item, "the staged output " + staged + " is missing", false);
+        }
+        List<ActionSpec> actions = new ArrayList<>();
+        String relDir = parentOf(item.relPath());
+        String fileName = nameOf(item.relPath());
+        try {
+            for (TargetSpec t : d.targets()) {
+                Path target = Naming.inside(t.path(), relDir, Naming.outputName(t.nameTemplate(), fileName, runId, ctx.epoch()));
+                actions.add(new ActionSpec(ActionKind.PUBLISH_OUTPUT, staged.toString(), target.toString(), key.device(), key.inode()));
+            }
+            Path input = d.source().path().resolve(item.relPath());
+            switch (d.onSuccess().kind()) {
+                case ARCHIVE -> {
+                    Path folder = Naming.archiveFolder(d.onSuccess().archiveTemplate(), ZonedDateTime.now(ctx.clock()));
+                    Path archived = Naming.inside(folder, relDir, Naming.unique(fileName, "run-" + runId));
+                    actions.add(new ActionSpec(ActionKind.ARCHIVE_INPUT, input.toString(), archived.toString(), item.device(), item.inode()));
+                }
+                case DELETE -> actions.add(new ActionSpec(ActionKind.DELETE_INPUT, input.toString(), input.toString(), item.device(), item.inode()));
+                case KEEP -> { }
+            }
+        } catch (IllegalArgumentException e) {
+            return fail(item, e.getMessage(), true);
+        }
+        committedCount++;
+        records += reply.records() == null ? 0 : reply.records();
+        bytesIn += item.size();
+        bytesOut += reply.bytes() == null ? 0 : reply.bytes();
+        return ctx.journal().submit(c -> {
+            WorkItems.commit(c, item.id(), reply.records() == null ? 0 : reply.records(), reply.bytes() == null ? 0 : reply.bytes(), actions);
+            return null;
+        });
+    }
+
+    private CompletableFuture<Void> fail(ItemRecord item, String error, boolean rejected) {
+        Path input = d.source().path().resolve(item.relPath());
+        Path quarantined;
+        try {
+            quarantined = Naming.inside(d.onFailure().quarantine(), parentOf(item.relPath()),
+                    Naming.unique(nameOf(item.relPath()), "item-" + item.id()));
+        } catch (IllegalArgumentException e) {
+            quarantined = d.onFailure().quarantine().resolve("item-" + item.id());
+        }
+        ActionSpec quarantine = new ActionSpec(ActionKind.QUARANTINE_INPUT, input.toString(), quarantined.toString(), item.device(), item.inode());
+        return ctx.journal().submit(c -> {
+            WorkItemState state = WorkItems.fail(c, item.id(), error, rejected, d.onFailure().retries(), d.onFailure().backoff(),
+                    quarantine, ctx.clock().instant());
+            if (state == WorkItemState.QUARANTINED) {
+                quarantinedCount++;
+                log.error("Run {} of service {}: {} quarantined: {}", runId, d.name(), item.relPath(), error);
+            } else {
+                failedCount++;
+                log.warn("Run {} of service {}: {} failed (attempt {} of {}), retried after {}: {}", runId, d.name(), item.relPath(),
+                        item.attempts() + 1, d.onFailure().retries() + 1, d.onFailure().backoff(), error);
+            }
+            return null;
+        });
+    }
+
+    private CompletableFuture<Void> release(ItemRecord item, String reason) {
+        return ctx.journal().submit(c -> {
+            WorkItems.release(c, item.id(), reason);
+            return null;
+        });
+    }
+
+    private RunOutcome finish(RunState state, String reason) {
+        Runs.RunTotals totals = new Runs.RunTotals(committedCount, failedCount, quarantinedCount, records, bytesIn, bytesOut);
+        ctx.journal().call(c -> {
+            Runs.finish(c, runId, state, totals, reason, ctx.clock().instant());
+            return null;
+        });
+        log.info("Run {} of service {} ended {}: {} committed, {} failed, {} quarantined, {} records, {} bytes in, {} bytes out{}",
+                runId, d.name(), state, committedCount, failedCount, quarantinedCount, records, bytesIn, bytesOut,
+                reason == null ? "" : " (" + reason + ")");
+        return new RunOutcome(runId, state, committedCount, failedCount, quarantinedCount, reason);
+    }
+
+    private static String parentOf(String relPath) {
+        int slash = relPath.lastIndexOf('/');
+        return slash < 0 ? "" : relPath.substring(0, slash);
+    }
+
+    private static String nameOf(String relPath) {
+        return relPath.substring(relPath.lastIndexOf('/') + 1);
+    }
+}

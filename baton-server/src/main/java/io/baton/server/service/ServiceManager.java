@@ -1,0 +1,200 @@
+package io.baton.server.service;
+
+import io.baton.core.config.ConfigException;
+import io.baton.core.config.DescriptorParser;
+import io.baton.core.config.ServiceDescriptor;
+import io.baton.server.worker.PidFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The services of the active node for one epoch: loads the repository, deploys and undeploys, and
+ * starts, stops and kills services. A descriptor that fails validation leaves its service INVALID
+ * with the reason, so that nothing runs as a silent no-op; other services are unaffected.
+ */
+public final class ServiceManager {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceManager.class);
+
+    private final ActiveContext ctx;
+    private final PidFiles pidFiles;
+    private final Duration workerIdleTimeout;
+    private final DescriptorParser parser;
+    private final Map<String, ServiceRuntime> services = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler =
+            Executors.newScheduledThreadPool(1, r -> Thread.ofPlatform().name("schedules").daemon().unstarted(r));
+
+    public ServiceManager(ActiveContext ctx, PidFiles pidFiles, Duration workerIdleTimeout) {
+        this.ctx = ctx;
+        this.pidFiles = pidFiles;
+        this.workerIdleTimeout = workerIdleTimeout;
+        this.parser = new DescriptorParser(ctx.data().root());
+    }
+
+    /** Loads every service folder of the repository. */
+    public void load() throws IOException {
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(ctx.data().services(), Files::isDirectory)) {
+            for (Path folder : folders) {
+                String name = folder.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue;
+                }
+                Loaded loaded = read(folder.resolve("service.yaml"));
+                services.put(name, new ServiceRuntime(name, loaded.descriptor(), loaded.error(), ctx, pidFiles, scheduler, workerIdleTimeout));
+                if (loaded.error() != null) {
+                    log.error("Service {} has an invalid descriptor and cannot start: {}", name, loaded.error());
+                }
+            }
+        }
+        log.info("Loaded {} service(s) from {}", services.size(), ctx.data().services());
+    }
+
+    private record Loaded(ServiceDescriptor descriptor, String error) {
+    }
+
+    private Loaded read(Path file) {
+        try {
+            return new Loaded(parser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8)), null);
+        } catch (ConfigException e) {
+            return new Loaded(null, e.getMessage());
+        } catch (IOException e) {
+            return new Loaded(null, "cannot read " + file + ": " + e);
+        }
+    }
+
+    /** Starts every valid service whose descriptor sets {@code autoStart: true}. */
+    public void startAutomatic() {
+        for (ServiceRuntime s : services.values()) {
+            if (s.state() == ServiceState.INVALID) {
+                log.error("Service {} is not started: its descriptor is invalid: {}", s.name(), s.reason());
+            } else if (s.descriptor().autoStart()) {
+                s.start();
+            }
+        }
+    }
+
+    public List<ServiceRuntime> list() {
+        List<ServiceRuntime> out = new ArrayList<>(services.values());
+        out.sort(java.util.Comparator.comparing(ServiceRuntime::name));
+        return out;
+    }
+
+    public ServiceRuntime get(String name) {
+        return services.get(name);
+    }
+
+    /**
+     * Validates and stores a descriptor with its jars as the service's new version. A running service
+     * is stopped at a commit point and started again with the new version. An invalid descriptor is
+     * rejected and changes nothing.
+     *
+     * @param jars file names mapped to Base64-encoded jar contents
+     * @throws ConfigException when the descriptor is invalid
+     */
+    public synchronized ServiceRuntime deploy(String fileName, String yaml, Map<String, String> jars) throws IOException {
+        ServiceDescriptor d = parser.parse(fileName, yaml);
+        for (String jar : jars.keySet()) {
+            if (!jar.matches("[A-Za-z0-9._+-]+\\.jar")) {
+                throw new ConfigException(fileName, "jars", jar, "jar file names of letters, digits, '.', '_', '+' and '-' ending in .jar");
+            }
+        }
+        Path folder = ctx.data().service(d.name());
+        Path staging = ctx.data().services().resolve(".deploy-" + d.name());
+        deleteTree(staging);
+        Files.createDirectories(staging.resolve("lib"));
+        Files.writeString(staging.resolve("service.yaml"), yaml, StandardCharsets.UTF_8);
+        for (var e : jars.entrySet()) {
+            Files.write(staging.resolve("lib").resolve(e.getKey()), Base64.getDecoder().decode(e.getValue()));
+        }
+
+        ServiceRuntime existing = services.get(d.name());
+        boolean wasRunning = existing != null && existing.state() == ServiceState.RUNNING;
+        if (existing != null) {
+            existing.stop();
+        }
+        Path old = ctx.data().services().resolve(".old-" + d.name());
+        deleteTree(old);
+        if (Files.exists(folder)) {
+            Files.move(folder, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+
+        ServiceRuntime runtime;
+        if (existing != null) {
+            existing.replaceDescriptor(d, null);
+            runtime = existing;
+        } else {
+            runtime = new ServiceRuntime(d.name(), d, null, ctx, pidFiles, scheduler, workerIdleTimeout);
+            services.put(d.name(), runtime);
+        }
+        log.info("Deployed service {} from {} ({} jar(s))", d.name(), fileName, jars.size());
+        if (wasRunning) {
+            runtime.start();
+        }
+        return runtime;
+    }
+
+    /** Stops a service and removes it from the repository. Its journal history stays. */
+    public synchronized boolean undeploy(String name) throws IOException {
+        ServiceRuntime s = services.get(name);
+        if (s == null) {
+            return false;
+        }
+        s.stop();
+        s.shutdownThreads();
+        services.remove(name);
+        deleteTree(ctx.data().service(name));
+        log.info("Undeployed service {}", name);
+        return true;
+    }
+
+    /** Stops every service at a commit point, each within its grace period, in parallel. */
+    public void stopAll() {
+        List<Thread> stops = new ArrayList<>();
+        for (ServiceRuntime s : services.values()) {
+            stops.add(Thread.ofPlatform().name("stop-" + s.name()).start(s::stop));
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        shutdown();
+    }
+
+    /** Kills every worker at once, touching nothing on the data directory: the node is fenced or deposed. */
+    public void fenceAll() {
+        for (ServiceRuntime s : services.values()) {
+            s.fence();
+        }
+        shutdown();
+    }
+
+    private void shutdown() {
+        scheduler.shutdownNow();
+        for (ServiceRuntime s : services.values()) {
+            s.shutdownThreads();
+        }
+    }
+
+    static void deleteTree(Path root) {
+        CommittedWork.deleteTree(root);
+    }
+}

@@ -1,0 +1,325 @@
+package io.baton.server.service;
+
+import io.baton.core.config.ServiceDescriptor;
+import io.baton.server.worker.PidFiles;
+import io.baton.server.worker.WorkerCommand;
+import io.baton.server.worker.WorkerHandle;
+import io.baton.server.worker.WorkerStartException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The supervisor of one service on the active node: its worker process, its schedule and its runs.
+ *
+ * <p>Runs of a service never overlap: they execute one at a time on the service's own run thread, and
+ * a trigger that arrives while a run is in progress is skipped and logged. State changes happen under
+ * this object's lock; waiting for a run or a worker happens outside it.
+ */
+public final class ServiceRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
+
+    /** Time a worker has to connect and say hello after it was started. */
+    static final Duration WORKER_START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String name;
+    private final ActiveContext ctx;
+    private final PidFiles pidFiles;
+    private final ScheduledExecutorService scheduler;
+    private final Duration workerIdleTimeout;
+    private final ExecutorService runThread;
+    private volatile ServiceDescriptor descriptor;
+    private volatile ServiceState state;
+    private volatile String reason;
+    private volatile WorkerHandle worker;
+    private volatile ItemDispatch dispatch;
+    private volatile ScheduledFuture<?> schedule;
+    private volatile Future<?> currentRun;
+    private volatile boolean stopRequested;
+    private volatile RunOutcome lastRun;
+    private volatile Instant lastRunStart;
+    private volatile int restarts;
+
+    ServiceRuntime(String name, ServiceDescriptor descriptor, String invalidReason, ActiveContext ctx, PidFiles pidFiles,
+            ScheduledExecutorService scheduler, Duration workerIdleTimeout) {
+        this.name = name;
+        this.descriptor = descriptor;
+        this.ctx = ctx;
+        this.pidFiles = pidFiles;
+        this.scheduler = scheduler;
+        this.workerIdleTimeout = workerIdleTimeout;
+        this.state = invalidReason == null ? ServiceState.STOPPED : ServiceState.INVALID;
+        this.reason = invalidReason;
+        this.runThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("run-" + name).unstarted(r));
+    }
+
+    public String name() { return name; }
+    public ServiceDescriptor descriptor() { return descriptor; }
+    public ServiceState state() { return state; }
+    public String reason() { return reason; }
+    public RunOutcome lastRun() { return lastRun; }
+    public Instant lastRunStart() { return lastRunStart; }
+    public int restarts() { return restarts; }
+    public boolean runInProgress() { Future<?> f = currentRun; return f != null && !f.isDone(); }
+    public Long workerPid() { WorkerHandle w = worker; return w == null ? null : w.pid(); }
+
+    /** Starts the worker and arms the schedule; returns an error message or null. */
+    public synchronized String start() {
+        if (state == ServiceState.RUNNING || state == ServiceState.STARTING) {
+            return null;
+        }
+        if (state == ServiceState.INVALID) {
+            return "service " + name + " has an invalid descriptor: " + reason;
+        }
+        if (state == ServiceState.STOPPING) {
+            return "service " + name + " is stopping; start it again once it has stopped";
+        }
+        state = ServiceState.STARTING;
+        String error = launchWorker();
+        if (error != null) {
+            state = ServiceState.FAILED;
+            reason = error;
+            return error;
+        }
+        state = ServiceState.RUNNING;
+        reason = null;
+        armSchedule();
+        return null;
+    }
+
+    private String launchWorker() {
+        ServiceDescriptor d = descriptor;
+        ItemDispatch newDispatch = new ItemDispatch();
+        try {
+            WorkerCommand command = WorkerCommand.build(d, ctx.home(), ctx.data().root(), ctx.data().service(name), workerIdleTimeout);
+            WorkerHandle handle = WorkerHandle.start(command, pidFiles, WORKER_START_TIMEOUT, newDispatch::accept);
+            dispatch = newDispatch;
+            worker = handle;
+            handle.exit().thenAccept(status -> onWorkerExit(handle, newDispatch, status));
+            log.info("Service {} started on node {}: worker pid {}, heap {}", name, ctx.nodeId(), handle.pid(), d.jvm().heap());
+            return null;
+        } catch (WorkerStartException | IllegalArgumentException e) {
+            log.error("Service {} cannot start on node {}: {}", name, ctx.nodeId(), e.getMessage());
+            return "the worker of service " + name + " could not start: " + e.getMessage();
+        }
+    }
+
+    private void armSchedule() {
+        ServiceDescriptor.ScheduleSpec spec = descriptor.schedule();
+        if (spec == null) {
+            return;
+        }
+        long every = spec.every().toMillis();
+        schedule = scheduler.scheduleAtFixedRate(() -> trigger("schedule every " + io.baton.core.config.Durations.format(spec.every())),
+                0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts a run unless one is in progress; returns what happened, for the caller to show. */
+    public synchronized TriggerResult trigger(String why) {
+        if (state != ServiceState.RUNNING) {
+            return new TriggerResult(false, "service " + name + " is " + state + "; start it first");
+        }
+        if (runInProgress()) {
+            log.info("Service {}: trigger ({}) skipped, a run is in progress", name, why);
+            return new TriggerResult(false, "skipped: a run of service " + name + " is in progress");
+        }
+        WorkerHandle w = worker;
+        ItemDispatch disp = dispatch;
+        lastRunStart = ctx.clock().instant();
+        currentRun = runThread.submit(() -> {
+            MDC.put("service", name);
+            try {
+                lastRun = new RunExecutor(descriptor, ctx, w, disp, () -> stopRequested).execute(why);
+            } catch (RuntimeException e) {
+                log.error("Run of service {} ended with an error: {}", name, e.toString(), e);
+            } finally {
+                MDC.remove("service");
+            }
+        });
+        return new TriggerResult(true, "run started");
+    }
+
+    /** What a trigger did. */
+    public record TriggerResult(boolean started, String message) {
+    }
+
+    /**
+     * Stops the service at a commit point: no new items, the items in flight finish within the grace
+     * period, then the worker exits; past the grace period its process group is killed.
+     */
+    public void stop() {
+        Duration grace;
+        synchronized (this) {
+            if (state != ServiceState.RUNNING && state != ServiceState.FAILED) {
+                return;
+            }
+            state = ServiceState.STOPPING;
+            stopRequested = true;
+            cancelSchedule();
+            grace = descriptor.stopGracePeriod();
+        }
+        log.info("Stopping service {} (grace period {} ms)", name, grace.toMillis());
+        boolean inTime = awaitRun(grace);
+        WorkerHandle w = worker;
+        if (!inTime && w != null) {
+            log.warn("Service {} did not reach a commit point within {} ms; killing its worker (pid {})", name, grace.toMillis(), w.pid());
+            w.kill();
+            awaitRun(Duration.ofSeconds(30));
+        } else if (w != null) {
+            w.requestExit();
+            if (!awaitExit(w, Duration.ofSeconds(5))) {
+                log.warn("Worker of service {} (pid {}) did not exit when asked; killing it", name, w.pid());
+                w.kill();
+            }
+        }
+        if (w != null) {
+            awaitExit(w, Duration.ofSeconds(10));
+        }
+        synchronized (this) {
+            worker = null;
+            stopRequested = false;
+            state = ServiceState.STOPPED;
+        }
+        log.info("Service {} stopped", name);
+    }
+
+    /** Kills the worker's process group at once; in-flight work is redone by a later run. */
+    public void kill() {
+        WorkerHandle w;
+        synchronized (this) {
+            w = worker;
+            state = ServiceState.STOPPING;
+            stopRequested = true;
+            cancelSchedule();
+        }
+        if (w != null) {
+            log.warn("Killing the worker of service {} (pid {}) on request", name, w.pid());
+            w.kill();
+            awaitExit(w, Duration.ofSeconds(10));
+        }
+        awaitRun(Duration.ofSeconds(30));
+        synchronized (this) {
+            worker = null;
+            stopRequested = false;
+            state = ServiceState.STOPPED;
+        }
+    }
+
+    /**
+     * Kills the worker at once without waiting for anything and without touching the data directory:
+     * the node lost its lease or was deposed.
+     */
+    void fence() {
+        stopRequested = true;
+        cancelSchedule();
+        WorkerHandle w = worker;
+        if (w != null) {
+            w.kill();
+        }
+        state = ServiceState.STOPPED;
+    }
+
+    void shutdownThreads() {
+        runThread.shutdownNow();
+    }
+
+    private void cancelSchedule() {
+        ScheduledFuture<?> s = schedule;
+        if (s != null) {
+            s.cancel(false);
+            schedule = null;
+        }
+    }
+
+    private boolean awaitRun(Duration timeout) {
+        Future<?> f = currentRun;
+        if (f == null) {
+            return true;
+        }
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            return true;
+        }
+    }
+
+    private static boolean awaitExit(WorkerHandle w, Duration timeout) {
+        try {
+            w.exit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    private void onWorkerExit(WorkerHandle handle, ItemDispatch disp, int status) {
+        MDC.put("service", name);
+        boolean expected = handle.wasKilled() || state == ServiceState.STOPPING || state == ServiceState.STOPPED;
+        String why = "worker pid " + handle.pid() + " exited with status " + status
+                + (handle.lastErrorLine().isBlank() ? "" : " (" + handle.lastErrorLine() + ")");
+        disp.workerGone(new WorkerLostException(why, handle.wasKilled()));
+        if (expected || handle != worker) {
+            MDC.remove("service");
+            return;
+        }
+        log.error("Worker of service {} died unexpectedly on node {}: {}", name, ctx.nodeId(), why);
+        awaitRun(Duration.ofSeconds(30));
+        synchronized (this) {
+            if (handle != worker || state != ServiceState.RUNNING) {
+                return;
+            }
+            worker = null;
+            ServiceDescriptor.RestartPolicy policy = descriptor.restart();
+            Duration uptime = handle.uptime();
+            if (!policy.automatic()) {
+                fail("the worker died (" + why + ") and automatic restart is off");
+            } else if (uptime.compareTo(policy.minimumUptime()) < 0) {
+                fail("the worker died after " + uptime.toMillis() + " ms, within the minimum uptime of "
+                        + policy.minimumUptime().toMillis() + " ms (" + why + "); not restarted: fix the cause and start the service");
+            } else {
+                restarts++;
+                log.warn("Restarting the worker of service {} (restart {})", name, restarts);
+                String error = launchWorker();
+                if (error != null) {
+                    fail(error);
+                }
+            }
+        }
+        MDC.remove("service");
+    }
+
+    private void fail(String why) {
+        cancelSchedule();
+        state = ServiceState.FAILED;
+        reason = why;
+        log.error("Service {} failed: {}", name, why);
+    }
+
+    /** Replaces the descriptor of a stopped service (after a deploy). */
+    synchronized void replaceDescriptor(ServiceDescriptor d, String invalidReason) {
+        this.descriptor = d;
+        this.state = invalidReason == null ? ServiceState.STOPPED : ServiceState.INVALID;
+        this.reason = invalidReason;
+    }
+}

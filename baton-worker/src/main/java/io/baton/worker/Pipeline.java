@@ -1,0 +1,101 @@
+package io.baton.worker;
+
+import io.baton.api.RejectedInputException;
+import io.baton.api.Step;
+import io.baton.core.config.DescriptorParser;
+import io.baton.core.config.ServiceDescriptor;
+import io.baton.core.config.ServiceDescriptor.StepSpec;
+import io.baton.core.control.ControlMessage;
+import io.baton.worker.step.BuiltInSteps;
+import io.baton.worker.step.FileStepContext;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of one service, applied to one work item at a time. Every file a step writes lies in the
+ * item's staging folder; the last step's output is synced before the daemon is told it is done, so
+ * that a commit never refers to data that a crash could still lose.
+ */
+final class Pipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    private final ServiceDescriptor descriptor;
+    private final List<Step> steps;
+    private final List<Map<String, String>> properties;
+
+    private Pipeline(ServiceDescriptor descriptor, List<Step> steps, List<Map<String, String>> properties) {
+        this.descriptor = descriptor;
+        this.steps = steps;
+        this.properties = properties;
+    }
+
+    /** Builds the steps, loading class steps from the service's jars on this JVM's class path. */
+    static Pipeline create(ServiceDescriptor d) {
+        List<Step> steps = new ArrayList<>();
+        List<Map<String, String>> props = new ArrayList<>();
+        for (int i = 0; i < d.process().size(); i++) {
+            StepSpec spec = d.process().get(i);
+            steps.add(spec.type().equals("class") ? load(spec.className(), i) : BuiltInSteps.create(spec.type()));
+            props.add(DescriptorParser.stepProperties(d, spec));
+        }
+        return new Pipeline(d, steps, props);
+    }
+
+    private static Step load(String className, int index) {
+        Class<?> type;
+        try {
+            type = Class.forName(className);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalArgumentException("process[" + index + "].class: class " + className
+                    + " is not in the service's jars (" + e + "); deploy the jar that contains it in the service's lib folder");
+        }
+        if (!Step.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException("process[" + index + "].class: " + className + " does not implement io.baton.api.Step");
+        }
+        try {
+            return (Step) type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalArgumentException("process[" + index + "].class: cannot create " + className
+                    + " with its public no-argument constructor: " + e, e);
+        }
+    }
+
+    ControlMessage process(ControlMessage m) {
+        Path staging = Path.of(m.staging());
+        Path input = Path.of(m.input());
+        long records = 0;
+        try {
+            Files.createDirectories(staging);
+            for (int i = 0; i < steps.size(); i++) {
+                Path output = staging.resolve(i == steps.size() - 1 ? "output" : "step-" + i);
+                FileStepContext ctx = new FileStepContext(descriptor.name(), m.runId(), m.key(), m.relPath(), input, output,
+                        properties.get(i));
+                steps.get(i).process(ctx);
+                if (!Files.exists(output)) {
+                    Files.createFile(output);
+                }
+                records += ctx.records();
+                input = output;
+            }
+            try (FileChannel ch = FileChannel.open(input, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+            return ControlMessage.done(m.itemId(), input.toString(), Files.size(input), records);
+        } catch (RejectedInputException e) {
+            log.warn("Service {} run {} rejected {}: {}", descriptor.name(), m.runId(), m.relPath(), e.getMessage());
+            return ControlMessage.failed(m.itemId(), e.getMessage(), true);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Service {} run {} failed on {}: {}", descriptor.name(), m.runId(), m.relPath(), e.toString());
+            return ControlMessage.failed(m.itemId(), e.toString(), false);
+        }
+    }
+}

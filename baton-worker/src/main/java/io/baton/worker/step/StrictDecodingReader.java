@@ -1,0 +1,173 @@
+package io.baton.worker.step;
+
+import io.baton.api.RejectedInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * A reader that decodes bytes strictly and rejects the input at the first byte sequence that is
+ * invalid in the charset, naming the charset, the line and the byte offset.
+ *
+ * <p>A line count kept above {@link java.io.InputStreamReader} can be wrong: when one read call meets
+ * invalid bytes, that reader throws and discards the characters the call had already decoded
+ * (checked on JDK 25). This reader counts the line ends in those characters too, with the rule
+ * Commons CSV uses: CR, LF and CRLF each end one line. Line numbers are 1-based physical lines, so a
+ * quoted field that spans lines counts them all.
+ *
+ * <p>One leading U+FEFF (a byte-order mark) is dropped, whatever the charset. The decoders of Java's
+ * "UTF-16" and "UTF-32" charsets consume a byte-order mark themselves and pick the byte order from it.
+ * The fixed-order charsets (UTF-8, UTF-16LE, UTF-16BE) deliver it as U+FEFF, which this reader drops.
+ *
+ * <p>Not thread-safe. Memory is one byte buffer, whatever the input size.
+ */
+final class StrictDecodingReader extends Reader {
+
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
+    private static final int BUFFER_BYTES = 8192;
+    private static final HexFormat BYTES_FORMAT = HexFormat.ofDelimiter(" ").withPrefix("0x").withUpperCase();
+
+    private final InputStream input;
+    private final Charset charset;
+    private final CharsetDecoder decoder;
+
+    /** Undecoded bytes, kept in read mode (position to limit) between calls. */
+    private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER_BYTES).flip();
+
+    /** Bytes consumed by the decoder before the start of {@link #bytes}. */
+    private long bytesBeforeBuffer;
+    private boolean endOfInput;
+    private boolean finished;
+    private boolean atStartOfText = true;
+    private long line = 1;
+    private boolean lastCharWasCarriageReturn;
+
+    StrictDecodingReader(InputStream input, Charset charset) {
+        this.input = Objects.requireNonNull(input, "input");
+        this.charset = Objects.requireNonNull(charset, "charset");
+        this.decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    /** Returns the 1-based line of the next character this reader delivers. */
+    long line() {
+        return line;
+    }
+
+    @Override
+    public int read(char[] target, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, target.length);
+        if (length == 0) {
+            return 0;
+        }
+
+        // Loops only when a call decoded nothing but the byte-order mark, because a Reader must
+        // return at least one character or -1.
+        while (true) {
+            CharBuffer out = CharBuffer.wrap(target, offset, length);
+            decodeInto(out);
+            int count = out.position() - offset;
+            if (count == 0 && finished) {
+                return -1;
+            }
+
+            count = dropLeadingByteOrderMark(target, offset, count);
+            countLines(target, offset, count);
+            if (count > 0) {
+                return count;
+            }
+        }
+    }
+
+    /** Decodes into {@code out} until it is full, the input ends, or some characters are ready. */
+    private void decodeInto(CharBuffer out) throws IOException {
+        int start = out.position();
+        while (!finished) {
+            CoderResult result = decoder.decode(bytes, out, endOfInput);
+            if (result.isError()) {
+                // The characters decoded before the bad bytes still count, so that the line is exact.
+                countLines(out.array(), start, out.position() - start);
+                throw rejection(result);
+            }
+            if (result.isOverflow()) {
+                return;
+            }
+            if (endOfInput) {
+                if (decoder.flush(out).isOverflow()) {
+                    return;
+                }
+                finished = true;
+                return;
+            }
+            if (out.position() > start) {
+                // Return what is decoded rather than block on the next read.
+                return;
+            }
+            refill();
+        }
+    }
+
+    private void refill() throws IOException {
+        bytesBeforeBuffer += bytes.position();
+        bytes.compact();
+        int read = input.read(bytes.array(), bytes.position(), bytes.remaining());
+        if (read < 0) {
+            endOfInput = true;
+        } else {
+            bytes.position(bytes.position() + read);
+        }
+        bytes.flip();
+    }
+
+    private int dropLeadingByteOrderMark(char[] chars, int offset, int count) {
+        if (!atStartOfText || count == 0) {
+            return count;
+        }
+        atStartOfText = false;
+        if (chars[offset] != BYTE_ORDER_MARK) {
+            return count;
+        }
+        System.arraycopy(chars, offset + 1, chars, offset, count - 1);
+        return count - 1;
+    }
+
+    private void countLines(char[] chars, int offset, int count) {
+        for (int i = offset; i < offset + count; i++) {
+            char c = chars[i];
+            if (c == '\r' || (c == '\n' && !lastCharWasCarriageReturn)) {
+                line++;
+            }
+            lastCharWasCarriageReturn = c == '\r';
+        }
+    }
+
+    private RejectedInputException rejection(CoderResult result) {
+        long byteOffset = bytesBeforeBuffer + bytes.position();
+        int available = Math.min(result.length(), bytes.remaining());
+        byte[] badBytes = new byte[available];
+        bytes.get(bytes.position(), badBytes);
+        String problem = result.isUnmappable()
+                ? "have no mapping to Unicode in " + charset.name()
+                : "are not a valid " + charset.name() + " sequence";
+        return new RejectedInputException(String.format(
+                "Invalid %s input on line %d: byte(s) %s at byte offset %d %s."
+                        + " Convert the file to %s or set the step's charset property to the file's"
+                        + " actual charset.",
+                charset.name(), line, BYTES_FORMAT.formatHex(badBytes), byteOffset, problem,
+                charset.name()));
+    }
+
+    @Override
+    public void close() throws IOException {
+        input.close();
+    }
+}
