@@ -28,6 +28,15 @@ public final class WorkItems {
     public record Skipped(String reason) implements ClaimOutcome {
     }
 
+    /**
+     * The run a claim belongs to. A scheduled poll creates its run record only when it claims its
+     * first file, so polls that find nothing leave no trace in the journal.
+     */
+    @FunctionalInterface
+    public interface RunIdSource {
+        long runId(Connection c) throws SQLException;
+    }
+
     /** A publish action to record at commit time. */
     public record ActionSpec(ActionKind kind, String sourcePath, String targetPath, long device, long inode) {
     }
@@ -58,7 +67,7 @@ public final class WorkItems {
      * flight, committed and not yet disposed, quarantined or kept) or waiting out a retry backoff.
      * A failed or released item with the same identity is claimed again under its own id.
      */
-    public static ClaimOutcome claim(Connection c, String service, long runId, long epoch, FileIdentity id, Instant now)
+    public static ClaimOutcome claim(Connection c, String service, RunIdSource runIds, long epoch, FileIdentity id, Instant now)
             throws SQLException {
         for (ItemRecord row : byPath(c, service, id.relPath())) {
             if (!row.identity().sameContentAs(id)) {
@@ -80,10 +89,11 @@ public final class WorkItems {
                 }
                 move(c, row.id(), row.state(), WorkItemState.CLAIMED,
                         "UPDATE items SET state = 'CLAIMED', run_id = ?, epoch = ?, claimed_at = ?, error = NULL WHERE id = ? AND state = ?",
-                        runId, epoch, now.toString(), row.id(), row.state().name());
+                        runIds.runId(c), epoch, now.toString(), row.id(), row.state().name());
                 return new Claimed(row.id(), row.attempts());
             }
         }
+        long runId = runIds.runId(c);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO items (service, run_id, epoch, rel_path, size, mtime_ns, dev, ino,"
                 + " ctime_ns, item_key, state, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'CLAIMED', ?)")) {
             s.setString(1, service);

@@ -64,7 +64,9 @@ final class RunExecutor {
     private final BooleanSupplier stopRequested;
     private final CommittedWork committed;
     private final FolderSource source;
-    private long runId;
+    private volatile long runId;
+    private String trigger;
+    private boolean announced;
     private long committedCount;
     private long failedCount;
     private long quarantinedCount;
@@ -82,12 +84,23 @@ final class RunExecutor {
         this.source = new FolderSource(d.source());
     }
 
-    RunOutcome execute(String trigger) {
-        runId = ctx.journal().call(c -> Runs.start(c, d.name(), ctx.epoch(), ctx.nodeId(), trigger, ctx.clock().instant()));
-        MDC.put("run", Long.toString(runId));
-        log.info("Run {} of service {} started on node {} epoch {} ({})", runId, d.name(), ctx.nodeId(), ctx.epoch(), trigger);
+    /**
+     * Executes the run. A scheduled run creates its run record only when it claims its first file;
+     * a manual trigger always creates one, so the operator sees the run even when it found nothing.
+     * Returns null when a scheduled run found nothing to claim.
+     */
+    RunOutcome execute(String trigger, boolean recordEmpty) {
+        this.trigger = trigger;
+        if (recordEmpty) {
+            ctx.journal().call(this::runId);
+            announce();
+        }
         try {
             String reason = work();
+            if (runId == 0) {
+                log.debug("Service {}: {} found nothing to claim", d.name(), trigger);
+                return null;
+            }
             RunState state = reason == null && failedCount == 0 && quarantinedCount == 0 ? RunState.SUCCEEDED : RunState.FAILED;
             return finish(state, reason);
         } catch (WorkerLostException e) {
@@ -100,12 +113,31 @@ final class RunExecutor {
         }
     }
 
+    /** Creates the run record on first use, inside the journal transaction that needs it. */
+    private long runId(java.sql.Connection c) throws java.sql.SQLException {
+        if (runId == 0) {
+            runId = Runs.start(c, d.name(), ctx.epoch(), ctx.nodeId(), trigger, ctx.clock().instant());
+        }
+        return runId;
+    }
+
+    /** Logs the start of the run once its record exists; called on the run's own thread, where the MDC applies. */
+    private void announce() {
+        if (runId != 0 && !announced) {
+            announced = true;
+            MDC.put("run", Long.toString(runId));
+            log.info("Run {} of service {} started on node {} epoch {} ({})", runId, d.name(), ctx.nodeId(), ctx.epoch(), trigger);
+        }
+    }
+
     /** Runs the batches; returns null on a normal end or the reason the run stopped early. */
     private String work() {
         committed.publishOpen(d.name());
 
         String precheck = checkFolders();
         if (precheck != null) {
+            ctx.journal().call(this::runId);
+            announce();
             log.error("Run {} of service {} claims nothing: {}", runId, d.name(), precheck);
             return precheck;
         }
@@ -115,6 +147,8 @@ final class RunExecutor {
             candidates = source.list();
         } catch (IOException e) {
             String reason = "cannot list the source folder " + d.source().path() + ": " + e;
+            ctx.journal().call(this::runId);
+            announce();
             log.error("Run {} of service {}: {}", runId, d.name(), reason);
             return reason;
         }
@@ -131,6 +165,7 @@ final class RunExecutor {
                 slice.add(candidates.get(next++));
             }
             List<ItemRecord> items = claim(slice);
+            announce();
             claimed += items.size();
             processBatch(items);
         }
@@ -181,7 +216,7 @@ final class RunExecutor {
         return ctx.journal().call(c -> {
             List<ItemRecord> out = new ArrayList<>();
             for (FileIdentity id : fresh) {
-                ClaimOutcome outcome = WorkItems.claim(c, d.name(), runId, ctx.epoch(), id, ctx.clock().instant());
+                ClaimOutcome outcome = WorkItems.claim(c, d.name(), this::runId, ctx.epoch(), id, ctx.clock().instant());
                 if (outcome instanceof Claimed claimed) {
                     out.add(WorkItems.current(c, claimed.itemId()));
                 }

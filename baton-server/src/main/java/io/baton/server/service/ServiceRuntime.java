@@ -139,7 +139,10 @@ public final class ServiceRuntime {
         currentRun = runThread.submit(() -> {
             MDC.put("service", name);
             try {
-                lastRun = new RunExecutor(descriptor, ctx, w, disp, () -> stopRequested).execute(why);
+                RunOutcome outcome = new RunExecutor(descriptor, ctx, w, disp, () -> stopRequested).execute(why, !why.startsWith("schedule"));
+                if (outcome != null) {
+                    lastRun = outcome;
+                }
             } catch (RuntimeException e) {
                 log.error("Run of service {} ended with an error: {}", name, e.toString(), e);
             } finally {
