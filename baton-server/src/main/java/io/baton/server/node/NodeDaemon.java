@@ -190,8 +190,6 @@ public final class NodeDaemon {
             return null;
         }
 
-        role = NodeRole.ACTIVE;
-        activeHolder = config.nodeId();
         log.info("Node {} is active with epoch {} ({})", config.nodeId(), epoch, why);
         ActiveContext ctx = new ActiveContext(config.nodeId(), epoch, data, home, journal,
                 () -> keeper.isValid() && endReason.get() == null, Clock.systemDefaultZone());
@@ -199,16 +197,20 @@ public final class NodeDaemon {
         ServiceManager services = new ServiceManager(ctx, pidFiles, idle);
         Active a = new Active(epoch, keeper, journal, services, ended, endReason);
         self.set(a);
-        active.set(a);
         try {
             Recovery.run(ctx);
             services.load();
+            // The API shows the node active only once its services are loaded.
+            active.set(a);
+            role = NodeRole.ACTIVE;
+            activeHolder = config.nodeId();
             if (autoStart) {
                 services.startAutomatic();
             } else {
                 log.info("Node {} starts no service: automatic startup is off (--no-autostart)", config.nodeId());
             }
         } catch (IOException | JournalException e) {
+            active.set(a);
             log.error("Node {} epoch {}: recovery or loading the services failed: {}", config.nodeId(), epoch, e.toString());
             endReason.compareAndSet(null, "recovery failed: " + e.getMessage());
             ended.countDown();

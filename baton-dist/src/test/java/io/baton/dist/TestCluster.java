@@ -1,0 +1,79 @@
+package io.baton.dist;
+
+import io.baton.testkit.NodeProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A data directory with short test lease timings, the nodes on it, and service folders to deploy. */
+final class TestCluster implements AutoCloseable {
+
+    /** Lease timings for tests: a few seconds, still within the validated margins. */
+    static final String TEST_CLUSTER_YAML = """
+            name: test
+            lease:
+              duration: 3s
+              renewInterval: 500ms
+              renewDeadline: 1500ms
+              pollInterval: 250ms
+            """;
+
+    final Path root;
+    final Path data;
+    final Path distHome = Path.of(System.getProperty("baton.home"));
+    final Path serviceJar = Path.of(System.getProperty("baton.testServiceJar"));
+    private final List<NodeProcess> nodes = new ArrayList<>();
+
+    TestCluster(Path root) throws IOException {
+        this.root = root;
+        this.data = root.resolve("data");
+        io.baton.core.DataDirectory.init(data);
+        Files.writeString(data.resolve("cluster.yaml"), TEST_CLUSTER_YAML);
+    }
+
+    NodeProcess node(String id) throws IOException {
+        NodeProcess n = new NodeProcess(distHome, root.resolve("home-" + id), data, id).prepare();
+        nodes.add(n);
+        return n;
+    }
+
+    /** Writes a service folder with the descriptor and the test kit's jar; returns the folder. */
+    Path serviceFolder(String name, String yaml) throws IOException {
+        Path folder = root.resolve("services-src").resolve(name);
+        Files.createDirectories(folder.resolve("lib"));
+        Files.writeString(folder.resolve("service.yaml"), yaml);
+        Files.copy(serviceJar, folder.resolve("lib/baton-testkit.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return folder;
+    }
+
+    /** Runs a query against the journal with a connection of the test's own; use only while no node is active. */
+    List<List<String>> query(String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("state/journal.db"));
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        for (NodeProcess n : nodes) {
+            n.close();
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.baton.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A Baton node running as a real process ({@code bin/baton node}) with a program directory of its
+ * own, for tests that kill, pause and restart nodes. Its lib/ is a link to the built distribution's,
+ * its output goes to {@code node.out} in its program directory.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** JVM options that make node and CLI processes start fast on a small machine. */
+    public static final String FAST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto";
+
+    private final Path distHome;
+    private final Path home;
+    private final Path data;
+    private final String nodeId;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    public NodeProcess(Path distHome, Path home, Path data, String nodeId) {
+        this.distHome = distHome;
+        this.home = home;
+        this.data = data;
+        this.nodeId = nodeId;
+    }
+
+    /** Creates the program directory: conf/ with node.yaml and logback.xml, lib/ linked to the distribution's. */
+    public NodeProcess prepare() throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.createDirectories(home.resolve("run"));
+        if (!Files.exists(home.resolve("lib"))) {
+            Files.createSymbolicLink(home.resolve("lib"), distHome.resolve("lib"));
+        }
+        Files.copy(distHome.resolve("conf/logback.xml"), home.resolve("conf/logback.xml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(home.resolve("conf/node.yaml"), "nodeId: " + nodeId + "\ndataDirectory: " + data + "\napi:\n  port: 0\n");
+        return this;
+    }
+
+    public Path home() { return home; }
+    public Path data() { return data; }
+    public String nodeId() { return nodeId; }
+    public Process process() { return process; }
+    public long pid() { return process.pid(); }
+
+    /** Starts the daemon; the API address is ready once {@link #awaitApi} returns. */
+    public NodeProcess start(String... extraArgs) throws IOException {
+        Files.deleteIfExists(home.resolve("run/api.port"));
+        Files.deleteIfExists(home.resolve("run/api.token"));
+        List<String> argv = new ArrayList<>(List.of(distHome.resolve("bin/baton").toString(), "node"));
+        argv.addAll(List.of(extraArgs));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("node.out").toFile()));
+        environment(pb.environment());
+        process = pb.start();
+        return this;
+    }
+
+    private void environment(Map<String, String> env) {
+        env.put("BATON_HOME", home.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("BATON_JAVA_OPTS", FAST_JVM);
+    }
+
+    public NodeProcess awaitApi(Duration timeout) {
+        await(timeout, "the API of node " + nodeId + " to come up", () -> Files.exists(home.resolve("run/api.token"))
+                && Files.exists(home.resolve("run/api.port")) && live());
+        return this;
+    }
+
+    public NodeProcess awaitRole(String role, Duration timeout) {
+        awaitApi(timeout);
+        await(timeout, "node " + nodeId + " to become " + role, () -> role.equals(tryGet("/api/node").path("role").asText()));
+        return this;
+    }
+
+    private boolean live() {
+        try {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/health/live")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private String base() {
+        try {
+            return "http://127.0.0.1:" + Files.readString(home.resolve("run/api.port")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Result of an API call: status and parsed body. */
+    public record Response(int status, JsonNode body) {
+    }
+
+    public Response call(String method, String path, Object body) {
+        try {
+            String token = Files.readString(home.resolve("run/api.token")).trim();
+            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+            HttpRequest req = HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json").method(method, publisher).timeout(Duration.ofMinutes(2)).build();
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Response(r.statusCode(), r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public JsonNode get(String path) {
+        Response r = call("GET", path, null);
+        if (r.status() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + r.status() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    /** GET that returns an empty object while the node is unreachable. */
+    public JsonNode tryGet(String path) {
+        try {
+            return call("GET", path, null).body();
+        } catch (RuntimeException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** Result of a CLI invocation. */
+    public record CliResult(int exitCode, String out, String err) {
+    }
+
+    /** Runs {@code bin/baton ARGS} against this node's program directory. */
+    public CliResult cli(String... args) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of(distHome.resolve("bin/baton").toString()));
+        argv.addAll(List.of(args));
+        Path out = Files.createTempFile(home, "cli", ".out");
+        Path err = Files.createTempFile(home, "cli", ".err");
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile());
+        environment(pb.environment());
+        Process p = pb.start();
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("baton " + String.join(" ", args) + " did not finish within 3 minutes");
+        }
+        CliResult r = new CliResult(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    /** Sends a signal (KILL, TERM, STOP, CONT) to the daemon process only. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Signals.send(name, process.pid());
+    }
+
+    /** {@code kill -9} of the daemon alone; its workers notice the closed channel themselves. */
+    public void kill9() throws IOException, InterruptedException {
+        signal("KILL");
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("node " + nodeId + " did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    public String output() throws IOException {
+        Path f = home.resolve("node.out");
+        return Files.exists(f) ? Files.readString(f) : "";
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Signals.killWorkersOf(data);
+    }
+
+    /** Polls a condition until it holds, failing with what was awaited. */
+    public static void await(Duration timeout, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+}
