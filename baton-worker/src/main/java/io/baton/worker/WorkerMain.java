@@ -32,10 +32,13 @@ public final class WorkerMain {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
 
-    /** Exit status when the daemon went away: nothing was published, the claims are released by recovery. */
-    static final int EXIT_DAEMON_GONE = 3;
+    /**
+     * Exit status when the daemon went away: nothing was published, the claims are released by
+     * recovery. Distinct from 3, which the JVM uses for -XX:+ExitOnOutOfMemoryError.
+     */
+    static final int EXIT_DAEMON_GONE = 10;
     /** Exit status when the service cannot run at all (bad step class, unreadable descriptor). */
-    static final int EXIT_FATAL = 2;
+    static final int EXIT_FATAL = 11;
 
     private volatile long lastMessageNanos = System.nanoTime();
 

@@ -75,6 +75,12 @@ public final class ServiceRuntime {
 
     /** Starts the worker and arms the schedule; returns an error message or null. */
     public synchronized String start() {
+        try (MDC.MDCCloseable m = MDC.putCloseable("service", name)) {
+            return startLocked();
+        }
+    }
+
+    private String startLocked() {
         if (state == ServiceState.RUNNING || state == ServiceState.STARTING) {
             return null;
         }
@@ -161,6 +167,12 @@ public final class ServiceRuntime {
      * period, then the worker exits; past the grace period its process group is killed.
      */
     public void stop() {
+        try (MDC.MDCCloseable m = MDC.putCloseable("service", name)) {
+            stopWithinGrace();
+        }
+    }
+
+    private void stopWithinGrace() {
         Duration grace;
         synchronized (this) {
             if (state != ServiceState.RUNNING && state != ServiceState.FAILED) {
@@ -198,6 +210,12 @@ public final class ServiceRuntime {
 
     /** Kills the worker's process group at once; in-flight work is redone by a later run. */
     public void kill() {
+        try (MDC.MDCCloseable m = MDC.putCloseable("service", name)) {
+            killNow();
+        }
+    }
+
+    private void killNow() {
         WorkerHandle w;
         synchronized (this) {
             w = worker;

@@ -43,6 +43,7 @@ public final class WorkerHandle {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile String lastErrorLine = "";
     private volatile boolean killed;
+    private volatile Thread logPipe;
 
     private WorkerHandle(String service, Process process, PidFiles pidFiles) {
         this.service = service;
@@ -66,8 +67,8 @@ public final class WorkerHandle {
         }
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socketPath));
-            Process process = new ProcessBuilder(command.argv()).redirectErrorStream(false)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            // Standard output is merged into the log stream: the JVM reports a fatal OutOfMemoryError there.
+            Process process = new ProcessBuilder(command.argv()).redirectErrorStream(true).start();
             pidFiles.write(service, process.pid(), process.info().startInstant().orElse(null));
             WorkerHandle handle = new WorkerHandle(service, process, pidFiles);
             handle.pipeStderr();
@@ -131,9 +132,9 @@ public final class WorkerHandle {
     }
 
     private void pipeStderr() {
-        Thread.ofPlatform().name("worker-log-" + service).daemon().start(() -> {
+        logPipe = Thread.ofPlatform().name("worker-log-" + service).daemon().start(() -> {
             MDC.put("service", service);
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (!line.isBlank()) {
@@ -158,6 +159,7 @@ public final class WorkerHandle {
                 log.debug("Control channel of service {} closed: {}", service, e.toString());
             }
             int status = waitForExit();
+            joinLogPipe();
             pidFiles.remove(service, process.pid());
             exit.complete(status);
         });
@@ -171,6 +173,18 @@ public final class WorkerHandle {
                 sleep(PING_INTERVAL.toMillis());
             }
         });
+    }
+
+    /** Waits for the worker's last output lines, so that the reason for an exit is known before it is reported. */
+    private void joinLogPipe() {
+        try {
+            Thread t = logPipe;
+            if (t != null) {
+                t.join(2000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private int waitForExit() {

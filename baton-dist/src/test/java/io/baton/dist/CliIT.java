@@ -1,0 +1,85 @@
+package io.baton.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.testkit.NodeProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The baton command against a running node: exit codes, rejected descriptors, manual triggers and history. */
+class CliIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void commandsReportOutcomesWithExitCodes() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            NodeProcess node = cluster.node("cli");
+            node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            Files.createDirectories(cluster.data.resolve("in"));
+            Files.writeString(cluster.data.resolve("in/a.csv"), "id,name\n1,Zürich\n2,\"Sant Julià de Lòria\"\n");
+
+            Path good = cluster.serviceFolder("good", """
+                    name: good
+                    source: { path: in, include: "*.csv" }
+                    process: [ { type: csv-to-jsonl } ]
+                    targets: [ { path: out, name: "{basename}.jsonl" } ]
+                    """);
+            assertThat(node.cli("deploy", good.toString()).exitCode()).as("deploy good").isZero();
+            assertThat(node.cli("start", "good").exitCode()).as("start good").isZero();
+
+            Path bad = cluster.serviceFolder("bad", """
+                    name: bad
+                    source: { path: in }
+                    process: [ { type: csv-to-jsonl } ]
+                    targets: [ { path: out, name: "{stem}.jsonl" } ]
+                    """);
+            NodeProcess.CliResult rejected = node.cli("deploy", bad.toString());
+            assertThat(rejected.exitCode()).as("exit code of a rejected deploy").isEqualTo(1);
+            assertThat(rejected.err()).as("message of a rejected deploy").contains("service.yaml").contains("targets[0].name").contains("{stem}");
+            assertThat(node.cli("services").out()).as("services after a rejected deploy").contains("good").doesNotContain("bad ");
+            assertThat(node.get("/api/services/good").path("state").asText()).as("good after a rejected deploy").isEqualTo("RUNNING");
+
+            NodeProcess.CliResult trigger = node.cli("trigger", "good");
+            assertThat(trigger.exitCode()).as("trigger: " + trigger.err()).isZero();
+            NodeProcess.await(Duration.ofSeconds(30), "the output", () -> Files.exists(cluster.data.resolve("out/a.jsonl")));
+            NodeProcess.await(Duration.ofSeconds(30), "the run to end", () -> !node.tryGet("/api/services/good").path("runInProgress").asBoolean(true));
+            assertThat(Files.readString(cluster.data.resolve("out/a.jsonl")))
+                    .isEqualTo("{\"id\":\"1\",\"name\":\"Zürich\"}\n{\"id\":\"2\",\"name\":\"Sant Julià de Lòria\"}\n");
+
+            NodeProcess.CliResult runs = node.cli("runs", "good");
+            assertThat(runs.exitCode()).isZero();
+            assertThat(runs.out()).as("runs").contains("SUCCEEDED");
+            NodeProcess.CliResult run = node.cli("run", "1");
+            assertThat(run.out()).as("run 1").contains("a.csv").contains("DISPOSED");
+
+            assertThat(node.cli("frobnicate").exitCode()).as("exit code of an unknown command").isEqualTo(2);
+            assertThat(node.cli("start").exitCode()).as("exit code of a missing argument").isEqualTo(2);
+            NodeProcess.CliResult missing = node.cli("start", "nope");
+            assertThat(missing.exitCode()).as("exit code for an unknown service").isEqualTo(1);
+            assertThat(missing.err()).contains("nope").contains("not deployed");
+
+            assertThat(node.call("GET", "/api/services", null).status()).as("status with a token").isEqualTo(200);
+            assertThat(unauthenticatedStatus(node)).as("status without a token").isEqualTo(401);
+
+            NodeProcess.CliResult stop = node.cli("node", "stop");
+            assertThat(stop.exitCode()).as("node stop: " + stop.err()).isZero();
+            assertThat(node.awaitExit(Duration.ofSeconds(30))).as("daemon exit status").isZero();
+            NodeProcess.CliResult unreachable = node.cli("services");
+            assertThat(unreachable.exitCode()).as("exit code with no node running").isEqualTo(1);
+            assertThat(unreachable.err()).contains("baton node");
+        }
+    }
+
+    private static int unauthenticatedStatus(NodeProcess node) throws Exception {
+        String port = Files.readString(node.home().resolve("run/api.port")).trim();
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/services")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return r.statusCode();
+    }
+}
