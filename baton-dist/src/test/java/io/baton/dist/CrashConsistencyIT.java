@@ -163,12 +163,19 @@ class CrashConsistencyIT {
         assertThat(perInput.values()).as("archive copies per input").allMatch(n -> n == 1);
     }
 
-    static List<Path> filesUnder(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).toList();
+    /** Regular files under a folder; retried when a file vanishes during the walk, as it does while a node works. */
+    static List<Path> filesUnder(Path root) {
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.exists(root)) {
+                return List.of();
+            }
+            try (Stream<Path> s = Files.walk(root)) {
+                return s.filter(Files::isRegularFile).toList();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                if (attempt == 5) {
+                    throw new AssertionError("cannot list " + root, e);
+                }
+            }
         }
     }
 }
