@@ -19,9 +19,9 @@ final class TestCluster implements AutoCloseable {
     static final String TEST_CLUSTER_YAML = """
             name: test
             lease:
-              duration: 3s
+              duration: 4s
               renewInterval: 500ms
-              renewDeadline: 1500ms
+              renewDeadline: 2500ms
               pollInterval: 250ms
             """;
 

@@ -29,7 +29,7 @@ class TwoNodesIT {
             NodeProcess b = cluster.node("node-b");
             b.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
             // Three lease lengths: long enough for b to take over if it wrongly thought the lease free.
-            Thread.sleep(9_000);
+            Thread.sleep(12_000);
 
             assertThat(b.get("/api/node").path("role").asText()).as("role of node-b").isEqualTo("PASSIVE");
             assertThat(b.get("/api/node").path("activeNode").asText()).as("active node seen by node-b").isEqualTo("node-a");

@@ -109,7 +109,11 @@ public final class WorkerMain {
             } catch (InterruptedException e) {
                 return;
             }
-            if (System.nanoTime() - lastMessageNanos > idleTimeoutMillis * 1_000_000L) {
+            long silentMillis = (System.nanoTime() - lastMessageNanos) / 1_000_000L;
+            if (silentMillis > idleTimeoutMillis) {
+                System.err.println("baton worker: no message from the daemon for " + silentMillis + " ms (limit "
+                        + idleTimeoutMillis + " ms); exiting so that no work outlives the daemon's lease");
+                System.err.flush();
                 Runtime.getRuntime().halt(EXIT_DAEMON_GONE);
             }
         }

@@ -193,7 +193,9 @@ public final class NodeDaemon {
         log.info("Node {} is active with epoch {} ({})", config.nodeId(), epoch, why);
         ActiveContext ctx = new ActiveContext(config.nodeId(), epoch, data, home, journal,
                 () -> keeper.isValid() && endReason.get() == null, Clock.systemDefaultZone());
-        Duration idle = Duration.ofMillis(Math.max(1000, cluster.renewDeadline().toMillis() / 2));
+        // A worker whose daemon falls silent exits before the lease could pass to another node. The
+        // daemon pings every 250 ms, so the bound leaves room for a few missed pings on a loaded machine.
+        Duration idle = Duration.ofMillis(Math.max(750, cluster.renewDeadline().toMillis() - 500));
         ServiceManager services = new ServiceManager(ctx, pidFiles, idle);
         Active a = new Active(epoch, keeper, journal, services, ended, endReason);
         self.set(a);
