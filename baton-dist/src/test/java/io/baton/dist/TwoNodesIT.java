@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -47,6 +48,60 @@ class TwoNodesIT {
             assertThat(b.awaitExit(Duration.ofSeconds(30))).as("passive node's exit status").isZero();
             a.signal("TERM");
             assertThat(a.awaitExit(Duration.ofSeconds(30))).as("active node's exit status").isZero();
+        }
+    }
+
+    @Test
+    void passiveNodeTakesOverAfterKill() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Path inbox = cluster.data.resolve("inbox");
+            Files.createDirectories(inbox);
+            for (int i = 0; i < 200; i++) {
+                Files.writeString(inbox.resolve(String.format("f-%03d.txt", i)), "file " + i + "\n");
+            }
+            Path svc = cluster.serviceFolder("mover", """
+                    name: mover
+                    autoStart: true
+                    schedule: { every: 300ms }
+                    source: { path: inbox }
+                    process:
+                      - type: class
+                        class: io.baton.testkit.steps.SlowCopyStep
+                        settings: { delayMillis: "30" }
+                    targets: [ { path: outbox } ]
+                    onSuccess: { delete: true }
+                    """);
+            NodeProcess a = cluster.node("node-a");
+            a.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            assertThat(a.cli("deploy", svc.toString()).exitCode()).isZero();
+            a.cli("start", "mover");
+            NodeProcess b = cluster.node("node-b");
+            b.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
+            NodeProcess.await(Duration.ofSeconds(30), "some outputs", () -> CrashConsistencyIT.filesUnder(cluster.data.resolve("outbox")).size() > 20);
+
+            a.kill9();
+            long killed = System.nanoTime();
+            b.awaitRole("ACTIVE", Duration.ofSeconds(30));
+            long takeoverMillis = (System.nanoTime() - killed) / 1_000_000;
+            // Lease of 4 s, measured from node-b's last sight of a heartbeat, plus polling and JVM scheduling.
+            assertThat(takeoverMillis).as("takeover time after kill -9, lease 4 s").isLessThan(15_000);
+            assertThat(b.get("/api/node").path("epoch").asLong()).as("epoch of node-b").isEqualTo(2);
+
+            NodeProcess.await(Duration.ofMinutes(2), "node-b to finish the files", () -> CrashConsistencyIT.filesUnder(inbox).isEmpty());
+            List<Path> outputs = CrashConsistencyIT.filesUnder(cluster.data.resolve("outbox"));
+            assertThat(outputs).as("outputs").hasSize(200);
+            for (Path out : outputs) {
+                int n = Integer.parseInt(out.getFileName().toString().substring(2, 5));
+                assertThat(Files.readString(out)).as(out.toString()).isEqualTo("file " + n + "\n");
+            }
+
+            a.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
+            assertThat(b.get("/api/node").path("role").asText()).as("node-b after node-a restarted").isEqualTo("ACTIVE");
+            b.signal("TERM");
+            assertThat(b.awaitExit(Duration.ofSeconds(60))).isZero();
+            a.awaitRole("ACTIVE", Duration.ofSeconds(30));
+            a.signal("TERM");
+            assertThat(a.awaitExit(Duration.ofSeconds(60))).isZero();
         }
     }
 
