@@ -228,8 +228,8 @@ QUARANTINE=$DATA/quarantine/$SERVICE
 # bin/baton prefers BATON_HOME to its own location, so a value from the caller must not leak in.
 export BATON_HOME=$HOME_DIR
 
-step "Building Baton (./mvnw -q -DskipTests package)"
-(cd "$REPO_ROOT" && ./mvnw -q -DskipTests package) || fail "the build failed; see the Maven output above"
+step "Building Baton (./mvnw -q -Dmaven.test.skip=true package)"
+(cd "$REPO_ROOT" && ./mvnw -q -Dmaven.test.skip=true package) || fail "the build failed; see the Maven output above"
 DIST=$REPO_ROOT/baton-dist/target/baton-home
 [ -x "$DIST/bin/baton" ] || fail "the build did not produce $DIST/bin/baton"
 

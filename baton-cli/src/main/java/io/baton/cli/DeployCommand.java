@@ -43,7 +43,12 @@ final class DeployCommand implements Callable<Integer> {
         body.put("descriptor", Files.readString(descriptor, StandardCharsets.UTF_8));
         body.put("jars", jars);
         var result = Api.connect(Home.resolve(home)).post("/api/services", body);
-        System.out.println("Deployed service " + result.path("name").asText() + " (" + result.path("state").asText() + ")");
+        String name = result.path("name").asText();
+        String state = result.path("state").asText();
+        System.out.println("Deployed service " + name + " (" + state + ")");
+        if (state.equals("STOPPED")) {
+            System.out.println("Start it with: baton start " + name);
+        }
         return 0;
     }
 }

@@ -40,17 +40,19 @@ public final class ApiServer {
     private final Javalin app;
     private final NodeDaemon node;
     private final byte[] token;
+    private final Path runFolder;
 
-    private ApiServer(Javalin app, NodeDaemon node, byte[] token) {
+    private ApiServer(Javalin app, NodeDaemon node, byte[] token, Path runFolder) {
         this.app = app;
         this.node = node;
         this.token = token;
+        this.runFolder = runFolder;
     }
 
     public static ApiServer start(NodeDaemon node, Path runFolder, String host, int port) throws IOException {
         String token = HexFormat.of().formatHex(randomBytes());
         Javalin app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
-        ApiServer api = new ApiServer(app, node, token.getBytes(StandardCharsets.UTF_8));
+        ApiServer api = new ApiServer(app, node, token.getBytes(StandardCharsets.UTF_8), runFolder);
         api.routes();
         app.start(host, port);
         writeSecret(runFolder.resolve("api.token"), token);
@@ -74,8 +76,15 @@ public final class ApiServer {
         return app.port();
     }
 
+    /** Stops serving and removes the address and token files, so that the CLI reports no running node. */
     public void stop() {
         app.stop();
+        try {
+            Files.deleteIfExists(runFolder.resolve("api.port"));
+            Files.deleteIfExists(runFolder.resolve("api.token"));
+        } catch (IOException e) {
+            log.warn("Cannot remove the API files in {}: {}", runFolder, e.toString());
+        }
     }
 
     private void routes() {

@@ -64,6 +64,7 @@ final class RunExecutor {
     private final BooleanSupplier stopRequested;
     private final CommittedWork committed;
     private final FolderSource source;
+    private final java.util.concurrent.ConcurrentLinkedQueue<FailureOutcome> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long runId;
     private String trigger;
     private boolean announced;
@@ -173,6 +174,10 @@ final class RunExecutor {
     }
 
     private String checkFolders() {
+        String inbox = writableFolder(d.source().path());
+        if (inbox != null) {
+            return "source " + inbox;
+        }
         for (TargetSpec t : d.targets()) {
             String problem = writableFolder(t.path());
             if (problem != null) {
@@ -308,10 +313,11 @@ final class RunExecutor {
         for (CompletableFuture<Void> f : commits) {
             try {
                 Journal.await(f);
-            } catch (IllegalArgumentException e) {
-                log.error("Run {} of service {}: {}", runId, d.name(), e.getMessage());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                log.error("Run {} of service {}: recording an item failed: {}", runId, d.name(), e.getMessage());
             }
         }
+        logFailures();
 
         List<ItemActions> batch = ctx.journal().call(c -> {
             List<ItemActions> out = new ArrayList<>();
@@ -370,6 +376,24 @@ final class RunExecutor {
         });
     }
 
+    /** A recorded failure, logged on the run's thread where the service and run are in the MDC. */
+    private record FailureOutcome(ItemRecord item, WorkItemState state, String error) {
+    }
+
+    private void logFailures() {
+        FailureOutcome f;
+        while ((f = outcomes.poll()) != null) {
+            if (f.state() == WorkItemState.QUARANTINED) {
+                quarantinedCount++;
+                log.error("Run {} of service {}: {} quarantined: {}", runId, d.name(), f.item().relPath(), f.error());
+            } else {
+                failedCount++;
+                log.warn("Run {} of service {}: {} failed (attempt {} of {}), retried after {}: {}", runId, d.name(),
+                        f.item().relPath(), f.item().attempts() + 1, d.onFailure().retries() + 1, d.onFailure().backoff(), f.error());
+            }
+        }
+    }
+
     private CompletableFuture<Void> fail(ItemRecord item, String error, boolean rejected) {
         Path input = d.source().path().resolve(item.relPath());
         Path quarantined;
@@ -383,16 +407,8 @@ final class RunExecutor {
         return ctx.journal().submit(c -> {
             WorkItemState state = WorkItems.fail(c, item.id(), error, rejected, d.onFailure().retries(), d.onFailure().backoff(),
                     quarantine, ctx.clock().instant());
-            if (state == WorkItemState.QUARANTINED) {
-                quarantinedCount++;
-                log.error("Run {} of service {}: {} quarantined: {}", runId, d.name(), item.relPath(), error);
-            } else {
-                failedCount++;
-                log.warn("Run {} of service {}: {} failed (attempt {} of {}), retried after {}: {}", runId, d.name(), item.relPath(),
-                        item.attempts() + 1, d.onFailure().retries() + 1, d.onFailure().backoff(), error);
-            }
-            return null;
-        });
+            return state;
+        }).thenAccept(state -> outcomes.add(new FailureOutcome(item, state, error)));
     }
 
     private CompletableFuture<Void> release(ItemRecord item, String reason) {

@@ -60,6 +60,12 @@ public final class ServiceManager {
                 }
             }
         }
+        for (ServiceRuntime s : services.values()) {
+            List<io.baton.core.journal.Runs.RunRecord> last = ctx.journal().call(c -> io.baton.core.journal.Runs.ofService(c, s.name(), 1));
+            if (!last.isEmpty()) {
+                s.rememberLastRun(last.get(0));
+            }
+        }
         log.info("Loaded {} service(s) from {}", services.size(), ctx.data().services());
     }
 

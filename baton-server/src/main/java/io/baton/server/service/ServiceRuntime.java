@@ -337,6 +337,11 @@ public final class ServiceRuntime {
         log.error("Service {} failed: {}", name, why);
     }
 
+    /** Sets the last run from the journal, so that a restarted node shows it. */
+    void rememberLastRun(io.baton.core.journal.Runs.RunRecord r) {
+        lastRun = new RunOutcome(r.id(), r.state(), r.itemsCommitted(), r.itemsFailed(), r.itemsQuarantined(), r.reason());
+    }
+
     /** Replaces the descriptor of a stopped service (after a deploy). */
     synchronized void replaceDescriptor(ServiceDescriptor d, String invalidReason) {
         this.descriptor = d;
