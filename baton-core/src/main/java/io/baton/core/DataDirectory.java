@@ -66,8 +66,11 @@ public final class DataDirectory {
      * @throws DataDirectoryException when a folder is missing or not writable
      */
     public ClusterConfig open() {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new DataDirectoryException(root + " is a file, not a data directory; pass the data directory, or create one elsewhere with: baton init DIR");
+        }
         if (!Files.isDirectory(root)) {
-            throw new DataDirectoryException(root + " is not a data directory (it does not exist); create one with: baton init " + root);
+            throw new DataDirectoryException(root + " does not exist; create a data directory with: baton init " + root);
         }
         String yaml;
         try {

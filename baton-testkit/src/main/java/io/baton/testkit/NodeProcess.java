@@ -138,7 +138,7 @@ public final class NodeProcess implements AutoCloseable {
     public JsonNode get(String path) {
         Response r = call("GET", path, null);
         if (r.status() != 200) {
-            throw new IllegalStateException("GET " + path + " answered " + r.status() + ": " + r.body());
+            throw new IllegalStateException("GET " + path + " returned status " + r.status() + ": " + r.body());
         }
         return r.body();
     }

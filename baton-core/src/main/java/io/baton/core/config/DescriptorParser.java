@@ -55,7 +55,9 @@ public final class DescriptorParser {
         SourceSpec source = source(root.object("source"), root);
         List<TargetSpec> targets = targets(root);
         DispositionSpec onSuccess = disposition(root.object("onSuccess"));
+        FailurePolicy onFailure = failure(root.object("onFailure"), name);
         checkFolders(root, source, targets, onSuccess);
+        checkQuarantine(root, source, onFailure);
 
         return new ServiceDescriptor(
                 name,
@@ -68,7 +70,7 @@ public final class DescriptorParser {
                 steps(root),
                 targets,
                 onSuccess,
-                failure(root.object("onFailure"), name),
+                onFailure,
                 root.stringMap("properties"),
                 root.duration("stopGracePeriod", Duration.ofSeconds(10), Duration.ofMillis(100)));
     }
@@ -181,6 +183,9 @@ public final class DescriptorParser {
                 throw f.error("type", type, "'folder' (the only target type of this version)");
             }
             String template = f.string("name", "{name}");
+            if (template.isBlank()) {
+                throw f.error("name", template, "a file name template such as {name} or {basename}.jsonl");
+            }
             checkTemplate(f, "name", template, NAME_PLACEHOLDERS);
             if (template.contains("/") || template.contains("\\") || template.equals("..") || template.equals(".")) {
                 throw f.error("name", template, "a file name without '/', '\\\\' or '..'");
@@ -227,6 +232,16 @@ public final class DescriptorParser {
                 throw new ConfigException(root.file(), "onSuccess.archive", onSuccess.archiveTemplate(),
                         "a folder outside the source folder " + source.path() + ", or archived inputs would be picked up again");
             }
+        }
+    }
+
+    private static void checkQuarantine(YamlFields root, SourceSpec source, FailurePolicy onFailure) {
+        Path quarantine = onFailure.quarantine().normalize();
+        Path inbox = source.path().normalize();
+        boolean pickedUpAgain = quarantine.equals(inbox) || (source.recursive() && quarantine.startsWith(inbox));
+        if (pickedUpAgain) {
+            throw new ConfigException(root.file(), "onFailure.quarantine", onFailure.quarantine(),
+                    "a folder outside the source folder " + source.path() + ", or quarantined inputs would be picked up again");
         }
     }
 

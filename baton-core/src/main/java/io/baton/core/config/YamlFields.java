@@ -19,7 +19,9 @@ import java.util.Set;
  */
 public final class YamlFields {
 
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Duplicate keys are an error: with "last one wins", one of two settings would be silently lost. */
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final String file;
     private final String prefix;

@@ -56,6 +56,7 @@ public final class Journal implements AutoCloseable {
     private final Consumer<DeposedException> onDeposed;
     private volatile long epoch;
     private volatile boolean closed;
+    private volatile boolean abandoned;
 
     private Journal(Path file, Connection connection, long epoch, Consumer<DeposedException> onDeposed) {
         this.file = file;
@@ -215,8 +216,18 @@ public final class Journal implements AutoCloseable {
     }
 
     private void writeLoop() {
+        try {
+            drainLoop();
+        } finally {
+            // Only this thread uses the connection, so only it closes it: at close(), and when the node
+            // abandons the journal on fencing, which must not wait for storage itself.
+            closeQuietly(connection);
+        }
+    }
+
+    private void drainLoop() {
         List<Pending<?>> group = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
+        while (!closed || (!abandoned && !queue.isEmpty())) {
             try {
                 Pending<?> first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -244,7 +255,7 @@ public final class Journal implements AutoCloseable {
                     p.runInSavepoint(connection);
                 }
                 s.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
                 rollback(s);
                 throw e;
             }
@@ -257,6 +268,12 @@ public final class Journal implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             log.error("Journal commit of {} units failed in {}: {}", group.size(), file, e.getMessage());
             failAll(group, new JournalException("journal commit failed: " + e.getMessage(), e));
+        } catch (Error e) {
+            // The transaction is already rolled back; fail the callers instead of leaving them waiting for ever.
+            failAll(group, new JournalException("journal commit failed: " + e, e));
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
         }
     }
 
@@ -292,14 +309,15 @@ public final class Journal implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeQuietly(connection);
     }
 
     /**
-     * Closes the connection at once without waiting for queued work, which fails. Used when the node
-     * is fenced or deposed: nothing more may be written.
+     * Fails all queued work and lets the writer thread close the connection without committing
+     * anything more. Returns at once. Used when the node is fenced or deposed, so nothing more may be
+     * written, and the caller must not block on storage that may hang.
      */
     public void abandon() {
+        abandoned = true;
         closed = true;
         writer.interrupt();
         List<Pending<?>> rest = new ArrayList<>();
@@ -335,6 +353,14 @@ public final class Journal implements AutoCloseable {
                     s.execute("ROLLBACK TO unit");
                     s.execute("RELEASE unit");
                     failure = e instanceof RuntimeException r ? r : new JournalException(e.getMessage(), e);
+                } catch (Error e) {
+                    // A failing unit (an assertion in service-facing code, a stack overflow) is undone alone.
+                    s.execute("ROLLBACK TO unit");
+                    s.execute("RELEASE unit");
+                    if (e instanceof VirtualMachineError) {
+                        throw e;
+                    }
+                    failure = new JournalException("journal unit failed: " + e, e);
                 }
             }
         }

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class WorkItems {
 
-    /** What a claim attempt came to. */
+    /** Outcome of a claim attempt. */
     public sealed interface ClaimOutcome permits Claimed, Skipped {
     }
 
@@ -56,6 +56,10 @@ public final class WorkItems {
         }
     }
 
+    /** States in which the input may already have a second name in the archive or quarantine. */
+    private static final java.util.Set<WorkItemState> LINKED_STATES =
+            java.util.EnumSet.of(WorkItemState.COMMITTED, WorkItemState.DISPOSITION_PENDING, WorkItemState.QUARANTINED);
+
     private static final String ITEM_COLUMNS = "id, service, run_id, epoch, rel_path, size, mtime_ns, dev, ino, ctime_ns,"
             + " item_key, state, attempts, records, bytes_out, error, claimed_at, finished_at";
 
@@ -73,9 +77,9 @@ public final class WorkItems {
             if (!row.identity().sameContentAs(id)) {
                 continue;
             }
-            // Publishing links the input into the archive, which changes its ctime: a committed
-            // item is matched without it.
-            boolean sameDelivery = row.ctimeNanos() == id.ctimeNanos() || row.state() == WorkItemState.COMMITTED;
+            // Linking the input into the archive or quarantine changes its ctime, so items that may have
+            // been linked are matched without it.
+            boolean sameDelivery = row.ctimeNanos() == id.ctimeNanos() || LINKED_STATES.contains(row.state());
             if (!sameDelivery) {
                 continue;
             }

@@ -204,6 +204,7 @@ public final class Publisher {
         FileKey existing = FileKeys.of(target);
         if (existing != null) {
             if (existing.equals(expected)) {
+                Files.deleteIfExists(tempOf(target, a));
                 return new Outcome(ActionState.DONE, "already published");
             }
             return new Outcome(ActionState.FAILED, "target file exists: " + target
@@ -219,7 +220,7 @@ public final class Publisher {
      * under a temporary name in the target folder, recorded before it is linked.
      */
     private void linkOrCopy(ActionRecord a, Path source, Path target, FileKey expected) throws IOException {
-        Path temp = target.resolveSibling(".baton-" + a.id() + ".tmp");
+        Path temp = tempOf(target, a);
         if (a.state() == ActionState.COPIED && expected.equals(FileKeys.of(temp))) {
             link(target, temp);
             Files.deleteIfExists(temp);
@@ -238,6 +239,11 @@ public final class Publisher {
             link(target, temp);
             Files.delete(temp);
         }
+    }
+
+    /** The temporary name of a cross-device copy, unique per action, in the target's folder. */
+    private static Path tempOf(Path target, ActionRecord a) {
+        return target.resolveSibling(".baton-" + a.id() + ".tmp");
     }
 
     private static void link(Path target, Path existing) throws IOException {
@@ -269,7 +275,9 @@ public final class Publisher {
             return new Outcome(ActionState.FAILED, (a.kind() == ActionKind.ARCHIVE_INPUT ? "archive" : "quarantine")
                     + " file exists: " + target + "; Baton never replaces a file");
         }
-        if (existing == null) {
+        if (existing != null) {
+            Files.deleteIfExists(tempOf(target, a));
+        } else {
             Outcome check = checkInput(input, claimed, null, a);
             if (check != Outcome.LATER) {
                 return check;

@@ -68,7 +68,8 @@ public final class FolderSource {
         }
         List<Candidate> out = new ArrayList<>();
         if (spec.recursive()) {
-            walk(root, out);
+            // The root itself may be a link to the real inbox; links inside it are still not followed.
+            walk(root.toRealPath(), out);
         } else {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
                 for (Path p : entries) {

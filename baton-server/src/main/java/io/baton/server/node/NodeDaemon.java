@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The node daemon: waits as passive until the lease is free, becomes active by compare-and-set on the
- * next epoch, recovers, runs the services, and steps down at once when its lease is in doubt or
- * another node holds a newer epoch.
+ * The node daemon. It waits as passive until the lease is free and becomes active by compare-and-set
+ * on the next epoch. Then it recovers and runs the services. It steps down at once when its lease is
+ * in doubt or another node holds a newer epoch.
  *
- * <p>Becoming active, in order: claim {@code state/epochs/<e+1>} by exclusive create; write the first
- * heartbeat; bump the epoch guard in the journal (the takeover); then recovery, then services. Nothing
+ * <p>Becoming active, in order: claim {@code state/epochs/<e+1>} by exclusive create; bump the epoch
+ * guard in the journal (the takeover); write the first heartbeat; then recovery, then services. Nothing
  * else in the data directory is written before the guard bump, and a passive node writes nothing
  * there at all except its own log.
  */
@@ -88,7 +88,7 @@ public final class NodeDaemon {
         return a == null ? 0 : a.epoch();
     }
 
-    /** The services of the active node, or null on a passive node. */
+    /** Returns the services of the active node, or null on a passive node. */
     public ServiceManager services() {
         Active a = active.get();
         return a == null ? null : a.services();
@@ -165,12 +165,6 @@ public final class NodeDaemon {
         LeaseKeeper keeper = new LeaseKeeper(leaseFile, config.nodeId(), epoch, host, cluster.renewInterval(), cluster.renewDeadline(),
                 () -> fence(self.get(), "lease renewal failed for longer than the renew deadline of "
                         + cluster.renewDeadline().toMillis() + " ms"), Clock.systemUTC());
-        try {
-            keeper.start();
-        } catch (IOException e) {
-            log.error("Node {} won epoch {} but cannot write the lease {}: {}", config.nodeId(), epoch, leaseFile.path(), e.toString());
-            return null;
-        }
         Journal journal;
         try {
             long busyMillis = Math.min(1000, cluster.renewInterval().toMillis() / 2);
@@ -178,15 +172,20 @@ public final class NodeDaemon {
                     deposed -> onDeposed(self.get(), deposed));
         } catch (JournalSchemaException e) {
             log.error("Node {} will not become active: {}", config.nodeId(), e.getMessage());
-            keeper.stop(true);
             return null;
         } catch (DeposedException e) {
             log.warn("Node {} cannot take epoch {}: {}", config.nodeId(), epoch, e.getMessage());
-            keeper.stop(false);
             return null;
         } catch (JournalException e) {
             log.error("Node {} cannot take epoch {}: {}", config.nodeId(), epoch, e.getMessage());
-            keeper.stop(false);
+            return null;
+        }
+        try {
+            keeper.start();
+        } catch (IOException e) {
+            log.error("Node {} took epoch {} but cannot write the lease {}: {}; stepping down", config.nodeId(), epoch,
+                    leaseFile.path(), e.toString());
+            journal.close();
             return null;
         }
 

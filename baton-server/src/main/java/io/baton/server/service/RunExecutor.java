@@ -42,7 +42,7 @@ import org.slf4j.MDC;
 /**
  * One run of a service: list, claim, process in the worker, commit, publish, in batches.
  *
- * <p>Order within a batch: claims are committed before the worker sees an item (nothing reads a file
+ * <p>Order within a batch: claims are committed before an item is sent to the worker (nothing reads a file
  * it has not claimed); outputs are synced by the worker before it reports an item done; the commit
  * records the publish actions; publishing happens in the daemon after the commit. A stop request is
  * honoured at a commit point: no item is sent after it, and the items in flight finish or are killed.

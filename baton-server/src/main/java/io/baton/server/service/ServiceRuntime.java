@@ -29,7 +29,7 @@ public final class ServiceRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
-    /** Time a worker has to connect and say hello after it was started. */
+    /** Time a worker has to connect and send its hello after it was started. */
     static final Duration WORKER_START_TIMEOUT = Duration.ofSeconds(60);
 
     private final String name;
@@ -158,13 +158,13 @@ public final class ServiceRuntime {
         return new TriggerResult(true, "run started");
     }
 
-    /** What a trigger did. */
+    /** Outcome of a trigger, for the caller to show. */
     public record TriggerResult(boolean started, String message) {
     }
 
     /**
-     * Stops the service at a commit point: no new items, the items in flight finish within the grace
-     * period, then the worker exits; past the grace period its process group is killed.
+     * Stops the service at a commit point. No new items are sent, and the items in flight finish within
+     * the grace period before the worker exits. Past the grace period its process group is killed.
      */
     public void stop() {
         try (MDC.MDCCloseable m = MDC.putCloseable("service", name)) {

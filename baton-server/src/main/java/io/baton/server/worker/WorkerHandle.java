@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One running worker process of a service, as the daemon sees it: the process (in a process group of
+ * The daemon's view of one running worker process of a service: the process (in a process group of
  * its own, started through {@code setsid}), its control channel, and a thread that reads its messages.
  *
  * <p>The daemon pings the worker every {@link #PING_INTERVAL}; the worker halts when it hears nothing

@@ -1,0 +1,467 @@
+package io.baton.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.baton.core.config.ServiceDescriptor.DispositionKind;
+import io.baton.core.config.ServiceDescriptor.FileOrder;
+import io.baton.core.config.ServiceDescriptor.StepSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DescriptorParserTest {
+
+    /** A descriptor that passes every check. Each rejection test changes one field of it. */
+    private static final String MINIMAL = """
+            name: orders
+            source:
+              path: inbox/orders
+            process:
+              - type: copy
+            targets:
+              - path: out/orders
+            """;
+
+    @TempDir
+    Path data;
+
+    private Path descriptorFile;
+
+    @BeforeEach
+    void createServiceFolder() throws IOException {
+        descriptorFile = data.resolve("services/orders/service.yaml");
+        Files.createDirectories(descriptorFile.getParent());
+    }
+
+    /** Writes the descriptor to the service folder and parses the file's content, as the daemon does. */
+    private ServiceDescriptor parse(String yaml) throws IOException {
+        Files.writeString(descriptorFile, yaml);
+        return new DescriptorParser(data).parse(descriptorFile.toString(), Files.readString(descriptorFile));
+    }
+
+    private ConfigException rejected(String yaml) {
+        return assertThrows(ConfigException.class, () -> parse(yaml));
+    }
+
+    /** Checks that the message names the file, the field path, the value found and what is expected. */
+    private void assertNames(ConfigException e, String field, String value, String expected) {
+        assertThat(e.field()).isEqualTo(field);
+        assertThat(e.getMessage()).startsWith(descriptorFile + ": ");
+        assertThat(e.getMessage()).contains("field '" + field + "'");
+        assertThat(e.getMessage()).contains(value == null ? " is missing" : " is '" + value + "'");
+        assertThat(e.getMessage()).contains("expected " + expected);
+    }
+
+    @Test
+    void fullDescriptorParses() throws IOException {
+        ServiceDescriptor d = parse("""
+                name: orders-daily
+                description: Daily order files
+                autoStart: true
+                restart:
+                  automatic: false
+                  minimumUptime: 1m
+                jvm:
+                  heap: 512m
+                  options: [-XX:+UseSerialGC, -Dfile.encoding=UTF-8]
+                schedule:
+                  every: 5m
+                source:
+                  path: inbox/orders
+                  include: ["*.csv", "2024/*.csv"]
+                  exclude: "*.tmp"
+                  recursive: true
+                  order: modified
+                  maxFilesPerRun: 50
+                  acceptEmptyFiles: true
+                process:
+                  - type: csv-to-jsonl
+                    settings:
+                      delimiter: ";"
+                  - type: class
+                    class: com.example.Enrich
+                targets:
+                  - path: out/orders
+                    name: "{basename}-{run}.jsonl"
+                  - path: /srv/mirror/orders
+                onSuccess:
+                  archive: archive/orders/{yyyy}/{MM}
+                onFailure:
+                  quarantine: rejected/orders
+                  retries: 5
+                  backoff: 2m
+                properties:
+                  region: eu
+                stopGracePeriod: 20s
+                """);
+
+        assertThat(d.name()).isEqualTo("orders-daily");
+        assertThat(d.description()).isEqualTo("Daily order files");
+        assertThat(d.autoStart()).isTrue();
+        assertThat(d.restart().automatic()).isFalse();
+        assertThat(d.restart().minimumUptime()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(d.jvm().heap()).isEqualTo("512m");
+        assertThat(d.jvm().options()).containsExactly("-XX:+UseSerialGC", "-Dfile.encoding=UTF-8");
+        assertThat(d.schedule().every()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.source().path()).isEqualTo(data.resolve("inbox/orders"));
+        assertThat(d.source().include()).containsExactly("*.csv", "2024/*.csv");
+        assertThat(d.source().exclude()).containsExactly("*.tmp");
+        assertThat(d.source().recursive()).isTrue();
+        assertThat(d.source().order()).isEqualTo(FileOrder.MODIFIED);
+        assertThat(d.source().maxFilesPerRun()).isEqualTo(50);
+        assertThat(d.source().acceptEmptyFiles()).isTrue();
+        assertThat(d.process()).containsExactly(
+                new StepSpec("csv-to-jsonl", null, Map.of("delimiter", ";")),
+                new StepSpec("class", "com.example.Enrich", Map.of()));
+        assertThat(d.targets()).hasSize(2);
+        assertThat(d.targets().get(0).path()).isEqualTo(data.resolve("out/orders"));
+        assertThat(d.targets().get(0).nameTemplate()).isEqualTo("{basename}-{run}.jsonl");
+        assertThat(d.targets().get(1).path()).isEqualTo(Path.of("/srv/mirror/orders"));
+        assertThat(d.targets().get(1).nameTemplate()).isEqualTo("{name}");
+        assertThat(d.onSuccess().kind()).isEqualTo(DispositionKind.ARCHIVE);
+        assertThat(d.onSuccess().archiveTemplate()).isEqualTo(data.resolve("archive/orders/{yyyy}/{MM}").toString());
+        assertThat(d.onFailure().quarantine()).isEqualTo(data.resolve("rejected/orders"));
+        assertThat(d.onFailure().retries()).isEqualTo(5);
+        assertThat(d.onFailure().backoff()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(d.properties()).containsExactlyEntriesOf(Map.of("region", "eu"));
+        assertThat(d.stopGracePeriod()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void minimalDescriptorGetsDefaults() throws IOException {
+        ServiceDescriptor d = parse(MINIMAL);
+
+        assertThat(d.autoStart()).isFalse();
+        assertThat(d.restart().automatic()).isTrue();
+        assertThat(d.jvm().heap()).isEqualTo("256m");
+        assertThat(d.schedule()).isNull();
+        assertThat(d.source().include()).containsExactly("*");
+        assertThat(d.source().exclude()).isEmpty();
+        assertThat(d.source().recursive()).isFalse();
+        assertThat(d.source().order()).isEqualTo(FileOrder.NAME);
+        assertThat(d.source().maxFilesPerRun()).isEqualTo(1000);
+        assertThat(d.source().acceptEmptyFiles()).isFalse();
+        assertThat(d.onSuccess().kind()).isEqualTo(DispositionKind.ARCHIVE);
+        assertThat(d.onSuccess().archiveTemplate()).isEqualTo(data.resolve("archive/{yyyy}/{MM}/{dd}").toString());
+        assertThat(d.onFailure().quarantine()).isEqualTo(data.resolve("quarantine/orders"));
+        assertThat(d.onFailure().retries()).isEqualTo(3);
+        assertThat(d.onFailure().backoff()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.stopGracePeriod()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void deleteAndKeepDispositionsParse() throws IOException {
+        ServiceDescriptor deleting = parse(MINIMAL + "onSuccess:\n  delete: true\n");
+        ServiceDescriptor keeping = parse(MINIMAL + "onSuccess:\n  keep: true\n");
+
+        assertThat(deleting.onSuccess().kind()).isEqualTo(DispositionKind.DELETE);
+        assertThat(keeping.onSuccess().kind()).isEqualTo(DispositionKind.KEEP);
+    }
+
+    @Test
+    void unknownTopLevelFieldRejected() {
+        ConfigException e = rejected(MINIMAL + "shedule:\n  every: 5m\n");
+
+        assertNames(e, "shedule", "shedule", "one of [");
+        assertThat(e.getMessage()).contains("(unknown field)");
+    }
+
+    @Test
+    void unknownNestedFieldRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  colour: red\n"));
+
+        assertNames(e, "source.colour", "colour", "one of [");
+        assertThat(e.getMessage()).contains("(unknown field)");
+    }
+
+    @Test
+    void upperCaseServiceNameRejected() {
+        ConfigException e = rejected(MINIMAL.replace("name: orders", "name: Orders_Daily"));
+
+        assertNames(e, "name", "Orders_Daily", "1 to 63 lower-case letters, digits and '-'");
+    }
+
+    @Test
+    void serviceNameOf64CharactersRejected() {
+        String name = "a".repeat(64);
+
+        ConfigException e = rejected(MINIMAL.replace("name: orders", "name: " + name));
+
+        assertNames(e, "name", name, "1 to 63 lower-case letters");
+    }
+
+    @Test
+    void missingServiceNameRejected() {
+        ConfigException e = rejected(MINIMAL.replace("name: orders\n", ""));
+
+        assertNames(e, "name", null, "a service name");
+    }
+
+    @Test
+    void missingSourceRejected() {
+        ConfigException e = rejected(MINIMAL.replace("source:\n  path: inbox/orders\n", ""));
+
+        assertNames(e, "source", null, "a source folder");
+    }
+
+    @Test
+    void sourceWithoutPathRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  path: inbox/orders\n", "  recursive: true\n"));
+
+        assertNames(e, "source.path", null, "a folder path");
+    }
+
+    @Test
+    void unclosedBracketGlobRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  include: \"[0-9\"\n"));
+
+        assertNames(e, "source.include", "[0-9", "a glob pattern such as *.csv");
+    }
+
+    @Test
+    void nestedGroupExcludeGlobRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  exclude: \"{a,{b}}\"\n"));
+
+        assertNames(e, "source.exclude", "{a,{b}}", "a glob pattern such as *.csv");
+    }
+
+    @Test
+    void unknownStepTypeRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  - type: copy\n", "  - type: copy\n  - type: shell\n"));
+
+        assertNames(e, "process[1].type", "shell", "one of [class, copy, csv-to-jsonl, gunzip, gzip]");
+    }
+
+    @Test
+    void classStepWithoutClassRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  - type: copy\n", "  - type: class\n"));
+
+        assertNames(e, "process[0].class", null, "the fully qualified name of a class that implements io.baton.api.Step");
+    }
+
+    @Test
+    void builtInStepWithClassRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  - type: copy\n", "  - type: gzip\n    class: com.example.Zip\n"));
+
+        assertNames(e, "process[0].class", "com.example.Zip", "no class for the built-in step type 'gzip'");
+    }
+
+    @Test
+    void emptyProcessListRejected() {
+        ConfigException e = rejected(MINIMAL.replace("process:\n  - type: copy\n", "process: []\n"));
+
+        assertNames(e, "process", null, "a list of at least one step");
+    }
+
+    @Test
+    void targetInsideSourceRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  - path: out/orders", "  - path: out/orders\n  - path: inbox/orders/out"));
+
+        assertNames(e, "targets[1].path", data.resolve("inbox/orders/out").toString(),
+                "a folder outside the source folder " + data.resolve("inbox/orders"));
+    }
+
+    @Test
+    void targetEqualToSourceRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  - path: out/orders", "  - path: inbox/orders"));
+
+        assertNames(e, "targets[0].path", data.resolve("inbox/orders").toString(), "a folder outside the source folder");
+    }
+
+    @Test
+    void targetNameWithSlashRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  - path: out/orders", "  - path: out/orders\n    name: \"../{name}\""));
+
+        assertNames(e, "targets[0].name", "../{name}", "a file name without '/'");
+    }
+
+    @Test
+    void emptyTargetNameRejected() {
+        // An empty template makes the output path the target folder itself.
+        ConfigException e = rejected(MINIMAL.replace("  - path: out/orders", "  - path: out/orders\n    name: \"\""));
+
+        assertThat(e.field()).isEqualTo("targets[0].name");
+    }
+
+    @Test
+    void archiveEqualToInboxRejected() {
+        ConfigException e = rejected(MINIMAL + "onSuccess:\n  archive: inbox/orders\n");
+
+        assertNames(e, "onSuccess.archive", data.resolve("inbox/orders").toString(),
+                "a folder outside the source folder " + data.resolve("inbox/orders"));
+    }
+
+    @Test
+    void datedArchiveRootedAtInboxRejected() {
+        ConfigException e = rejected(MINIMAL + "onSuccess:\n  archive: inbox/orders/{yyyy}\n");
+
+        assertNames(e, "onSuccess.archive", data.resolve("inbox/orders/{yyyy}").toString(), "a folder outside the source folder");
+    }
+
+    @Test
+    void archiveInsideRecursiveSourceRejected() {
+        String yaml = MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  recursive: true\n")
+                + "onSuccess:\n  archive: inbox/orders/done\n";
+
+        ConfigException e = rejected(yaml);
+
+        assertNames(e, "onSuccess.archive", data.resolve("inbox/orders/done").toString(), "a folder outside the source folder");
+    }
+
+    @Test
+    void archiveBelowFlatSourceAccepted() throws IOException {
+        // A source that is not recursive never lists its subfolders.
+        ServiceDescriptor d = parse(MINIMAL + "onSuccess:\n  archive: inbox/orders/done\n");
+
+        assertThat(d.onSuccess().archiveTemplate()).isEqualTo(data.resolve("inbox/orders/done").toString());
+    }
+
+    @Test
+    void quarantineEqualToInboxRejected() {
+        // A quarantined input linked back into the inbox would be listed again as a new delivery.
+        ConfigException e = rejected(MINIMAL + "onFailure:\n  quarantine: inbox/orders\n");
+
+        assertThat(e.field()).isEqualTo("onFailure.quarantine");
+    }
+
+    @Test
+    void quarantineInsideRecursiveSourceRejected() {
+        String yaml = MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  recursive: true\n")
+                + "onFailure:\n  quarantine: inbox/orders/rejected\n";
+
+        ConfigException e = rejected(yaml);
+
+        assertThat(e.field()).isEqualTo("onFailure.quarantine");
+    }
+
+    @Test
+    void duplicateKeyRejected() {
+        // The first 'retries' would be silently ignored, like a misspelt key.
+        ConfigException e = rejected(MINIMAL + "onFailure:\n  retries: 1\n  retries: 50\n");
+
+        assertThat(e.getMessage()).contains("retries");
+    }
+
+    @Test
+    void twoDispositionsRejected() {
+        ConfigException e = rejected(MINIMAL + "onSuccess:\n  archive: archive\n  delete: true\n");
+
+        assertNames(e, "onSuccess.archive", "archive", "only one of archive, delete: true or keep: true");
+    }
+
+    @Test
+    void wordyDurationRejected() {
+        ConfigException e = rejected(MINIMAL + "schedule:\n  every: 5 minutes\n");
+
+        assertNames(e, "schedule.every", "5 minutes", Durations.EXPECTED);
+    }
+
+    @Test
+    void durationWithoutUnitRejected() {
+        ConfigException e = rejected(MINIMAL + "schedule:\n  every: 300\n");
+
+        assertNames(e, "schedule.every", "300", Durations.EXPECTED);
+    }
+
+    @Test
+    void durationTooLargeForLongRejected() {
+        ConfigException e = rejected(MINIMAL + "schedule:\n  every: 99999999999999999999s\n");
+
+        assertNames(e, "schedule.every", "99999999999999999999s", Durations.EXPECTED);
+    }
+
+    @Test
+    void zeroIntervalRejected() {
+        ConfigException e = rejected(MINIMAL + "schedule:\n  every: 0s\n");
+
+        assertNames(e, "schedule.every", "0s", "at least 100ms");
+    }
+
+    @Test
+    void cronScheduleRejected() {
+        ConfigException e = rejected(MINIMAL + "schedule:\n  cron: \"0 2 * * *\"\n");
+
+        assertNames(e, "schedule.cron", "0 2 * * *", "'every' (cron schedules are not supported by this version)");
+    }
+
+    @Test
+    void heapInGigabytesWordRejected() {
+        ConfigException e = rejected(MINIMAL + "jvm:\n  heap: 2GB\n");
+
+        assertNames(e, "jvm.heap", "2GB", "a heap size such as 64m or 2g");
+    }
+
+    @Test
+    void jvmOptionWithoutDashRejected() {
+        ConfigException e = rejected(MINIMAL + "jvm:\n  options: [Xmx2g]\n");
+
+        assertNames(e, "jvm.options", "Xmx2g", "JVM options that start with '-'");
+    }
+
+    @Test
+    void unknownTargetPlaceholderRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  - path: out/orders", "  - path: out/orders\n    name: \"{basename}-{date}.csv\""));
+
+        assertNames(e, "targets[0].name", "{basename}-{date}.csv", "placeholders among [{basename}, {epoch}, {ext}, {name}, {run}], not {date}");
+    }
+
+    @Test
+    void unknownArchivePlaceholderRejected() {
+        ConfigException e = rejected(MINIMAL + "onSuccess:\n  archive: archive/{year}\n");
+
+        assertNames(e, "onSuccess.archive", "archive/{year}", "placeholders among [{MM}, {dd}, {yyyy}], not {year}");
+    }
+
+    @Test
+    void retriesAboveLimitRejected() {
+        ConfigException e = rejected(MINIMAL + "onFailure:\n  retries: 101\n");
+
+        assertNames(e, "onFailure.retries", "101", "a whole number from 0 to 100");
+    }
+
+    @Test
+    void yamlSyntaxErrorRejected() {
+        ConfigException e = rejected("name: orders\nsource: [inbox\n");
+
+        assertNames(e, "(document)", null, "valid YAML (");
+    }
+
+    @Test
+    void emptyFileRejected() {
+        ConfigException e = rejected("");
+
+        assertNames(e, "(document)", null, "a YAML mapping, but the file is empty");
+    }
+
+    @Test
+    void commentOnlyFileRejected() {
+        ConfigException e = rejected("# nothing here yet\n");
+
+        assertNames(e, "(document)", null, "a YAML mapping, but the file is empty");
+    }
+
+    @Test
+    void topLevelListRejected() {
+        ConfigException e = rejected("- name: orders\n");
+
+        assertNames(e, "(document)", "[{\"name\":\"orders\"}]", "a YAML mapping of fields");
+    }
+
+    @Test
+    void stepSettingsMergeOverProperties() throws IOException {
+        ServiceDescriptor d = parse(MINIMAL.replace("  - type: copy\n", "  - type: copy\n    settings: { region: us, mode: fast }\n")
+                + "properties:\n  region: eu\n  owner: ops\n");
+
+        Map<String, String> merged = DescriptorParser.stepProperties(d, d.process().get(0));
+
+        assertThat(merged).containsExactlyInAnyOrderEntriesOf(Map.of("region", "us", "owner", "ops", "mode", "fast"));
+        assertThat(List.copyOf(merged.keySet())).startsWith("region", "owner");
+    }
+}
