@@ -96,9 +96,10 @@ class CrashConsistencyIT {
                         node.cli("start", "crashy");
                     }
                 } else {
-                    NodeProcess.await(Duration.ofSeconds(30), "the worker to be restarted",
-                            () -> "RUNNING".equals(node.tryGet("/api/services/crashy").path("state").asText())
-                                    && !Signals.workersOf(cluster.data).isEmpty());
+                    NodeProcess.await(Duration.ofSeconds(30), "the worker to be restarted", () -> {
+                        var service = node.tryGet("/api/services/crashy");
+                        return "RUNNING".equals(service.path("state").asText()) && service.path("workerPid").canConvertToLong();
+                    });
                 }
             }
             NodeProcess.await(Duration.ofMinutes(3), "all inputs to be processed", () -> remaining(inbox) == 0);

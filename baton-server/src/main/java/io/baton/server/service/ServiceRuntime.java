@@ -321,9 +321,12 @@ public final class ServiceRuntime {
             } else {
                 restarts++;
                 log.warn("Restarting the worker of service {} (restart {})", name, restarts);
+                state = ServiceState.STARTING;
                 String error = launchWorker();
                 if (error != null) {
                     fail(error);
+                } else {
+                    state = ServiceState.RUNNING;
                 }
             }
         }
