@@ -66,6 +66,7 @@ class CrashConsistencyIT {
             Random random = new Random(20261204L);
             int kills = 0;
             int[] byKind = new int[3];
+            java.util.Set<Long> killedWorkers = new java.util.HashSet<>();
             while (kills < MIN_KILLS || remaining(inbox) > 0) {
                 if (kills >= MIN_KILLS + 30) {
                     break;
@@ -81,10 +82,10 @@ class CrashConsistencyIT {
                     break;
                 }
                 switch (kind) {
-                    case 0 -> killWorkers(cluster.data);
+                    case 0 -> killedWorkers.addAll(killWorkers(cluster.data));
                     case 1 -> node.kill9();
                     default -> {
-                        killWorkers(cluster.data);
+                        killedWorkers.addAll(killWorkers(cluster.data));
                         node.kill9();
                     }
                 }
@@ -98,7 +99,8 @@ class CrashConsistencyIT {
                 } else {
                     NodeProcess.await(Duration.ofSeconds(30), "the worker to be restarted", () -> {
                         var service = node.tryGet("/api/services/crashy");
-                        return "RUNNING".equals(service.path("state").asText()) && service.path("workerPid").canConvertToLong();
+                        return "RUNNING".equals(service.path("state").asText()) && service.path("workerPid").canConvertToLong()
+                                && !killedWorkers.contains(service.path("workerPid").asLong());
                     });
                 }
             }
@@ -130,10 +132,14 @@ class CrashConsistencyIT {
         }
     }
 
-    private static void killWorkers(Path data) throws IOException, InterruptedException {
+    /** Kills every worker process group on the data directory; returns their pids. */
+    private static List<Long> killWorkers(Path data) throws IOException, InterruptedException {
+        List<Long> pids = new java.util.ArrayList<>();
         for (ProcessHandle worker : Signals.workersOf(data)) {
             Signals.sendToGroup("KILL", worker.pid());
+            pids.add(worker.pid());
         }
+        return pids;
     }
 
     private static long remaining(Path inbox) {

@@ -75,5 +75,31 @@ final class TestCluster implements AutoCloseable {
         for (NodeProcess n : nodes) {
             n.close();
         }
+        keepLogs();
+    }
+
+    /** Copies node output and logs to the folder named by -Dbaton.keepLogs, for diagnosing a failed run. */
+    private void keepLogs() {
+        String target = System.getProperty("baton.keepLogs");
+        if (target == null || target.isBlank()) {
+            return;
+        }
+        try {
+            Path dest = Path.of(target).resolve(root.getFileName().toString());
+            Files.createDirectories(dest);
+            for (NodeProcess n : nodes) {
+                Path out = n.home().resolve("node.out");
+                if (Files.exists(out)) {
+                    Files.copy(out, dest.resolve(n.nodeId() + ".out"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            try (var logs = Files.list(data.resolve("logs"))) {
+                for (Path log : logs.toList()) {
+                    Files.copy(log, dest.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("cannot keep the logs in " + target + ": " + e);
+        }
     }
 }

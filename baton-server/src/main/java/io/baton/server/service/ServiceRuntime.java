@@ -175,7 +175,7 @@ public final class ServiceRuntime {
     private void stopWithinGrace() {
         Duration grace;
         synchronized (this) {
-            if (state != ServiceState.RUNNING && state != ServiceState.FAILED) {
+            if (state != ServiceState.RUNNING && state != ServiceState.FAILED && state != ServiceState.STARTING) {
                 return;
             }
             state = ServiceState.STOPPING;
@@ -296,21 +296,27 @@ public final class ServiceRuntime {
 
     private void onWorkerExit(WorkerHandle handle, ItemDispatch disp, int status) {
         MDC.put("service", name);
-        boolean expected = handle.wasKilled() || state == ServiceState.STOPPING || state == ServiceState.STOPPED;
         String why = "worker pid " + handle.pid() + " exited with status " + status
                 + (handle.lastErrorLine().isBlank() ? "" : " (" + handle.lastErrorLine() + ")");
         disp.workerGone(new WorkerLostException(why, handle.wasKilled()));
-        if (expected || handle != worker) {
-            MDC.remove("service");
-            return;
+        synchronized (this) {
+            boolean unexpected = !handle.wasKilled() && handle == worker && state == ServiceState.RUNNING;
+            if (!unexpected) {
+                MDC.remove("service");
+                return;
+            }
+            // From here the service shows STARTING without a worker, until a new worker is ready.
+            worker = null;
+            state = ServiceState.STARTING;
         }
         log.error("Worker of service {} died unexpectedly on node {}: {}", name, ctx.nodeId(), why);
         awaitRun(Duration.ofSeconds(30));
         synchronized (this) {
-            if (handle != worker || state != ServiceState.RUNNING) {
+            if (state != ServiceState.STARTING) {
+                // A stop or kill arrived meanwhile; it decides the state.
+                MDC.remove("service");
                 return;
             }
-            worker = null;
             ServiceDescriptor.RestartPolicy policy = descriptor.restart();
             Duration uptime = handle.uptime();
             if (!policy.automatic()) {
@@ -321,7 +327,6 @@ public final class ServiceRuntime {
             } else {
                 restarts++;
                 log.warn("Restarting the worker of service {} (restart {})", name, restarts);
-                state = ServiceState.STARTING;
                 String error = launchWorker();
                 if (error != null) {
                     fail(error);
