@@ -49,6 +49,8 @@ public final class Publisher {
 
     private final ActionRecorder recorder;
     private final BooleanSupplier mayPublish;
+    /** Folders known to exist, so that a batch does not ask the file system again for every file. */
+    private final Set<Path> knownFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param mayPublish returns false once this node may no longer publish (lease in doubt, deposed)
@@ -210,7 +212,7 @@ public final class Publisher {
             return new Outcome(ActionState.FAILED, "target file exists: " + target
                     + "; Baton never replaces a file: move it away and retry the work item");
         }
-        Files.createDirectories(target.getParent());
+        ensureFolder(target.getParent());
         linkOrCopy(a, staged, target, expected);
         return new Outcome(ActionState.DONE, null);
     }
@@ -246,8 +248,23 @@ public final class Publisher {
         return target.resolveSibling(".baton-" + a.id() + ".tmp");
     }
 
-    private static void link(Path target, Path existing) throws IOException {
+    private void ensureFolder(Path folder) throws IOException {
+        if (!knownFolders.contains(folder)) {
+            Files.createDirectories(folder);
+            knownFolders.add(folder);
+        }
+    }
+
+    private void link(Path target, Path existing) throws IOException {
         try {
+            Files.createLink(target, existing);
+        } catch (NoSuchFileException e) {
+            if (!Files.exists(existing)) {
+                throw e;
+            }
+            // The target folder was removed since it was last seen: create it again, once.
+            knownFolders.remove(target.getParent());
+            Files.createDirectories(target.getParent());
             Files.createLink(target, existing);
         } catch (FileAlreadyExistsException e) {
             throw new FileAlreadyExistsException(target.toString(), null, "target file exists; Baton never replaces a file");
@@ -282,7 +299,7 @@ public final class Publisher {
             if (check != Outcome.LATER) {
                 return check;
             }
-            Files.createDirectories(target.getParent());
+            ensureFolder(target.getParent());
             if (a.kind() == ActionKind.QUARANTINE_INPUT) {
                 writeReason(target, item);
             }

@@ -31,11 +31,13 @@ public final class CommittedWork {
     private static final Logger log = LoggerFactory.getLogger(CommittedWork.class);
 
     private final ActiveContext ctx;
+    private final JournalActionRecorder recorder;
     private final Publisher publisher;
 
     public CommittedWork(ActiveContext ctx) {
         this.ctx = ctx;
-        this.publisher = new Publisher(new JournalActionRecorder(ctx.journal()), ctx.mayPublish());
+        this.recorder = new JournalActionRecorder(ctx.journal());
+        this.publisher = new Publisher(recorder, ctx.mayPublish());
     }
 
     /** Publishes the open actions of the given items (all items with open actions when null) of one service (any when null). */
@@ -73,12 +75,22 @@ public final class CommittedWork {
      * end as KEPT. Staging of items that ended is removed.
      */
     public List<ItemResult> publish(List<ItemActions> batch, Map<Long, Boolean> keep) {
-        List<ItemResult> results = publisher.publish(batch, keep);
+        List<ItemResult> results;
+        try {
+            results = publisher.publish(batch, keep);
+        } catch (RuntimeException e) {
+            // Record what was done before publishing stopped half-way (fencing), so a replay starts from it.
+            recorder.flushIfPending();
+            throw e;
+        }
         Map<Long, WorkItemState> from = new java.util.HashMap<>();
         for (ItemActions ia : batch) {
             from.put(ia.item().id(), ia.item().state());
         }
+        // The end states of actions and of items share one transaction.
+        List<JournalActionRecorder.Recorded> recorded = recorder.drain();
         Journal.await(ctx.journal().submit(c -> {
+            JournalActionRecorder.write(c, recorded);
             for (ItemResult r : results) {
                 WorkItemState current = from.get(r.itemId());
                 if (current != r.state()) {

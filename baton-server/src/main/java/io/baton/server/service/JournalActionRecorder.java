@@ -4,22 +4,32 @@ import io.baton.core.journal.ActionState;
 import io.baton.core.journal.Journal;
 import io.baton.core.journal.WorkItems;
 import io.baton.core.publish.ActionRecorder;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Records publish progress through the journal's group commit. */
+/**
+ * Records publish progress in the journal. End states are buffered and written together with the
+ * items' end states in one transaction, because a replay of a finished action is harmless; the copy
+ * sub-step of a cross-device publish is written at once, because the next sub-step relies on it.
+ */
 final class JournalActionRecorder implements ActionRecorder {
 
+    /** One buffered end state of an action. */
+    record Recorded(long actionId, ActionState state, String detail) {
+    }
+
     private final Journal journal;
+    private final List<Recorded> buffer = new ArrayList<>();
 
     JournalActionRecorder(Journal journal) {
         this.journal = journal;
     }
 
     @Override
-    public void record(long actionId, ActionState state, String detail) {
-        journal.submit(c -> {
-            WorkItems.updateAction(c, actionId, state, detail);
-            return null;
-        });
+    public synchronized void record(long actionId, ActionState state, String detail) {
+        buffer.add(new Recorded(actionId, state, detail));
     }
 
     @Override
@@ -28,5 +38,29 @@ final class JournalActionRecorder implements ActionRecorder {
             WorkItems.recordCopied(c, actionId, device, inode);
             return null;
         });
+    }
+
+    /** Returns and clears the buffered end states. */
+    synchronized List<Recorded> drain() {
+        List<Recorded> out = new ArrayList<>(buffer);
+        buffer.clear();
+        return out;
+    }
+
+    /** Writes what is buffered on its own, for the path where the batch did not finish. */
+    void flushIfPending() {
+        List<Recorded> pending = drain();
+        if (!pending.isEmpty()) {
+            journal.submit(c -> {
+                write(c, pending);
+                return null;
+            });
+        }
+    }
+
+    static void write(Connection c, List<Recorded> recorded) throws SQLException {
+        for (Recorded r : recorded) {
+            WorkItems.updateAction(c, r.actionId(), r.state(), r.detail());
+        }
     }
 }

@@ -5,7 +5,6 @@ import io.baton.core.config.ServiceDescriptor.DispositionKind;
 import io.baton.core.config.ServiceDescriptor.TargetSpec;
 import io.baton.core.control.ControlMessage;
 import io.baton.core.journal.ActionKind;
-import io.baton.core.journal.Journal;
 import io.baton.core.journal.RunState;
 import io.baton.core.journal.Runs;
 import io.baton.core.journal.WorkItemState;
@@ -289,37 +288,40 @@ final class RunExecutor {
         return reply;
     }
 
+    /** One item's journal change, run in a savepoint of its own inside the batch's transaction. */
+    @FunctionalInterface
+    private interface ItemChange {
+        void apply(java.sql.Connection c) throws java.sql.SQLException;
+    }
+
     private void commitAndPublish(List<ItemRecord> items, Map<Long, ControlMessage> replies, List<ItemRecord> empty,
             List<ItemRecord> notSent, WorkerLostException lost) {
-        List<CompletableFuture<Void>> commits = new ArrayList<>();
+        List<ItemChange> changes = new ArrayList<>();
         Map<Long, Boolean> keep = new HashMap<>();
         long blamed = lost != null && !lost.killedOnPurpose() ? dispatch.currentItem() : -1;
 
         for (ItemRecord item : items) {
             ControlMessage reply = replies.get(item.id());
             if (reply != null && "done".equals(reply.type())) {
-                commits.add(commit(item, reply));
+                changes.add(commit(item, reply));
                 keep.put(item.id(), d.onSuccess().kind() == DispositionKind.KEEP);
             } else if (reply != null) {
-                commits.add(fail(item, reply.error(), Boolean.TRUE.equals(reply.rejected())));
+                changes.add(fail(item, reply.error(), Boolean.TRUE.equals(reply.rejected())));
             } else if (empty.contains(item)) {
-                commits.add(fail(item, "empty file (0 bytes); set source.acceptEmptyFiles: true to process empty files", true));
+                changes.add(fail(item, "empty file (0 bytes); set source.acceptEmptyFiles: true to process empty files", true));
             } else if (item.id() == blamed) {
-                commits.add(fail(item, "the worker died while processing it: " + lost.getMessage(), false));
+                changes.add(fail(item, "the worker died while processing it: " + lost.getMessage(), false));
             } else if (notSent.contains(item)) {
-                commits.add(release(item, lost == null ? "the run was stopped before the item was processed" : lost.getMessage()));
+                changes.add(release(item, lost == null ? "the run was stopped before the item was processed" : lost.getMessage()));
             }
         }
-        for (CompletableFuture<Void> f : commits) {
-            try {
-                Journal.await(f);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                log.error("Run {} of service {}: recording an item failed: {}", runId, d.name(), e.getMessage());
-            }
-        }
-        logFailures();
 
+        // One transaction for the whole batch: every item's change, then what is left to publish.
+        List<String> errors = new ArrayList<>();
         List<ItemActions> batch = ctx.journal().call(c -> {
+            for (ItemChange change : changes) {
+                applyIsolated(c, change, errors);
+            }
             List<ItemActions> out = new ArrayList<>();
             for (ItemRecord item : items) {
                 ItemRecord now = WorkItems.current(c, item.id());
@@ -329,12 +331,31 @@ final class RunExecutor {
             }
             return out;
         });
+        for (String error : errors) {
+            log.error("Run {} of service {}: recording an item failed: {}", runId, d.name(), error);
+        }
+        logFailures();
+
         if (!batch.isEmpty()) {
             committed.publish(batch, keep);
         }
     }
 
-    private CompletableFuture<Void> commit(ItemRecord item, ControlMessage reply) {
+    private static void applyIsolated(java.sql.Connection c, ItemChange change, List<String> errors) throws java.sql.SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT item");
+            try {
+                change.apply(c);
+                s.execute("RELEASE item");
+            } catch (java.sql.SQLException | RuntimeException e) {
+                s.execute("ROLLBACK TO item");
+                s.execute("RELEASE item");
+                errors.add(e.getMessage());
+            }
+        }
+    }
+
+    private ItemChange commit(ItemRecord item, ControlMessage reply) {
         Path staged = Path.of(reply.output());
         FileKey key;
         try {
@@ -345,6 +366,7 @@ final class RunExecutor {
         if (key == null) {
             return fail(item, "the staged output " + staged + " is missing", false);
         }
+
         List<ActionSpec> actions = new ArrayList<>();
         String relDir = parentOf(item.relPath());
         String fileName = nameOf(item.relPath());
@@ -366,14 +388,16 @@ final class RunExecutor {
         } catch (IllegalArgumentException e) {
             return fail(item, e.getMessage(), true);
         }
-        committedCount++;
-        records += reply.records() == null ? 0 : reply.records();
-        bytesIn += item.size();
-        bytesOut += reply.bytes() == null ? 0 : reply.bytes();
-        return ctx.journal().submit(c -> {
-            WorkItems.commit(c, item.id(), reply.records() == null ? 0 : reply.records(), reply.bytes() == null ? 0 : reply.bytes(), actions);
-            return null;
-        });
+
+        long itemRecords = reply.records() == null ? 0 : reply.records();
+        long itemBytes = reply.bytes() == null ? 0 : reply.bytes();
+        return c -> {
+            WorkItems.commit(c, item.id(), itemRecords, itemBytes, actions);
+            committedCount++;
+            records += itemRecords;
+            bytesIn += item.size();
+            bytesOut += itemBytes;
+        };
     }
 
     /** A recorded failure, logged on the run's thread where the service and run are in the MDC. */
@@ -394,7 +418,7 @@ final class RunExecutor {
         }
     }
 
-    private CompletableFuture<Void> fail(ItemRecord item, String error, boolean rejected) {
+    private ItemChange fail(ItemRecord item, String error, boolean rejected) {
         Path input = d.source().path().resolve(item.relPath());
         Path quarantined;
         try {
@@ -404,18 +428,15 @@ final class RunExecutor {
             quarantined = d.onFailure().quarantine().resolve("item-" + item.id());
         }
         ActionSpec quarantine = new ActionSpec(ActionKind.QUARANTINE_INPUT, input.toString(), quarantined.toString(), item.device(), item.inode());
-        return ctx.journal().submit(c -> {
+        return c -> {
             WorkItemState state = WorkItems.fail(c, item.id(), error, rejected, d.onFailure().retries(), d.onFailure().backoff(),
                     quarantine, ctx.clock().instant());
-            return state;
-        }).thenAccept(state -> outcomes.add(new FailureOutcome(item, state, error)));
+            outcomes.add(new FailureOutcome(item, state, error));
+        };
     }
 
-    private CompletableFuture<Void> release(ItemRecord item, String reason) {
-        return ctx.journal().submit(c -> {
-            WorkItems.release(c, item.id(), reason);
-            return null;
-        });
+    private ItemChange release(ItemRecord item, String reason) {
+        return c -> WorkItems.release(c, item.id(), reason);
     }
 
     private RunOutcome finish(RunState state, String reason) {

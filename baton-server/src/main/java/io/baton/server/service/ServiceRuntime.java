@@ -49,6 +49,7 @@ public final class ServiceRuntime {
     private volatile RunOutcome lastRun;
     private volatile Instant lastRunStart;
     private volatile int restarts;
+    private volatile boolean skipLogged;
 
     ServiceRuntime(String name, ServiceDescriptor descriptor, String invalidReason, ActiveContext ctx, PidFiles pidFiles,
             ScheduledExecutorService scheduler, Duration workerIdleTimeout) {
@@ -136,9 +137,14 @@ public final class ServiceRuntime {
             return new TriggerResult(false, "service " + name + " is " + state + "; start it first");
         }
         if (runInProgress()) {
-            log.info("Service {}: trigger ({}) skipped, a run is in progress", name, why);
+            // Logged once per run: a schedule shorter than a run would otherwise log every tick.
+            if (!skipLogged) {
+                skipLogged = true;
+                log.info("Service {}: trigger ({}) skipped, a run is in progress; later skips during this run are not logged", name, why);
+            }
             return new TriggerResult(false, "skipped: a run of service " + name + " is in progress");
         }
+        skipLogged = false;
         WorkerHandle w = worker;
         ItemDispatch disp = dispatch;
         lastRunStart = ctx.clock().instant();
