@@ -63,6 +63,16 @@ class CliIT {
             assertThat(missing.exitCode()).as("exit code for an unknown service").isEqualTo(1);
             assertThat(missing.err()).contains("nope").contains("not deployed");
 
+            NodeProcess.CliResult kill = node.cli("kill", "good");
+            assertThat(kill.exitCode()).as("kill: " + kill.err()).isZero();
+            assertThat(node.get("/api/services/good").path("state").asText()).as("state after kill").isEqualTo("STOPPED");
+            assertThat(io.baton.testkit.Signals.workersOf(cluster.data)).as("workers after kill").isEmpty();
+            NodeProcess.CliResult undeploy = node.cli("undeploy", "good");
+            assertThat(undeploy.exitCode()).as("undeploy: " + undeploy.err()).isZero();
+            assertThat(Files.exists(cluster.data.resolve("services/good"))).as("service folder after undeploy").isFalse();
+            assertThat(node.cli("status", "good").exitCode()).as("status of an undeployed service").isEqualTo(1);
+            assertThat(node.cli("runs", "good").out()).as("history after undeploy").contains("SUCCEEDED");
+
             assertThat(node.call("GET", "/api/services", null).status()).as("status with a token").isEqualTo(200);
             assertThat(unauthenticatedStatus(node)).as("status without a token").isEqualTo(401);
 
