@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "deploy", description = "Deploys a service: a folder with service.yaml and optional lib/*.jar, or a descriptor file. "
+@Command(name = "deploy", mixinStandardHelpOptions = true, description = "Deploys a service: a folder with service.yaml and optional lib/*.jar, or a descriptor file. "
         + "A running service is restarted with the new version; an invalid descriptor is rejected and changes nothing.")
 final class DeployCommand implements Callable<Integer> {
 

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "init", description = "Creates a data directory (BATON_DATA) with a default cluster.yaml; existing files are kept.")
+@Command(name = "init", mixinStandardHelpOptions = true, description = "Creates a data directory (BATON_DATA) with a default cluster.yaml; existing files are kept.")
 final class InitCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", description = "the data directory to create")

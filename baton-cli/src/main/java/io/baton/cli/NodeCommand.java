@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "node", description = "Runs the node daemon in the foreground until SIGTERM, SIGINT or 'baton node stop'.",
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Runs the node daemon in the foreground until SIGTERM, SIGINT or 'baton node stop'.",
         subcommands = {NodeCommand.Stop.class})
 final class NodeCommand implements Callable<Integer> {
 
@@ -70,14 +70,19 @@ final class NodeCommand implements Callable<Integer> {
             System.err.println("baton: node " + config.nodeId() + " cannot start: " + e.getMessage());
             return 1;
         }
-        daemonRunning = true;
         Runnable stop = () -> Thread.ofPlatform().name("signal-stop").start(() -> {
             daemon.shutdown();
             System.exit(0);
         });
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.run());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.run());
-        daemon.start();
+        try {
+            daemon.start();
+        } catch (io.baton.server.node.ProgramDirectoryInUseException | IOException e) {
+            System.err.println("baton: node " + config.nodeId() + " cannot start: " + e.getMessage());
+            return 1;
+        }
+        daemonRunning = true;
         try {
             daemon.awaitStopped();
         } catch (InterruptedException e) {
@@ -96,7 +101,7 @@ final class NodeCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "stop", description = "Stops the node daemon of this program directory: services stopped at a commit point, "
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stops the node daemon of this program directory: services stopped at a commit point, "
             + "every worker exited, lease released. Returns once the daemon has exited.")
     static final class Stop implements Callable<Integer> {
 
@@ -108,15 +113,20 @@ final class NodeCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Api api = Api.connect(Home.resolve(home));
+            Path h = Home.resolve(home);
+            Api api = Api.connect(h);
+            Path pidFile = h.resolve("run/daemon.pid");
+            java.util.Optional<ProcessHandle> daemon = Files.exists(pidFile)
+                    ? ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())) : java.util.Optional.empty();
             api.post("/api/node/stop");
             long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
             while (System.nanoTime() < deadline) {
-                if (!api.reachable()) {
+                boolean exited = daemon.map(p -> !p.isAlive()).orElse(!api.reachable());
+                if (exited) {
                     System.out.println("Node stopped.");
                     return 0;
                 }
-                Thread.sleep(200);
+                Thread.sleep(100);
             }
             System.err.println("baton: the node did not stop within " + timeoutSeconds + " s");
             return 1;

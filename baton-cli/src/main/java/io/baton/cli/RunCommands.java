@@ -13,7 +13,7 @@ final class RunCommands {
     private RunCommands() {
     }
 
-    @Command(name = "runs", description = "Lists the latest runs of a service.")
+    @Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists the latest runs of a service.")
     static final class ListRuns implements Callable<Integer> {
         @Parameters(paramLabel = "SERVICE", description = "service name")
         String service;
@@ -39,7 +39,7 @@ final class RunCommands {
         }
     }
 
-    @Command(name = "run", description = "Shows one run with every work item and its outcome.")
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Shows one run with every work item and its outcome.")
     static final class ShowRun implements Callable<Integer> {
         @Parameters(paramLabel = "RUN_ID", description = "run id")
         long runId;

@@ -25,7 +25,7 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "undeploy", description = "Stops a service and removes it from the repository; its history stays in the journal.")
+    @Command(name = "undeploy", mixinStandardHelpOptions = true, description = "Stops a service and removes it from the repository; its history stays in the journal.")
     static final class Undeploy extends OnService {
         @Override
         public Integer call() throws Exception {
@@ -34,7 +34,7 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "start", description = "Starts a service's worker and its schedule.")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Starts a service's worker and its schedule.")
     static final class Start extends OnService {
         @Override
         public Integer call() throws Exception {
@@ -44,7 +44,7 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "stop", description = "Stops a service at a commit point; its worker is killed after the grace period.")
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stops a service at a commit point; its worker is killed after the grace period.")
     static final class Stop extends OnService {
         @Override
         public Integer call() throws Exception {
@@ -54,7 +54,7 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "kill", description = "Kills a service's worker process group at once; in-flight work is redone later.")
+    @Command(name = "kill", mixinStandardHelpOptions = true, description = "Kills a service's worker process group at once; in-flight work is redone later.")
     static final class Kill extends OnService {
         @Override
         public Integer call() throws Exception {
@@ -64,7 +64,7 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "trigger", description = "Starts a run now, unless one is in progress.")
+    @Command(name = "trigger", mixinStandardHelpOptions = true, description = "Starts a run now, unless one is in progress.")
     static final class Trigger extends OnService {
         @Override
         public Integer call() throws Exception {
@@ -73,7 +73,7 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "status", description = "Shows a service's state, flags and last run, or the node's role without SERVICE.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows a service's state, flags and last run, or the node's role without SERVICE.")
     static final class Status implements Callable<Integer> {
         @Parameters(paramLabel = "SERVICE", arity = "0..1", description = "service name")
         String service;
@@ -90,7 +90,7 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "services", description = "Lists the deployed services with their state.")
+    @Command(name = "services", mixinStandardHelpOptions = true, description = "Lists the deployed services with their state.")
     static final class ListServices implements Callable<Integer> {
         @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
         Path home;
@@ -98,7 +98,7 @@ final class ServiceCommands {
         @Override
         public Integer call() throws Exception {
             JsonNode list = Api.connect(Home.resolve(home)).get("/api/services");
-            System.out.printf("%-24s %-9s %-10s %-8s %s%n", "SERVICE", "STATE", "AUTOSTART", "RUNNING", "LAST RUN");
+            System.out.printf("%-24s %-9s %-10s %-8s %s%n", "SERVICE", "STATE", "AUTOSTART", "IN A RUN", "LAST RUN");
             for (JsonNode s : list) {
                 JsonNode last = s.path("lastRun");
                 String lastRun = last.isMissingNode() || last.isNull() ? "-"

@@ -55,6 +55,28 @@ class NodeRefusalIT {
     }
 
     @Test
+    void secondDaemonOnSameProgramDirectoryIsRefused() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            NodeProcess first = cluster.node("owner");
+            first.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            String portBefore = Files.readString(first.home().resolve("run/api.port"));
+
+            ProcessBuilder pb = new ProcessBuilder(cluster.distHome.resolve("bin/baton").toString(), "node", "--node-id", "intruder")
+                    .redirectErrorStream(true);
+            pb.environment().put("BATON_HOME", first.home().toString());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().put("BATON_JAVA_OPTS", NodeProcess.FAST_JVM);
+            Process second = pb.start();
+            String output = new String(second.getInputStream().readAllBytes());
+
+            assertThat(second.waitFor()).as("exit status; output: " + output).isEqualTo(1);
+            assertThat(output).contains("in use by another node daemon").contains("pid " + first.pid());
+            assertThat(Files.readString(first.home().resolve("run/api.port"))).as("the first node's API file").isEqualTo(portBefore);
+            assertThat(first.get("/api/node").path("role").asText()).as("the first node").isEqualTo("ACTIVE");
+        }
+    }
+
+    @Test
     void newerJournalSchemaKeepsNodePassive() throws Exception {
         try (TestCluster cluster = new TestCluster(tmp)) {
             NodeProcess first = cluster.node("first");

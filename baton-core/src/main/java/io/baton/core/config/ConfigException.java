@@ -21,6 +21,13 @@ public final class ConfigException extends RuntimeException {
         this.field = field;
     }
 
+    /** A fault that does not fit "field F is V; expected E", with the sentence given whole. */
+    public ConfigException(String file, String sentence, String field) {
+        super(file + ": " + sentence);
+        this.file = file;
+        this.field = field;
+    }
+
     private static String format(String file, String field, Object value, String expected) {
         String found = value == null ? "missing" : "'" + value + "'";
         return file + ": field '" + field + "' is " + found + "; expected " + expected;

@@ -149,7 +149,8 @@ public final class DescriptorParser {
     private List<StepSpec> steps(YamlFields root) {
         List<YamlFields> list = root.objects("process");
         if (list.isEmpty()) {
-            throw root.error("process", null, "a list of at least one step, for example process: [ { type: copy } ]");
+            throw root.error("process", root.has("process") ? "[]" : null,
+                    "a list of at least one step, for example process: [ { type: copy } ]");
         }
         List<StepSpec> steps = new ArrayList<>();
         for (YamlFields f : list) {
@@ -173,7 +174,7 @@ public final class DescriptorParser {
     private List<TargetSpec> targets(YamlFields root) {
         List<YamlFields> list = root.objects("targets");
         if (list.isEmpty()) {
-            throw root.error("targets", null, "a list of at least one target folder");
+            throw root.error("targets", root.has("targets") ? "[]" : null, "a list of at least one target folder");
         }
         List<TargetSpec> targets = new ArrayList<>();
         for (YamlFields f : list) {

@@ -68,7 +68,8 @@ public final class YamlFields {
         while (names.hasNext()) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw error(name, name, "one of " + known.stream().sorted().toList() + " (unknown field)");
+                throw new ConfigException(file, "field '" + path(name) + "' is unknown; expected one of "
+                        + known.stream().sorted().toList() + " (check its spelling)", path(name));
             }
         }
     }

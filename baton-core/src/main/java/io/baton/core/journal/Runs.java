@@ -62,8 +62,14 @@ public final class Runs {
 
     /** Marks every run left RUNNING as abandoned, with the reason; returns how many. */
     public static int abandonRunning(Connection c, String reason, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "UPDATE runs SET state = 'ABANDONED', ended_at = ?, reason = ? WHERE state = 'RUNNING'")) {
+        // The counts of a run that never finished are taken from its items, so its history stays true.
+        try (PreparedStatement s = c.prepareStatement("UPDATE runs SET state = 'ABANDONED', ended_at = ?, reason = ?,"
+                + " items_committed = (SELECT count(*) FROM items i WHERE i.run_id = runs.id"
+                + "   AND i.state IN ('COMMITTED', 'DISPOSED', 'KEPT', 'DISPOSITION_PENDING', 'PUBLISH_BLOCKED')),"
+                + " records = (SELECT coalesce(sum(records), 0) FROM items i WHERE i.run_id = runs.id AND i.state <> 'CLAIMED'),"
+                + " bytes_in = (SELECT coalesce(sum(size), 0) FROM items i WHERE i.run_id = runs.id"
+                + "   AND i.state IN ('COMMITTED', 'DISPOSED', 'KEPT', 'DISPOSITION_PENDING', 'PUBLISH_BLOCKED'))"
+                + " WHERE state = 'RUNNING'")) {
             s.setString(1, now.toString());
             s.setString(2, reason);
             return s.executeUpdate();

@@ -189,8 +189,14 @@ public final class Publisher {
         }
         recorder.record(a.id(), outcome.state(), outcome.detail());
         if (outcome.state() == ActionState.FAILED) {
-            log.error("Publish action {} of work item {} failed: {} {} -> {}: {}", a.kind(), a.itemId(), a.kind(),
-                    a.sourcePath(), a.targetPath(), outcome.detail());
+            boolean repeat = a.state() == ActionState.FAILED && java.util.Objects.equals(a.detail(), outcome.detail());
+            if (repeat) {
+                // Retried at the start of every run: the first failure was logged, the same failure again is not news.
+                log.debug("Publish action {} of work item {} failed again: {}", a.kind(), a.itemId(), outcome.detail());
+            } else {
+                log.error("Publish action {} of work item {} failed: {} -> {}: {}", a.kind(), a.itemId(),
+                        a.sourcePath(), a.targetPath(), outcome.detail());
+            }
             return outcome.detail();
         }
         if (outcome.state() == ActionState.SKIPPED) {
@@ -210,7 +216,7 @@ public final class Publisher {
                 return new Outcome(ActionState.DONE, "already published");
             }
             return new Outcome(ActionState.FAILED, "target file exists: " + target
-                    + "; Baton never replaces a file: move it away and retry the work item");
+                    + "; Baton never replaces a file: move it away, and the next run publishes this output");
         }
         ensureFolder(target.getParent());
         linkOrCopy(a, staged, target, expected);

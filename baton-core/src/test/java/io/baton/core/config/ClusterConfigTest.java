@@ -126,7 +126,7 @@ class ClusterConfigTest {
         ConfigException e = rejected("lease:\n  renewTimeout: 5s\n");
 
         assertThat(e.field()).isEqualTo("lease.renewTimeout");
-        assertThat(e.getMessage()).contains("(unknown field)");
+        assertThat(e.getMessage()).contains("is unknown");
     }
 
     @Test

@@ -169,16 +169,21 @@ class DescriptorParserTest {
     void unknownTopLevelFieldRejected() {
         ConfigException e = rejected(MINIMAL + "shedule:\n  every: 5m\n");
 
-        assertNames(e, "shedule", "shedule", "one of [");
-        assertThat(e.getMessage()).contains("(unknown field)");
+        assertThat(e.field()).isEqualTo("shedule");
+        assertThat(e.getMessage()).startsWith(descriptorFile + ": ");
+        assertThat(e.getMessage()).contains("field 'shedule' is unknown");
+        assertThat(e.getMessage()).contains("expected one of [");
+        assertThat(e.getMessage()).contains("check its spelling");
     }
 
     @Test
     void unknownNestedFieldRejected() {
         ConfigException e = rejected(MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  colour: red\n"));
 
-        assertNames(e, "source.colour", "colour", "one of [");
-        assertThat(e.getMessage()).contains("(unknown field)");
+        assertThat(e.field()).isEqualTo("source.colour");
+        assertThat(e.getMessage()).contains("field 'source.colour' is unknown");
+        assertThat(e.getMessage()).contains("expected one of [");
+        assertThat(e.getMessage()).contains("check its spelling");
     }
 
     @Test
@@ -257,7 +262,7 @@ class DescriptorParserTest {
     void emptyProcessListRejected() {
         ConfigException e = rejected(MINIMAL.replace("process:\n  - type: copy\n", "process: []\n"));
 
-        assertNames(e, "process", null, "a list of at least one step");
+        assertNames(e, "process", "[]", "a list of at least one step");
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,7 +146,11 @@ public final class ApiServer {
         app.get("/api/services/{name}/runs", ctx -> {
             String name = ctx.pathParam("name");
             int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20);
-            ctx.json(journal().call(c -> Runs.ofService(c, name, limit)));
+            List<Runs.RunRecord> runs = journal().call(c -> Runs.ofService(c, name, limit));
+            if (runs.isEmpty() && services().get(name) == null) {
+                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed and has no runs");
+            }
+            ctx.json(runs);
         });
         app.get("/api/runs/{id}", ctx -> {
             long id = ctx.pathParamAsClass("id", Long.class).get();

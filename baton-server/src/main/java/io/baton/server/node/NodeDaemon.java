@@ -56,6 +56,8 @@ public final class NodeDaemon {
     private volatile String activeHolder = "";
     private ApiServer api;
     private Thread roleThread;
+    @SuppressWarnings("unused") // held only to keep the program directory locked
+    private java.nio.channels.FileLock programLock;
 
     /** Everything that exists only while this node is active in one epoch. */
     private record Active(long epoch, LeaseKeeper keeper, Journal journal, ServiceManager services, CountDownLatch ended,
@@ -99,10 +101,15 @@ public final class NodeDaemon {
         return a == null ? null : a.journal();
     }
 
-    /** Kills leftover workers, starts the API and the role loop. */
+    /**
+     * Locks the program directory, kills leftover workers, starts the API and the role loop.
+     *
+     * @throws ProgramDirectoryInUseException when another daemon runs on this program directory
+     */
     public void start() throws IOException {
         MDC.put("node", config.nodeId());
         Files.createDirectories(home.resolve("run"));
+        lockProgramDirectory();
         int leftovers = pidFiles.killLeftovers();
         if (leftovers > 0) {
             log.warn("Node {} killed {} worker(s) left by an earlier daemon", config.nodeId(), leftovers);
@@ -111,6 +118,27 @@ public final class NodeDaemon {
         log.info("Node {} started: data directory {}, API on http://{}:{}, lease {} ms", config.nodeId(), data.root(),
                 config.apiHost(), api.port(), cluster.leaseDuration().toMillis());
         roleThread = Thread.ofPlatform().name("role").start(this::roleLoop);
+    }
+
+    /**
+     * Holds an exclusive lock on {@code run/node.lock} for the daemon's lifetime: two daemons on one
+     * program directory would share worker sockets, pid files and the API token. The channel is never
+     * closed, because closing any channel to a file drops the JVM's lock on it.
+     */
+    private void lockProgramDirectory() throws IOException {
+        Path lockFile = home.resolve("run/node.lock");
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+            Path pidFile = home.resolve("run/daemon.pid");
+            String owner = Files.exists(pidFile) ? Files.readString(pidFile).trim() : "unknown";
+            throw new ProgramDirectoryInUseException("the program directory " + home + " is in use by another node daemon (pid "
+                    + owner + "); each node needs a program directory of its own: copy bin/, lib/ and conf/ (not run/) and set BATON_HOME to the copy");
+        }
+        programLock = lock;
+        Files.writeString(home.resolve("run/daemon.pid"), ProcessHandle.current().pid() + "\n");
     }
 
     public int apiPort() {

@@ -65,8 +65,9 @@ public final class CommittedWork {
             keep.put(item.id(), false);
         }
         List<ItemResult> results = publish(batch, keep);
-        log.info("Finished the publish actions of {} committed work item(s){}", results.size(),
-                service == null ? "" : " of service " + service);
+        long done = results.stream().filter(r -> r.state() == WorkItemState.DISPOSED || r.state() == WorkItemState.KEPT).count();
+        log.info("Replayed the open publish actions of {} work item(s){}: {} now done", results.size(),
+                service == null ? "" : " of service " + service, done);
         return results.size();
     }
 

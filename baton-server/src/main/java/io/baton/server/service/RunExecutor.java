@@ -73,6 +73,7 @@ final class RunExecutor {
     private long records;
     private long bytesIn;
     private long bytesOut;
+    private long unpublished;
 
     RunExecutor(ServiceDescriptor d, ActiveContext ctx, WorkerHandle worker, ItemDispatch dispatch, BooleanSupplier stopRequested) {
         this.d = d;
@@ -101,8 +102,12 @@ final class RunExecutor {
                 log.debug("Service {}: {} found nothing to claim", d.name(), trigger);
                 return null;
             }
-            RunState state = reason == null && failedCount == 0 && quarantinedCount == 0 ? RunState.SUCCEEDED : RunState.FAILED;
-            return finish(state, reason);
+            boolean clean = reason == null && failedCount == 0 && quarantinedCount == 0 && unpublished == 0;
+            if (reason == null && !clean) {
+                reason = failedCount + " item(s) failed, " + quarantinedCount + " quarantined, " + unpublished
+                        + " processed but not fully published or disposed of; see baton run " + runId;
+            }
+            return finish(clean ? RunState.SUCCEEDED : RunState.FAILED, reason);
         } catch (WorkerLostException e) {
             return finish(RunState.FAILED, e.getMessage());
         } catch (io.baton.core.publish.Publisher.FencedException | io.baton.core.journal.DeposedException e) {
@@ -337,7 +342,11 @@ final class RunExecutor {
         logFailures();
 
         if (!batch.isEmpty()) {
-            committed.publish(batch, keep);
+            for (var r : committed.publish(batch, keep)) {
+                if (r.state() == WorkItemState.PUBLISH_BLOCKED || r.state() == WorkItemState.DISPOSITION_PENDING) {
+                    unpublished++;
+                }
+            }
         }
     }
 

@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pid files of running workers in the node-local {@code run/workers/} folder: the pid and start time
- * of each worker process. A daemon that starts kills every worker a killed predecessor left behind,
- * and the start time guards against killing an unrelated process that reused a pid.
+ * of each worker process, and the pid of the daemon that started it. A daemon that starts kills every
+ * worker a dead predecessor left behind. The start time guards against killing an unrelated process
+ * that reused a pid, and the daemon pid against killing the worker of a live daemon whose {@code run/}
+ * folder was copied along with a program directory.
  */
 public final class PidFiles {
 
@@ -27,8 +29,8 @@ public final class PidFiles {
 
     void write(String service, long pid, Instant started) throws IOException {
         Files.createDirectories(folder);
-        Files.writeString(folder.resolve(service + ".pid"), pid + " " + (started == null ? "-" : started.toString()) + "\n",
-                StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve(service + ".pid"), pid + " " + (started == null ? "-" : started.toString()) + " "
+                + ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
     }
 
     void remove(String service, long pid) {
@@ -52,6 +54,14 @@ public final class PidFiles {
             for (Path file : files) {
                 String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ");
                 long pid = Long.parseLong(parts[0]);
+                long owner = parts.length > 2 ? Long.parseLong(parts[2]) : -1;
+                boolean ownerAlive = owner > 0 && owner != ProcessHandle.current().pid()
+                        && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
+                if (ownerAlive) {
+                    log.warn("Leaving worker {} alone: pid file {} belongs to the live daemon {} (was run/ copied from another program directory?)",
+                            pid, file, owner);
+                    continue;
+                }
                 Optional<ProcessHandle> process = ProcessHandle.of(pid);
                 boolean same = process.isPresent() && process.get().isAlive()
                         && (parts.length < 2 || parts[1].equals("-")
