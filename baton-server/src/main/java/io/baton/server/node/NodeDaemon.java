@@ -61,7 +61,7 @@ public final class NodeDaemon {
 
     /** Everything that exists only while this node is active in one epoch. */
     private record Active(long epoch, LeaseKeeper keeper, Journal journal, ServiceManager services, CountDownLatch ended,
-            AtomicReference<String> endReason) {
+            AtomicReference<String> endReason, java.util.concurrent.atomic.AtomicBoolean fenced) {
     }
 
     /**
@@ -189,6 +189,8 @@ public final class NodeDaemon {
     private Active becomeActive(long epoch, LeaseFile leaseFile, String why) {
         CountDownLatch ended = new CountDownLatch(1);
         AtomicReference<String> endReason = new AtomicReference<>();
+        // Fencing stops publishing at once; an orderly stop does not, because it drains the publish queue.
+        java.util.concurrent.atomic.AtomicBoolean fenced = new java.util.concurrent.atomic.AtomicBoolean();
         AtomicReference<Active> self = new AtomicReference<>();
         LeaseKeeper keeper = new LeaseKeeper(leaseFile, config.nodeId(), epoch, host, cluster.renewInterval(), cluster.renewDeadline(),
                 () -> fence(self.get(), "lease renewal failed for longer than the renew deadline of "
@@ -219,12 +221,12 @@ public final class NodeDaemon {
 
         log.info("Node {} is active with epoch {} ({})", config.nodeId(), epoch, why);
         ActiveContext ctx = new ActiveContext(config.nodeId(), epoch, data, home, journal,
-                () -> keeper.isValid() && endReason.get() == null, Clock.systemDefaultZone());
+                () -> keeper.isValid() && !fenced.get(), Clock.systemDefaultZone());
         // A worker whose daemon falls silent exits before the lease could pass to another node. The
         // daemon pings every 250 ms, so the bound leaves room for a few missed pings on a loaded machine.
         Duration idle = Duration.ofMillis(Math.max(750, cluster.renewDeadline().toMillis() - 500));
         ServiceManager services = new ServiceManager(ctx, pidFiles, idle);
-        Active a = new Active(epoch, keeper, journal, services, ended, endReason);
+        Active a = new Active(epoch, keeper, journal, services, ended, endReason, fenced);
         self.set(a);
         try {
             Recovery.run(ctx);
@@ -249,9 +251,10 @@ public final class NodeDaemon {
 
     /** Called by the lease watchdog: kill everything at once, no I/O on the data directory. */
     private void fence(Active a, String reason) {
-        if (a == null || !a.endReason().compareAndSet(null, reason)) {
+        if (a == null || !a.fenced().compareAndSet(false, true)) {
             return;
         }
+        a.endReason().compareAndSet(null, reason);
         a.services().fenceAll();
         a.journal().abandon();
         log.error("Node {} fenced itself in epoch {}: {}; all workers killed, nothing more is published", config.nodeId(), a.epoch(), reason);
