@@ -39,6 +39,30 @@ final class RunCommands {
         }
     }
 
+    @Command(name = "waiting", mixinStandardHelpOptions = true,
+            description = "Lists the files of a service that were not ready at its last poll, and why each one waits.")
+    static final class Waiting implements Callable<Integer> {
+        @Parameters(paramLabel = "SERVICE", description = "service name")
+        String service;
+
+        @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+        Path home;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode files = Api.connect(Home.resolve(home)).get("/api/services/" + service + "/waiting");
+            if (files.isEmpty()) {
+                System.out.println("No file of service " + service + " was waiting at its last poll.");
+                return 0;
+            }
+            System.out.printf("%-40s %-30s %s%n", "FILE", "WAITING SINCE", "REASON");
+            for (JsonNode f : files) {
+                System.out.printf("%-40s %-30s %s%n", f.path("relPath").asText(), f.path("since").asText(), f.path("reason").asText());
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Shows one run with every work item and its outcome.")
     static final class ShowRun implements Callable<Integer> {
         @Parameters(paramLabel = "RUN_ID", description = "run id")

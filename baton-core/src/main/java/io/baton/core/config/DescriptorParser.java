@@ -111,7 +111,7 @@ public final class DescriptorParser {
         if (!root.has("source")) {
             throw root.error("source", null, "a source folder, for example source: { path: inbox/orders }");
         }
-        f.rejectUnknown(Set.of("type", "path", "include", "exclude", "recursive", "order", "maxFilesPerRun", "acceptEmptyFiles"));
+        f.rejectUnknown(Set.of("type", "path", "include", "exclude", "recursive", "order", "maxFilesPerRun", "acceptEmptyFiles", "ready"));
         String type = f.string("type", "folder");
         if (!type.equals("folder")) {
             throw f.error("type", type, "'folder' (the only source type of this version)");
@@ -135,7 +135,23 @@ public final class DescriptorParser {
             default -> throw f.error("order", order, "'name' or 'modified'");
         };
         return new SourceSpec(path, include, exclude, f.bool("recursive", false), fileOrder,
-                f.integer("maxFilesPerRun", 1000, 1, 1_000_000), f.bool("acceptEmptyFiles", false));
+                f.integer("maxFilesPerRun", 1000, 1, 1_000_000), f.bool("acceptEmptyFiles", false), readiness(f.object("ready")));
+    }
+
+    private static ServiceDescriptor.ReadinessSpec readiness(YamlFields f) {
+        f.rejectUnknown(Set.of("stableFor", "doneFile"));
+        Duration stableFor = f.duration("stableFor", null, Duration.ZERO);
+        String doneFile = f.string("doneFile", null);
+        if (doneFile != null) {
+            checkTemplate(f, "doneFile", doneFile, Set.of("name", "basename"));
+            if (!doneFile.contains("{name}") && !doneFile.contains("{basename}")) {
+                throw f.error("doneFile", doneFile, "a name template with {name} or {basename}, such as {name}.done");
+            }
+            if (doneFile.contains("/") || doneFile.contains("\\") || doneFile.equals("{name}")) {
+                throw f.error("doneFile", doneFile, "a file name beside the input, other than the input's own name, such as {name}.done");
+            }
+        }
+        return new ServiceDescriptor.ReadinessSpec(stableFor, doneFile);
     }
 
     private static void checkGlob(YamlFields f, String key, String glob) {

@@ -41,7 +41,16 @@ public record ServiceDescriptor(
 
     /** Where input files are picked up. */
     public record SourceSpec(Path path, List<String> include, List<String> exclude, boolean recursive,
-            FileOrder order, int maxFilesPerRun, boolean acceptEmptyFiles) {
+            FileOrder order, int maxFilesPerRun, boolean acceptEmptyFiles, ReadinessSpec ready) {
+    }
+
+    /**
+     * When a listed file counts as complete. {@code stableFor}: its size, modification and change times
+     * unchanged for this long, as observed by this node's polls (never "the modification time is old
+     * enough"). {@code doneFile}: a name template of a file whose presence says the input is complete.
+     * Either may be null; with both null a file is ready as soon as it is listed.
+     */
+    public record ReadinessSpec(Duration stableFor, String doneFile) {
     }
 
     /** One processing step: a built-in type, or a class from the service's jars. */

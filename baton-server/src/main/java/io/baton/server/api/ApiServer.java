@@ -143,6 +143,7 @@ public final class ApiServer {
             }
             ctx.json(Map.of("message", r.message()));
         });
+        app.get("/api/services/{name}/waiting", ctx -> ctx.json(service(ctx).waiting()));
         app.get("/api/services/{name}/runs", ctx -> {
             String name = ctx.pathParam("name");
             int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20);

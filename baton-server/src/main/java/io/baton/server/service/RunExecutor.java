@@ -75,7 +75,11 @@ final class RunExecutor {
     private long bytesOut;
     private long unpublished;
 
-    RunExecutor(ServiceDescriptor d, ActiveContext ctx, WorkerHandle worker, ItemDispatch dispatch, BooleanSupplier stopRequested) {
+    private final io.baton.core.source.ReadinessTracker readiness;
+
+    RunExecutor(ServiceDescriptor d, ActiveContext ctx, WorkerHandle worker, ItemDispatch dispatch, BooleanSupplier stopRequested,
+            io.baton.core.source.ReadinessTracker readiness) {
+        this.readiness = readiness;
         this.d = d;
         this.ctx = ctx;
         this.worker = worker;
@@ -149,7 +153,7 @@ final class RunExecutor {
 
         List<Candidate> candidates;
         try {
-            candidates = source.list();
+            candidates = readiness.ready(source.list(), System.nanoTime(), ctx.clock().instant());
         } catch (IOException e) {
             String reason = "cannot list the source folder " + d.source().path() + ": " + e;
             ctx.journal().call(this::runId);

@@ -50,6 +50,7 @@ public final class ServiceRuntime {
     private volatile Instant lastRunStart;
     private volatile int restarts;
     private volatile boolean skipLogged;
+    private volatile io.baton.core.source.ReadinessTracker readiness;
 
     ServiceRuntime(String name, ServiceDescriptor descriptor, String invalidReason, ActiveContext ctx, PidFiles pidFiles,
             ScheduledExecutorService scheduler, Duration workerIdleTimeout) {
@@ -62,6 +63,7 @@ public final class ServiceRuntime {
         this.state = invalidReason == null ? ServiceState.STOPPED : ServiceState.INVALID;
         this.reason = invalidReason;
         this.runThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("run-" + name).unstarted(r));
+        this.readiness = tracker(descriptor);
     }
 
     public String name() { return name; }
@@ -151,7 +153,8 @@ public final class ServiceRuntime {
         currentRun = runThread.submit(() -> {
             MDC.put("service", name);
             try {
-                RunOutcome outcome = new RunExecutor(descriptor, ctx, w, disp, () -> stopRequested).execute(why, !why.startsWith("schedule"));
+                RunOutcome outcome = new RunExecutor(descriptor, ctx, w, disp, () -> stopRequested, readiness)
+                        .execute(why, !why.startsWith("schedule"));
                 if (outcome != null) {
                     lastRun = outcome;
                 }
@@ -351,6 +354,16 @@ public final class ServiceRuntime {
         log.error("Service {} failed: {}", name, why);
     }
 
+    private static io.baton.core.source.ReadinessTracker tracker(ServiceDescriptor d) {
+        return d == null ? null : new io.baton.core.source.ReadinessTracker(d.source().ready());
+    }
+
+    /** Files that were not ready at the last poll, with the reason each one waits. */
+    public java.util.List<io.baton.core.source.ReadinessTracker.Waiting> waiting() {
+        io.baton.core.source.ReadinessTracker r = readiness;
+        return r == null ? java.util.List.of() : r.waiting();
+    }
+
     /** Sets the last run from the journal, so that a restarted node shows it. */
     void rememberLastRun(io.baton.core.journal.Runs.RunRecord r) {
         lastRun = new RunOutcome(r.id(), r.state(), r.itemsCommitted(), r.itemsFailed(), r.itemsQuarantined(), r.reason());
@@ -359,6 +372,7 @@ public final class ServiceRuntime {
     /** Replaces the descriptor of a stopped service (after a deploy). */
     synchronized void replaceDescriptor(ServiceDescriptor d, String invalidReason) {
         this.descriptor = d;
+        this.readiness = tracker(d);
         this.state = invalidReason == null ? ServiceState.STOPPED : ServiceState.INVALID;
         this.reason = invalidReason;
     }

@@ -1,0 +1,107 @@
+package io.baton.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.testkit.NodeProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Readiness: a file still being written, whose writer restores a three-day-old modification time after
+ * every append, is not taken until it has been stable for the configured time as observed by the node;
+ * meanwhile 'baton waiting' says why. With a done-file rule nothing happens until the done file exists.
+ */
+class ReadinessIT {
+
+    static final int LINES = 40;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void growingFileWaitsUntilStable() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Path inbox = cluster.data.resolve("in");
+            Files.createDirectories(inbox);
+            NodeProcess node = cluster.node("ready");
+            node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            deploy(cluster, node, """
+                    name: stable
+                    schedule: { every: 200ms }
+                    source: { path: in, include: "*.csv", ready: { stableFor: 2s } }
+                    process: [ { type: csv-to-jsonl } ]
+                    targets: [ { path: out, name: "{basename}.jsonl" } ]
+                    onSuccess: { delete: true }
+                    """);
+
+            Path big = inbox.resolve("big.csv");
+            FileTime threeDaysAgo = FileTime.from(Instant.now().minus(3, ChronoUnit.DAYS));
+            Files.writeString(big, "id,value\n", StandardCharsets.UTF_8);
+            Files.setLastModifiedTime(big, threeDaysAgo);
+            boolean sawWaiting = false;
+            long lastWrite = System.nanoTime();
+            for (int i = 1; i <= LINES; i++) {
+                Files.writeString(big, i + ",v" + i + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                Files.setLastModifiedTime(big, threeDaysAgo);
+                lastWrite = System.nanoTime();
+                Thread.sleep(100);
+                assertThat(Files.exists(cluster.data.resolve("out/big.jsonl"))).as("output while the file grows, line " + i).isFalse();
+                if (i % 10 == 0) {
+                    sawWaiting |= node.cli("waiting", "stable").out().contains("not stable yet");
+                }
+            }
+            long writesEnded = lastWrite;
+            assertThat(sawWaiting).as("'baton waiting' said why big.csv waits").isTrue();
+
+            NodeProcess.await(Duration.ofSeconds(30), "the output", () -> Files.exists(cluster.data.resolve("out/big.jsonl")));
+            long waitedMillis = (System.nanoTime() - writesEnded) / 1_000_000;
+            assertThat(waitedMillis).as("time from the last write to the output, stableFor 2 s").isGreaterThanOrEqualTo(1_900);
+            NodeProcess.await(Duration.ofSeconds(30), "the input to be deleted", () -> !Files.exists(big));
+            assertThat(Files.readAllLines(cluster.data.resolve("out/big.jsonl"))).as("records").hasSize(LINES);
+        }
+    }
+
+    @Test
+    void doneFileGatesPickup() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Path inbox = cluster.data.resolve("in");
+            Files.createDirectories(inbox);
+            NodeProcess node = cluster.node("done");
+            node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            deploy(cluster, node, """
+                    name: gated
+                    schedule: { every: 200ms }
+                    source: { path: in, ready: { doneFile: "{name}.done" } }
+                    process: [ { type: copy } ]
+                    targets: [ { path: out } ]
+                    onSuccess: { delete: true }
+                    """);
+            Files.writeString(inbox.resolve("orders.csv"), "complete content\n");
+            Thread.sleep(2_000);
+            assertThat(Files.exists(cluster.data.resolve("out/orders.csv"))).as("output without a done file").isFalse();
+            assertThat(node.cli("waiting", "gated").out()).contains("orders.csv").contains("orders.csv.done");
+
+            Files.writeString(inbox.resolve("orders.csv.done"), "");
+            NodeProcess.await(Duration.ofSeconds(30), "the output", () -> Files.exists(cluster.data.resolve("out/orders.csv")));
+            Thread.sleep(1_000);
+            assertThat(CrashConsistencyIT.filesUnder(cluster.data.resolve("out"))).as("outputs; the done file is no input").hasSize(1);
+            assertThat(Files.exists(inbox.resolve("orders.csv.done"))).as("done file left in place").isTrue();
+        }
+    }
+
+    private static void deploy(TestCluster cluster, NodeProcess node, String yaml) throws IOException, InterruptedException {
+        String name = yaml.lines().findFirst().orElseThrow().replace("name: ", "").trim();
+        NodeProcess.CliResult r = node.cli("deploy", cluster.serviceFolder(name, yaml).toString());
+        assertThat(r.exitCode()).as("deploy " + name + ": " + r.err()).isZero();
+        assertThat(node.cli("start", name).exitCode()).as("start " + name).isZero();
+    }
+}
