@@ -55,7 +55,8 @@ final class RunCommands {
                 System.out.println("No file of service " + service + " was waiting at its last poll.");
                 return 0;
             }
-            System.out.printf("%-40s %-30s %s%n", "FILE", "WAITING SINCE", "REASON");
+            System.out.println("As of the last poll of service " + service + ":");
+            System.out.printf("%-40s %-30s %s%n", "FILE", "UNCHANGED SINCE", "REASON");
             for (JsonNode f : files) {
                 System.out.printf("%-40s %-30s %s%n", f.path("relPath").asText(), f.path("since").asText(), f.path("reason").asText());
             }

@@ -44,6 +44,16 @@ class CliIT {
             assertThat(node.cli("services").out()).as("services after a rejected deploy").contains("good").doesNotContain("bad ");
             assertThat(node.get("/api/services/good").path("state").asText()).as("good after a rejected deploy").isEqualTo("RUNNING");
 
+            Path twin = cluster.serviceFolder("twin", """
+                    name: twin
+                    source: { path: other-in }
+                    process: [ { type: copy } ]
+                    targets: [ { path: out, name: "{basename}.jsonl" } ]
+                    """);
+            NodeProcess.CliResult clash = node.cli("deploy", twin.toString());
+            assertThat(clash.exitCode()).as("exit code of a deploy whose target clashes").isEqualTo(1);
+            assertThat(clash.err()).as("message of a target clash").contains("targets").contains("service good");
+
             NodeProcess.CliResult trigger = node.cli("trigger", "good");
             assertThat(trigger.exitCode()).as("trigger: " + trigger.err()).isZero();
             NodeProcess.await(Duration.ofSeconds(30), "the output", () -> Files.exists(cluster.data.resolve("out/a.jsonl")));

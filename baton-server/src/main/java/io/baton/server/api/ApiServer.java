@@ -220,7 +220,8 @@ public final class ApiServer {
     private ApiException passive() {
         String holder = currentHolder();
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "passive", "node " + node.nodeId() + " is " + node.role()
-                + (holder.isEmpty() ? "" : "; the active node is " + holder) + "; run the command against the active node");
+                + (holder.isEmpty() ? "" : "; the active node is " + holder)
+                + "; run the command against the active node (set BATON_HOME or --home to its program directory)");
     }
 
     private String currentHolder() {
@@ -259,14 +260,16 @@ public final class ApiServer {
         if (s.descriptor() != null) {
             m.put("description", s.descriptor().description());
             m.put("autoStart", s.descriptor().autoStart());
-            m.put("schedule", s.descriptor().schedule() == null ? "manual" : "every " + s.descriptor().schedule().every().toMillis() + " ms");
+            m.put("schedule", s.descriptor().schedule() == null ? "manual"
+                    : "every " + io.baton.core.config.Durations.format(s.descriptor().schedule().every()));
         }
         m.put("runInProgress", s.runInProgress());
         m.put("workerPid", s.workerPid());
         m.put("restarts", s.restarts());
         RunOutcome last = s.lastRun();
         m.put("lastRun", last);
-        m.put("lastRunStart", s.lastRunStart() == null ? null : s.lastRunStart().toString());
+        // The last poll or trigger, which records a run only when it claims a file (or was manual).
+        m.put("lastPoll", s.lastRunStart() == null ? null : s.lastRunStart().toString());
         return m;
     }
 

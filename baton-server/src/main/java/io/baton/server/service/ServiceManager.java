@@ -82,6 +82,28 @@ public final class ServiceManager {
         }
     }
 
+    /**
+     * Returns a description of the first target that another deployed service also writes with the
+     * same name template, or null. Two services publishing the same names into one folder would block
+     * each other's outputs, because Baton never replaces a file.
+     */
+    private String targetClash(ServiceDescriptor d) {
+        for (ServiceRuntime other : services.values()) {
+            ServiceDescriptor o = other.descriptor();
+            if (o == null || o.name().equals(d.name())) {
+                continue;
+            }
+            for (ServiceDescriptor.TargetSpec mine : d.targets()) {
+                for (ServiceDescriptor.TargetSpec theirs : o.targets()) {
+                    if (mine.path().equals(theirs.path()) && mine.nameTemplate().equals(theirs.nameTemplate())) {
+                        return mine.path() + " with name " + mine.nameTemplate() + ", also written by service " + o.name();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     /** Starts every valid service whose descriptor sets {@code autoStart: true}. */
     public void startAutomatic() {
         for (ServiceRuntime s : services.values()) {
@@ -113,6 +135,10 @@ public final class ServiceManager {
      */
     public synchronized ServiceRuntime deploy(String fileName, String yaml, Map<String, String> jars) throws IOException {
         ServiceDescriptor d = parser.parse(fileName, yaml);
+        String clash = targetClash(d);
+        if (clash != null) {
+            throw new ConfigException(fileName, "targets", clash, "a target folder or name template that no other service uses");
+        }
         for (String jar : jars.keySet()) {
             if (!jar.matches("[A-Za-z0-9._+-]+\\.jar")) {
                 throw new ConfigException(fileName, "jars", jar, "jar file names of letters, digits, '.', '_', '+' and '-' ending in .jar");
