@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class ReadinessTracker {
 
-    /** A file that is not ready, with the reason and since when it waits (an ISO-8601 instant). */
+    /** A file that is not ready, with the reason and the instant (ISO-8601) since which it is unchanged. */
     public record Waiting(String relPath, String reason, String since) {
     }
 
@@ -106,7 +106,7 @@ public final class ReadinessTracker {
     }
 
     /**
-     * Whether a file is a done file by its name: it has the template's text before and after the
+     * Tells whether a file is a done file by its name: it has the template's text before and after the
      * placeholder. Done files stay in the source folder after their input is disposed of, and they
      * must never be taken for inputs.
      */
@@ -123,7 +123,7 @@ public final class ReadinessTracker {
         return name.length() > prefix.length() + suffix.length() && name.startsWith(prefix) && name.endsWith(suffix);
     }
 
-    /** The done file that belongs to an input, beside it in the same folder. */
+    /** Returns the done file that belongs to an input, beside it in the same folder. */
     public String doneFileOf(String relPath) {
         int slash = relPath.lastIndexOf('/');
         String dir = slash < 0 ? "" : relPath.substring(0, slash + 1);
