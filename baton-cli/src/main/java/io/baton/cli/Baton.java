@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         exitCodeList = {"0:success", "1:failure: the operation failed or the node could not be reached", "2:usage error"},
         subcommands = {CommandLine.HelpCommand.class, InitCommand.class, NodeCommand.class, DeployCommand.class, ServiceCommands.Undeploy.class,
             ServiceCommands.ListServices.class, ServiceCommands.Start.class, ServiceCommands.Stop.class,
-            ServiceCommands.Kill.class, ServiceCommands.Trigger.class, ServiceCommands.Status.class,
+            ServiceCommands.Kill.class, ServiceCommands.Pause.class, ServiceCommands.Resume.class, ServiceCommands.Trigger.class, ServiceCommands.Status.class,
             RunCommands.ListRuns.class, RunCommands.ShowRun.class, RunCommands.Waiting.class})
 public final class Baton implements Runnable {
 

@@ -64,6 +64,27 @@ final class ServiceCommands {
         }
     }
 
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Pauses a service's schedule; the worker keeps running and manual triggers still work.")
+    static final class Pause extends OnService {
+        @Override
+        public Integer call() throws Exception {
+            api().post("/api/services/" + service + "/pause");
+            System.out.println("Schedule of service " + service + " paused; resume it with: baton resume " + service);
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resumes a paused schedule.")
+    static final class Resume extends OnService {
+        @Override
+        public Integer call() throws Exception {
+            api().post("/api/services/" + service + "/resume");
+            System.out.println("Schedule of service " + service + " resumed");
+            return 0;
+        }
+    }
+
     @Command(name = "trigger", mixinStandardHelpOptions = true, description = "Starts a run now, unless one is in progress.")
     static final class Trigger extends OnService {
         @Override
@@ -103,8 +124,12 @@ final class ServiceCommands {
                 JsonNode last = s.path("lastRun");
                 String lastRun = last.isMissingNode() || last.isNull() ? "-"
                         : last.path("runId").asText() + " " + last.path("state").asText() + " (" + last.path("committed").asText() + " committed)";
-                System.out.printf("%-24s %-9s %-10s %-8s %s%n", s.path("name").asText(), s.path("state").asText(),
+                String state = s.path("state").asText() + (s.path("paused").asBoolean() ? "*" : "");
+                System.out.printf("%-24s %-9s %-10s %-8s %s%n", s.path("name").asText(), state,
                         s.path("autoStart").asText(), s.path("runInProgress").asBoolean() ? "yes" : "no", lastRun);
+                if (s.path("paused").asBoolean()) {
+                    System.out.println("  * schedule paused");
+                }
                 if (!s.path("reason").isNull() && !s.path("reason").asText().isEmpty()) {
                     System.out.println("  reason: " + s.path("reason").asText());
                 }

@@ -136,6 +136,22 @@ public final class ApiServer {
             s.kill();
             ctx.json(serviceView(s));
         });
+        app.post("/api/services/{name}/pause", ctx -> {
+            ServiceRuntime s = service(ctx);
+            String error = s.pause();
+            if (error != null) {
+                throw new ApiException(HttpStatus.CONFLICT, "not_paused", error);
+            }
+            ctx.json(serviceView(s));
+        });
+        app.post("/api/services/{name}/resume", ctx -> {
+            ServiceRuntime s = service(ctx);
+            String error = s.resume();
+            if (error != null) {
+                throw new ApiException(HttpStatus.CONFLICT, "not_resumed", error);
+            }
+            ctx.json(serviceView(s));
+        });
         app.post("/api/services/{name}/trigger", ctx -> {
             ServiceRuntime.TriggerResult r = service(ctx).trigger("manual trigger");
             if (!r.started()) {
@@ -263,6 +279,7 @@ public final class ApiServer {
             m.put("schedule", s.descriptor().schedule() == null ? "manual"
                     : "every " + io.baton.core.config.Durations.format(s.descriptor().schedule().every()));
         }
+        m.put("paused", s.paused());
         m.put("runInProgress", s.runInProgress());
         m.put("workerPid", s.workerPid());
         m.put("restarts", s.restarts());

@@ -51,6 +51,7 @@ public final class ServiceRuntime {
     private volatile int restarts;
     private volatile boolean skipLogged;
     private volatile io.baton.core.source.ReadinessTracker readiness;
+    private volatile boolean paused;
 
     ServiceRuntime(String name, ServiceDescriptor descriptor, String invalidReason, ActiveContext ctx, PidFiles pidFiles,
             ScheduledExecutorService scheduler, Duration workerIdleTimeout) {
@@ -125,7 +126,7 @@ public final class ServiceRuntime {
 
     private void armSchedule() {
         ServiceDescriptor.ScheduleSpec spec = descriptor.schedule();
-        if (spec == null) {
+        if (spec == null || paused) {
             return;
         }
         long every = spec.every().toMillis();
@@ -165,6 +166,37 @@ public final class ServiceRuntime {
             }
         });
         return new TriggerResult(true, "run started");
+    }
+
+    /**
+     * Stops the schedule without stopping the worker: no scheduled run starts until {@link #resume},
+     * a run in progress goes on, and manual triggers still work. Returns an error message or null.
+     */
+    public synchronized String pause() {
+        if (descriptor == null || descriptor.schedule() == null) {
+            return "service " + name + " has no schedule to pause";
+        }
+        paused = true;
+        cancelSchedule();
+        log.info("Schedule of service {} paused", name);
+        return null;
+    }
+
+    /** Restarts a paused schedule; the first tick comes at once. Returns an error message or null. */
+    public synchronized String resume() {
+        if (!paused) {
+            return "the schedule of service " + name + " is not paused";
+        }
+        paused = false;
+        if (state == ServiceState.RUNNING) {
+            armSchedule();
+        }
+        log.info("Schedule of service {} resumed", name);
+        return null;
+    }
+
+    public boolean paused() {
+        return paused;
     }
 
     /** Outcome of a trigger, for the caller to show. */
