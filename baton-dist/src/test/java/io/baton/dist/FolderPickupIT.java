@@ -30,7 +30,7 @@ class FolderPickupIT {
             Path out = cluster.data.resolve("out");
             Files.createDirectories(in);
 
-            deploy(cluster, node, """
+            cluster.deployAndStart(node, """
                     name: limited
                     source: { path: in, include: "*.txt", exclude: ["*.part.txt"], maxFilesPerRun: 2 }
                     process: [ { type: copy } ]
@@ -59,7 +59,7 @@ class FolderPickupIT {
 
             Files.createDirectories(cluster.data.resolve("kept-in"));
             Files.writeString(cluster.data.resolve("kept-in/k.txt"), "keep me\n");
-            deploy(cluster, node, """
+            cluster.deployAndStart(node, """
                     name: keeper
                     source: { path: kept-in }
                     process: [ { type: copy } ]
@@ -76,7 +76,7 @@ class FolderPickupIT {
             Files.createDirectories(cluster.data.resolve("clash-out"));
             Files.writeString(cluster.data.resolve("clash-out/x.txt"), "yesterday's output\n");
             Files.writeString(cluster.data.resolve("clash-in/x.txt"), "today\n");
-            deploy(cluster, node, """
+            cluster.deployAndStart(node, """
                     name: clash
                     source: { path: clash-in }
                     process: [ { type: copy } ]
@@ -102,12 +102,6 @@ class FolderPickupIT {
         }
     }
 
-    private static void deploy(TestCluster cluster, NodeProcess node, String yaml) throws Exception {
-        String name = yaml.lines().findFirst().orElseThrow().replace("name: ", "").trim();
-        NodeProcess.CliResult r = node.cli("deploy", cluster.serviceFolder(name, yaml).toString());
-        assertThat(r.exitCode()).as("deploy " + name + ": " + r.err()).isZero();
-        assertThat(node.cli("start", name).exitCode()).as("start " + name).isZero();
-    }
 
     /** Triggers a run and waits for it to end; returns the service's last run. */
     private static JsonNode runOnce(NodeProcess node, String service) throws Exception {

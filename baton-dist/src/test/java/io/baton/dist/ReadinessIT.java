@@ -34,7 +34,7 @@ class ReadinessIT {
             Files.createDirectories(inbox);
             NodeProcess node = cluster.node("ready");
             node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
-            deploy(cluster, node, """
+            cluster.deployAndStart(node, """
                     name: stable
                     schedule: { every: 200ms }
                     source: { path: in, include: "*.csv", ready: { stableFor: 2s } }
@@ -77,7 +77,7 @@ class ReadinessIT {
             Files.createDirectories(inbox);
             NodeProcess node = cluster.node("done");
             node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
-            deploy(cluster, node, """
+            cluster.deployAndStart(node, """
                     name: gated
                     schedule: { every: 200ms }
                     source: { path: in, ready: { doneFile: "{name}.done" } }
@@ -96,12 +96,5 @@ class ReadinessIT {
             assertThat(CrashConsistencyIT.filesUnder(cluster.data.resolve("out"))).as("outputs; the done file is no input").hasSize(1);
             assertThat(Files.exists(inbox.resolve("orders.csv.done"))).as("done file left in place").isTrue();
         }
-    }
-
-    private static void deploy(TestCluster cluster, NodeProcess node, String yaml) throws IOException, InterruptedException {
-        String name = yaml.lines().findFirst().orElseThrow().replace("name: ", "").trim();
-        NodeProcess.CliResult r = node.cli("deploy", cluster.serviceFolder(name, yaml).toString());
-        assertThat(r.exitCode()).as("deploy " + name + ": " + r.err()).isZero();
-        assertThat(node.cli("start", name).exitCode()).as("start " + name).isZero();
     }
 }

@@ -7,6 +7,7 @@ import io.baton.testkit.NodeProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class ServiceControlIT {
             NodeProcess node = cluster.node("pause");
             node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
             Files.createDirectories(cluster.data.resolve("in"));
-            deploy(cluster, node, """
+            cluster.deployAndStart(node, """
                     name: ticker
                     schedule: { every: 200ms }
                     source: { path: in }
@@ -80,6 +81,44 @@ class ServiceControlIT {
     }
 
     @Test
+    void oddNamesKeptByteExact() throws Exception {
+        List<String> names = List.of("Überweisung März.csv", "订单_2024.csv", "-rf.csv", "a  b.csv", "résumé (1).csv",
+                "n".repeat(196) + ".csv");
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            NodeProcess node = cluster.node("names");
+            node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            Path in = cluster.data.resolve("in");
+            Files.createDirectories(in);
+            for (String name : names) {
+                Files.writeString(in.resolve(name), "id\n" + name.length() + "\n");
+            }
+            cluster.deployAndStart(node, """
+                    name: names
+                    source: { path: in }
+                    process: [ { type: csv-to-jsonl } ]
+                    targets: [ { path: out, name: "{basename}.jsonl" } ]
+                    onSuccess: { archive: "archive" }
+                    """);
+            assertThat(node.cli("trigger", "names").exitCode()).isZero();
+            NodeProcess.await(Duration.ofSeconds(30), "the inbox to empty", () -> CrashConsistencyIT.filesUnder(in).isEmpty());
+            NodeProcess.await(Duration.ofSeconds(30), "the run to end", () -> !node.tryGet("/api/services/names").path("runInProgress").asBoolean(true));
+
+            long runId = node.get("/api/services/names").path("lastRun").path("runId").asLong();
+            String shown = node.cli("run", Long.toString(runId)).out();
+            for (String name : names) {
+                String base = name.substring(0, name.lastIndexOf('.'));
+                assertThat(Files.readString(cluster.data.resolve("out").resolve(base + ".jsonl")))
+                        .as("output of " + name).isEqualTo("{\"id\":\"" + name.length() + "\"}\n");
+                assertThat(Files.exists(cluster.data.resolve("archive").resolve(base + ".run-" + runId + ".csv")))
+                        .as("archived " + name).isTrue();
+                assertThat(shown).as("'baton run' lists " + name).contains(name);
+            }
+            assertThat(Files.readString(cluster.data.resolve("logs/service-names.log"))).as("run summary in the service log")
+                    .contains("6 committed");
+        }
+    }
+
+    @Test
     void emptyAndHeaderOnlyFilesLeaveTraces() throws Exception {
         try (TestCluster cluster = new TestCluster(tmp)) {
             NodeProcess node = cluster.node("empty");
@@ -89,7 +128,7 @@ class ServiceControlIT {
             Files.writeString(in.resolve("empty.csv"), "");
             Files.writeString(in.resolve("header.csv"), "id,name\n");
             Files.writeString(in.resolve("one.csv"), "id,name\n1,x\n");
-            deploy(cluster, node, """
+            cluster.deployAndStart(node, """
                     name: csv
                     source: { path: in }
                     process: [ { type: csv-to-jsonl } ]
@@ -121,12 +160,5 @@ class ServiceControlIT {
                     .anyMatch(n -> n.endsWith(".reason.txt"));
             assertThat(Files.readString(cluster.data.resolve("out/one.jsonl"))).isEqualTo("{\"id\":\"1\",\"name\":\"x\"}\n");
         }
-    }
-
-    private static void deploy(TestCluster cluster, NodeProcess node, String yaml) throws Exception {
-        String name = yaml.lines().findFirst().orElseThrow().replace("name: ", "").trim();
-        NodeProcess.CliResult r = node.cli("deploy", cluster.serviceFolder(name, yaml).toString());
-        assertThat(r.exitCode()).as("deploy " + name + ": " + r.err()).isZero();
-        assertThat(node.cli("start", name).exitCode()).as("start " + name).isZero();
     }
 }

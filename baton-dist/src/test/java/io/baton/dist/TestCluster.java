@@ -53,6 +53,14 @@ final class TestCluster implements AutoCloseable {
         return folder;
     }
 
+    /** Deploys and starts a service whose descriptor begins with its {@code name:} line. */
+    void deployAndStart(NodeProcess node, String yaml) throws IOException, InterruptedException {
+        String name = yaml.lines().findFirst().orElseThrow().replace("name: ", "").trim();
+        NodeProcess.CliResult r = node.cli("deploy", serviceFolder(name, yaml).toString());
+        org.assertj.core.api.Assertions.assertThat(r.exitCode()).as("deploy " + name + ": " + r.err()).isZero();
+        org.assertj.core.api.Assertions.assertThat(node.cli("start", name).exitCode()).as("start " + name).isZero();
+    }
+
     /** Runs a query against the journal with a connection of the test's own; use only while no node is active. */
     List<List<String>> query(String sql) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
