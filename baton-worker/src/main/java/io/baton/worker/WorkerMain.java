@@ -26,6 +26,9 @@ import org.slf4j.MDC;
  * daemon sets below its lease renew deadline. A reader thread takes every message, so pings keep
  * arriving while an item is being processed on the main thread.
  *
+ * <p>Outputs reported done are made durable by a {@code sync} message, which the daemon sends after
+ * each batch and awaits before it commits anything of that batch.
+ *
  * <p>Arguments: {@code --service NAME --socket PATH --descriptor FILE --data DIR --idle-timeout-ms N}.
  */
 public final class WorkerMain {
@@ -127,6 +130,17 @@ public final class WorkerMain {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+            if ("sync".equals(m.type())) {
+                try {
+                    pipeline.sync();
+                    sendQuietly(channel, ControlMessage.of("synced"));
+                } catch (IOException e) {
+                    // Without durable outputs nothing may be committed: the daemon releases the items.
+                    log.error("Worker cannot sync its staged outputs: {}", e.toString());
+                    Runtime.getRuntime().halt(EXIT_FATAL);
+                }
+                continue;
             }
             if (!"process".equals(m.type())) {
                 log.warn("Ignoring unexpected control message '{}'", m.type());

@@ -13,6 +13,7 @@ final class ItemDispatch {
 
     private final Map<Long, CompletableFuture<ControlMessage>> pending = new ConcurrentHashMap<>();
     private volatile long currentItem = -1;
+    private volatile CompletableFuture<ControlMessage> sync;
 
     CompletableFuture<ControlMessage> expect(long itemId) {
         CompletableFuture<ControlMessage> f = new CompletableFuture<>();
@@ -20,7 +21,21 @@ final class ItemDispatch {
         return f;
     }
 
+    /** Registers the wait for the worker's confirmation that the outputs reported done are synced. */
+    CompletableFuture<ControlMessage> expectSync() {
+        CompletableFuture<ControlMessage> f = new CompletableFuture<>();
+        sync = f;
+        return f;
+    }
+
     void accept(ControlMessage m) {
+        if ("synced".equals(m.type())) {
+            CompletableFuture<ControlMessage> f = sync;
+            if (f != null) {
+                f.complete(m);
+            }
+            return;
+        }
         if ("started".equals(m.type())) {
             currentItem = m.itemId();
             return;
@@ -44,5 +59,9 @@ final class ItemDispatch {
             e.getValue().completeExceptionally(reason);
         }
         pending.clear();
+        CompletableFuture<ControlMessage> f = sync;
+        if (f != null) {
+            f.completeExceptionally(reason);
+        }
     }
 }

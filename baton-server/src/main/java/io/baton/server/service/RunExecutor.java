@@ -238,7 +238,19 @@ final class RunExecutor {
         });
     }
 
+    private final Map<Long, ItemRecord> batchItems = new HashMap<>();
+    private final java.util.Set<Long> unsyncedDone = new java.util.HashSet<>();
+
+    private ItemRecord itemById(long id) {
+        return batchItems.get(id);
+    }
+
     private void processBatch(List<ItemRecord> items) {
+        batchItems.clear();
+        unsyncedDone.clear();
+        for (ItemRecord item : items) {
+            batchItems.put(item.id(), item);
+        }
         Map<Long, ControlMessage> replies = new HashMap<>();
         Deque<ItemRecord> queue = new ArrayDeque<>(items);
         Deque<Map.Entry<ItemRecord, CompletableFuture<ControlMessage>>> inFlight = new ArrayDeque<>();
@@ -279,10 +291,50 @@ final class RunExecutor {
             }
         }
 
+        lost = awaitSync(replies, notSent, lost);
         commitAndPublish(items, replies, empty, notSent, lost);
         if (lost != null) {
             throw lost;
         }
+    }
+
+    /**
+     * Asks the worker to make the outputs it reported done durable, and waits for it. If the worker is
+     * lost before it confirms, those items are released instead of committed: a commit must never
+     * refer to an output that a crash could still lose.
+     */
+    private WorkerLostException awaitSync(Map<Long, ControlMessage> replies, List<ItemRecord> notSent, WorkerLostException lost) {
+        boolean anyDone = replies.values().stream().anyMatch(r -> "done".equals(r.type()));
+        if (!anyDone) {
+            return lost;
+        }
+        WorkerLostException failure = lost;
+        if (failure == null) {
+            CompletableFuture<ControlMessage> synced = dispatch.expectSync();
+            try {
+                worker.send(ControlMessage.of("sync"));
+                synced.get();
+                return null;
+            } catch (IOException e) {
+                failure = new WorkerLostException("the worker's control channel failed: " + e, false);
+            } catch (ExecutionException e) {
+                failure = e.getCause() instanceof WorkerLostException w ? w : new WorkerLostException(e.getCause().toString(), false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = new WorkerLostException("interrupted", true);
+            }
+        }
+        // Unsynced outputs: release their items, so a later run processes them again. They were
+        // finished, so none of them is to blame for the worker's death.
+        replies.entrySet().removeIf(e -> {
+            if (!"done".equals(e.getValue().type())) {
+                return false;
+            }
+            notSent.add(itemById(e.getKey()));
+            unsyncedDone.add(e.getKey());
+            return true;
+        });
+        return failure;
     }
 
     private CompletableFuture<ControlMessage> send(ItemRecord item) {
@@ -307,7 +359,8 @@ final class RunExecutor {
             List<ItemRecord> notSent, WorkerLostException lost) {
         List<ItemChange> changes = new ArrayList<>();
         Map<Long, Boolean> keep = new HashMap<>();
-        long blamed = lost != null && !lost.killedOnPurpose() ? dispatch.currentItem() : -1;
+        long current = dispatch.currentItem();
+        long blamed = lost != null && !lost.killedOnPurpose() && !unsyncedDone.contains(current) ? current : -1;
 
         for (ItemRecord item : items) {
             ControlMessage reply = replies.get(item.id());
