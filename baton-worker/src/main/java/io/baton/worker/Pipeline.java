@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The steps of one service, applied to one work item at a time. Every file a step writes lies in the
- * item's staging folder; the last step's output is synced before the daemon is told it is done, so
- * that a commit never refers to data that a crash could still lose.
+ * item's staging folder. The daemon commits a batch only after {@link #sync()} has made its outputs
+ * durable, so that a commit never refers to data that a crash could still lose.
  */
 final class Pipeline {
 
@@ -73,7 +73,7 @@ final class Pipeline {
 
     /**
      * Makes every output reported done since the last sync durable, with one sync of the file system
-     * that holds them ({@code sync -f}, which calls syncfs(2)) instead of one fsync per file. If that
+     * that contains them ({@code sync -f}, which calls syncfs(2)) instead of one fsync per file. If that
      * command is not available or fails, each file is synced on its own.
      */
     void sync() throws IOException {
