@@ -170,19 +170,30 @@ class CrashConsistencyIT {
         assertThat(perInput.values()).as("archive copies per input").allMatch(n -> n == 1);
     }
 
-    /** Regular files under a folder; retried when a file vanishes during the walk, as it does while a node works. */
+    /** Regular files under a folder; files that vanish during the walk, as they do while a node works, are left out. */
     static List<Path> filesUnder(Path root) {
-        for (int attempt = 1; ; attempt++) {
-            if (!Files.exists(root)) {
-                return List.of();
-            }
-            try (Stream<Path> s = Files.walk(root)) {
-                return s.filter(Files::isRegularFile).toList();
-            } catch (IOException | java.io.UncheckedIOException e) {
-                if (attempt == 5) {
-                    throw new AssertionError("cannot list " + root, e);
-                }
-            }
+        List<Path> files = new java.util.ArrayList<>();
+        if (!Files.exists(root)) {
+            return files;
         }
+        try {
+            Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        files.add(file);
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new AssertionError("cannot list " + root, e);
+        }
+        return files;
     }
 }
