@@ -6,8 +6,8 @@ import java.io.IOException;
  * One processing step of a batch service, applied to one work item at a time.
  *
  * <p>A step reads its input and writes its single output through the {@link StepContext}. Both live
- * in the run's staging folder: a step never writes anywhere else, because only what is staged can be
- * committed and published exactly once. Steps of one service run one after another, the output of
+ * in the run's staging folder. A step must not write anywhere else, because only what is staged can be
+ * committed and published exactly once; Baton does not enforce this for Java steps. Steps of one service run one after another, the output of
  * one being the input of the next.
  *
  * <p>Implementations need a public no-argument constructor. One instance serves every work item of a

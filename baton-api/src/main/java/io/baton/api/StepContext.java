@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
-/** What a {@link Step} sees of the work item it processes. */
+/** The view a {@link Step} has of the work item it processes. */
 public interface StepContext {
 
     /** Name of the service, as in its descriptor. */
@@ -41,7 +41,7 @@ public interface StepContext {
     /** The service's properties merged with the step's own settings, the step's taking precedence. */
     Map<String, String> properties();
 
-    /** One property, if set. */
+    /** Returns one property, if set. */
     default Optional<String> property(String name) {
         return Optional.ofNullable(properties().get(name));
     }

@@ -21,7 +21,7 @@ public final class ConfigException extends RuntimeException {
         this.field = field;
     }
 
-    /** A fault that does not fit "field F is V; expected E", with the sentence given whole. */
+    /** Creates the exception for a fault that does not fit "field F is V; expected E", with the sentence given whole. */
     public ConfigException(String file, String sentence, String field) {
         super(file + ": " + sentence);
         this.file = file;

@@ -290,7 +290,7 @@ public final class DescriptorParser {
         return dataDirectory.resolve(text).normalize();
     }
 
-    /** A descriptor's property map, for passing on to the steps. */
+    /** Returns the service's properties merged with one step's settings, the step's taking precedence. */
     public static Map<String, String> stepProperties(ServiceDescriptor d, StepSpec step) {
         var merged = new java.util.LinkedHashMap<>(d.properties());
         merged.putAll(step.settings());

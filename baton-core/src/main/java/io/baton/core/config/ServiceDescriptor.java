@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The definition of a batch service, read from its {@code service.yaml}. A descriptor is only ever
- * built by {@link DescriptorParser}, which validates every field, so code that holds one can trust it.
+ * built by {@link DescriptorParser}, which validates every field, so code that has one can trust it.
  */
 public record ServiceDescriptor(
         String name,
@@ -39,7 +39,7 @@ public record ServiceDescriptor(
     /** Order in which listed files are claimed. */
     public enum FileOrder { NAME, MODIFIED }
 
-    /** Where input files are picked up. */
+    /** Source folder of the input files, with pickup rules. */
     public record SourceSpec(Path path, List<String> include, List<String> exclude, boolean recursive,
             FileOrder order, int maxFilesPerRun, boolean acceptEmptyFiles, ReadinessSpec ready) {
     }
@@ -47,7 +47,7 @@ public record ServiceDescriptor(
     /**
      * When a listed file counts as complete. {@code stableFor}: its size, modification and change times
      * unchanged for this long, as observed by this node's polls (never "the modification time is old
-     * enough"). {@code doneFile}: a name template of a file whose presence says the input is complete.
+     * enough"). {@code doneFile}: a name template of a file whose presence marks the input as complete.
      * Either may be null; with both null a file is ready as soon as it is listed.
      */
     public record ReadinessSpec(Duration stableFor, String doneFile) {
@@ -61,7 +61,7 @@ public record ServiceDescriptor(
     public record TargetSpec(Path path, String nameTemplate) {
     }
 
-    /** What becomes of an input once its outputs are committed. */
+    /** Disposition of an input once its outputs are committed. */
     public enum DispositionKind { ARCHIVE, DELETE, KEEP }
 
     /** The disposition, with the archive folder template for {@link DispositionKind#ARCHIVE}. */

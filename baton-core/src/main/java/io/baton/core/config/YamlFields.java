@@ -135,7 +135,7 @@ public final class YamlFields {
         return d;
     }
 
-    /** A nested mapping, or an empty one when the key is absent. */
+    /** Returns a nested mapping, or an empty one when the key is absent. */
     public YamlFields object(String key) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -147,7 +147,7 @@ public final class YamlFields {
         return new YamlFields(file, path(key), v);
     }
 
-    /** A list of mappings; each element is addressed as {@code key[i]} in messages. */
+    /** Returns a list of mappings. Each element is addressed as {@code key[i]} in messages. */
     public List<YamlFields> objects(String key) {
         JsonNode v = node.get(key);
         List<YamlFields> out = new ArrayList<>();
@@ -168,7 +168,7 @@ public final class YamlFields {
         return out;
     }
 
-    /** A list of strings; a single string is accepted as a list of one. */
+    /** Returns a list of strings. A single string is accepted as a list of one. */
     public List<String> strings(String key) {
         JsonNode v = node.get(key);
         List<String> out = new ArrayList<>();
@@ -191,7 +191,7 @@ public final class YamlFields {
         return out;
     }
 
-    /** A flat mapping of names to text values. */
+    /** Returns a flat mapping of names to text values. */
     public Map<String, String> stringMap(String key) {
         JsonNode v = node.get(key);
         Map<String, String> out = new LinkedHashMap<>();

@@ -8,7 +8,7 @@ public enum ActionState {
     DONE,
     /** Not done on purpose, for the reason in the detail (for example: the input was replaced by a new delivery). */
     SKIPPED,
-    /** Could not be done; the detail says why. */
+    /** Could not be done. The detail gives the cause. */
     FAILED,
     UNKNOWN;
 

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *       in the same process could silently release SQLite's lock.</li>
  *   <li>Every transaction begins with {@code BEGIN IMMEDIATE} and checks the epoch guard first. When the
  *       guard holds another epoch, nothing is written, every waiting caller gets a {@link
- *       DeposedException}, and the deposed listener is told so that the node stops all work.</li>
+ *       DeposedException}, and the deposed listener is called so that the node stops all work.</li>
  *   <li>One writer thread runs all work. It takes whatever is queued (up to {@link #MAX_GROUP}) into one
  *       transaction, the group commit, so that many work items share one fsync. Each unit runs inside a
  *       savepoint, so one failing unit does not undo the others.</li>

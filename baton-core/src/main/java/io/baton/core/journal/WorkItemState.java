@@ -35,7 +35,7 @@ public enum WorkItemState {
         }
     }
 
-    /** Whether the item may move from this state to {@code next}; the journal refuses anything else. */
+    /** Tells whether the item may move from this state to {@code next}. The journal rejects any other move. */
     public boolean canMoveTo(WorkItemState next) {
         return switch (this) {
             case CLAIMED -> next == COMMITTED || next == FAILED || next == RELEASED || next == QUARANTINED;

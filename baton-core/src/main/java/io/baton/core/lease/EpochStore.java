@@ -34,7 +34,7 @@ public final class EpochStore {
         return max;
     }
 
-    /** Tries to claim an epoch; returns false when another node already holds it. */
+    /** Tries to claim an epoch; returns false when another node already claimed it. */
     public boolean tryClaim(long epoch, String nodeId) throws IOException {
         Path file = folder.resolve(Long.toString(epoch));
         try {

@@ -56,7 +56,7 @@ public final class LeaseKeeper implements AutoCloseable {
     }
 
     /**
-     * Whether this node may still act as the active node: no fence yet and the last successful
+     * Tells whether this node may still act as the active node: no fence yet and the last successful
      * renewal started within the renew deadline.
      */
     public boolean isValid() {

@@ -249,7 +249,7 @@ public final class Publisher {
         }
     }
 
-    /** The temporary name of a cross-device copy, unique per action, in the target's folder. */
+    /** Returns the temporary name of a cross-device copy, unique per action, in the target's folder. */
     private static Path tempOf(Path target, ActionRecord a) {
         return target.resolveSibling(".baton-" + a.id() + ".tmp");
     }
@@ -315,7 +315,7 @@ public final class Publisher {
         return Outcome.LATER;
     }
 
-    /** Whether the input is still the claimed file; queues its removal when {@code removals} is given. */
+    /** Checks that the input is still the claimed file, and queues its removal when {@code removals} is given. */
     private static Outcome checkInput(Path input, FileIdentity claimed, List<ActionRecord> removals, ActionRecord a) throws IOException {
         FileIdentity now;
         try {

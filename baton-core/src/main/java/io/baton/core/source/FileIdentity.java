@@ -31,7 +31,7 @@ public record FileIdentity(String relPath, long size, long mtimeNanos, long devi
     }
 
     /**
-     * Whether this is the same inode with the same size and modification time: the test before an
+     * Tells whether this is the same inode with the same size and modification time: the test before an
      * input is archived or deleted. The change time is left out because linking the file into the
      * archive changes it.
      */
@@ -40,7 +40,7 @@ public record FileIdentity(String relPath, long size, long mtimeNanos, long devi
     }
 
     /**
-     * The stable work-item key: equal for every attempt at the same delivery, on every node, and
+     * Returns the stable work-item key: equal for every attempt at the same delivery, on every node, and
      * different for a new delivery under the same name.
      */
     public String workItemKey(String service) {

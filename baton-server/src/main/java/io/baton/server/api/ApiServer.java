@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * The node's REST API, on loopback unless configured otherwise. Every {@code /api} call needs the
  * node's bearer token, which the daemon writes at start to {@code run/api.token} (readable by its user
  * only) for the local CLI; the health endpoints need none. On a passive node the service endpoints
- * answer 503 and name the active node.
+ * return 503 and name the active node.
  */
 public final class ApiServer {
 

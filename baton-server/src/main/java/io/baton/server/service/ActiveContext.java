@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.function.BooleanSupplier;
 
 /**
- * What the services of an active node share for one epoch: the journal opened for that epoch and the
+ * State that the services of an active node share for one epoch: the journal opened for that epoch and the
  * fencing check. A new epoch gets a new context; nothing of an old one is reused.
  *
  * @param mayPublish false once the lease is in doubt or the node was deposed

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Matches the worker's replies to the items a run sent it, and knows which item the worker is on,
+ * Matches the worker's replies to the items a run sent it, and tracks which item the worker is on,
  * so that a worker's death is blamed on that item alone.
  */
 final class ItemDispatch {

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records publish progress in the journal. End states are buffered and written together with the
- * items' end states in one transaction, because a replay of a finished action is harmless; the copy
- * sub-step of a cross-device publish is written at once, because the next sub-step relies on it.
+ * Records publish progress in the journal. End states are buffered and written with the items' end
+ * states in one transaction, because a replay of a finished action is harmless. The copy sub-step of a
+ * cross-device publish is written at once, because the next sub-step relies on it.
  */
 final class JournalActionRecorder implements ActionRecorder {
 

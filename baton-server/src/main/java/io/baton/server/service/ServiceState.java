@@ -1,6 +1,6 @@
 package io.baton.server.service;
 
-/** Where a deployed service stands on this node. */
+/** State of a deployed service on this node. */
 public enum ServiceState {
     /** Deployed, no worker. */
     STOPPED,
@@ -8,7 +8,7 @@ public enum ServiceState {
     /** Worker up, schedule armed. */
     RUNNING,
     STOPPING,
-    /** Its worker could not start, or died and was not restarted; the reason says why. */
+    /** Its worker could not start, or died and was not restarted. The reason gives the cause. */
     FAILED,
     /** Its descriptor is invalid; it cannot start until it is fixed and deployed again. */
     INVALID
