@@ -122,9 +122,14 @@ public final class Journal implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             try {
-                if (JournalSchema.storedVersion(c) == 0) {
+                int current = JournalSchema.storedVersion(c);
+                if (current == 0) {
                     JournalSchema.create(c);
                     s.execute("INSERT INTO guard (id, epoch, node_id, since) VALUES (1, 0, '', '" + Instant.now() + "')");
+                } else if (current < JournalSchema.VERSION) {
+                    JournalSchema.upgrade(c, current);
+                    log.info("Journal {} migrated from schema version {} to {}; the copy before is {}.v{}.bak",
+                            file, current, JournalSchema.VERSION, file.getFileName(), current);
                 }
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {

@@ -13,8 +13,9 @@ import java.sql.Statement;
 final class JournalSchema {
 
     /** Schema version this build writes and understands. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
+    /** Tables of version 1. */
     private static final String[] CREATE = {
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         // The epoch guard: one row, the truth about which node is active.
@@ -44,6 +45,22 @@ final class JournalSchema {
         "CREATE INDEX actions_open ON actions (state) WHERE state NOT IN ('DONE', 'SKIPPED')",
     };
 
+    /**
+     * Version 2: schedule slots and operator actions. A slot's key is the service and the slot's instant
+     * in epoch milliseconds, so that no node, whatever its clock, can record (and run) a slot twice.
+     */
+    private static final String[] V2 = {
+        "CREATE TABLE schedule_slots (service TEXT NOT NULL, slot_at INTEGER NOT NULL, slot_text TEXT NOT NULL,"
+            + " outcome TEXT NOT NULL, run_id INTEGER, node_id TEXT NOT NULL, epoch INTEGER NOT NULL,"
+            + " recorded_at TEXT NOT NULL, detail TEXT, PRIMARY KEY (service, slot_at))",
+        "CREATE TABLE operator_actions (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+            + " action TEXT NOT NULL, service TEXT, item_id INTEGER, filter TEXT, outcome TEXT NOT NULL, detail TEXT)",
+        "CREATE INDEX operator_actions_by_item ON operator_actions (item_id)",
+    };
+
+    /** Steps from each version to the next: {@code STEPS[v - 1]} turns version v into v + 1. */
+    private static final String[][] STEPS = {V2};
+
     private JournalSchema() {
     }
 
@@ -67,7 +84,20 @@ final class JournalSchema {
             for (String ddl : CREATE) {
                 s.execute(ddl);
             }
-            s.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '" + VERSION + "')");
+            s.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1')");
+        }
+        upgrade(c, 1);
+    }
+
+    /** Brings a journal of version {@code from} to {@link #VERSION} in the current transaction. */
+    static void upgrade(Connection c, int from) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (int v = from; v < VERSION; v++) {
+                for (String ddl : STEPS[v - 1]) {
+                    s.execute(ddl);
+                }
+            }
+            s.execute("UPDATE meta SET value = '" + VERSION + "' WHERE key = 'schema_version'");
         }
     }
 }

@@ -161,6 +161,24 @@ class JournalTest {
     }
 
     @Test
+    void versionOneJournalMigratedWithBackupCopy() throws SQLException {
+        open(1).close();
+        try (Connection c = plain(); Statement s = c.createStatement()) {
+            s.executeUpdate("DROP TABLE schedule_slots");
+            s.executeUpdate("DROP TABLE operator_actions");
+            s.executeUpdate("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+        }
+
+        open(2).close();
+
+        assertThat(countWithPlainConnection("SELECT count(*) FROM schedule_slots")).isZero();
+        assertThat(countWithPlainConnection("SELECT count(*) FROM operator_actions")).isZero();
+        assertThat(countWithPlainConnection("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'"))
+                .isEqualTo(JournalSchema.VERSION);
+        assertThat(file().resolveSibling(file().getFileName() + ".v1.bak")).exists();
+    }
+
+    @Test
     void newerSchemaRejectedNamingBothVersions() throws SQLException {
         open(1).close();
         try (Connection c = plain(); Statement s = c.createStatement()) {
