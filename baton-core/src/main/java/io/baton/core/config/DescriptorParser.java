@@ -7,6 +7,9 @@ import io.baton.core.config.ServiceDescriptor.FileOrder;
 import io.baton.core.config.ServiceDescriptor.JvmSettings;
 import io.baton.core.config.ServiceDescriptor.RestartPolicy;
 import io.baton.core.config.ServiceDescriptor.ScheduleSpec;
+import io.baton.core.schedule.CronExpression;
+import io.baton.core.schedule.MisfirePolicy;
+import java.time.ZoneId;
 import io.baton.core.config.ServiceDescriptor.SourceSpec;
 import io.baton.core.config.ServiceDescriptor.StepSpec;
 import io.baton.core.config.ServiceDescriptor.TargetSpec;
@@ -97,14 +100,46 @@ public final class DescriptorParser {
 
     private ScheduleSpec schedule(YamlFields f) {
         f.rejectUnknown(Set.of("every", "cron", "timeZone", "misfire"));
+        if (f.has("cron") && f.has("every")) {
+            throw f.error("every", f.string("every", ""), "either 'every' or 'cron', not both");
+        }
+        String misfireText = f.string("misfire", MisfirePolicy.RUN_ONCE.text());
+        MisfirePolicy misfire = MisfirePolicy.of(misfireText);
+        if (misfire == null) {
+            throw f.error("misfire", misfireText, "run-once or skip");
+        }
         if (f.has("cron")) {
-            // NOTE: cron schedules are not implemented yet; rejecting them is better than never running.
-            throw f.error("cron", f.string("cron", ""), "'every' (cron schedules are not supported by this version)");
+            return new ScheduleSpec(null, cron(f), zone(f), misfire);
+        }
+        if (f.has("timeZone")) {
+            throw f.error("timeZone", f.string("timeZone", ""), "no time zone with 'every' (an interval is elapsed time); use 'cron' for times of day");
         }
         if (!f.has("every")) {
+            if (f.has("misfire")) {
+                throw f.error("every", null, "'every' or 'cron' beside 'misfire'");
+            }
             return null;
         }
-        return new ScheduleSpec(f.duration("every", null, Duration.ofMillis(100)));
+        return new ScheduleSpec(f.duration("every", null, Duration.ofMillis(100)), null, null, misfire);
+    }
+
+    private static CronExpression cron(YamlFields f) {
+        String text = f.requiredString("cron", "a cron expression such as \"0 30 2 * * *\"");
+        try {
+            return CronExpression.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw f.error("cron", text, "a valid cron expression (second minute hour day-of-month month day-of-week): "
+                    + e.getMessage());
+        }
+    }
+
+    private static ZoneId zone(YamlFields f) {
+        String text = f.string("timeZone", "UTC");
+        try {
+            return ZoneId.of(text);
+        } catch (java.time.DateTimeException e) {
+            throw f.error("timeZone", text, "a time zone ID such as Europe/Berlin, America/New_York or UTC");
+        }
     }
 
     private SourceSpec source(YamlFields f, YamlFields root) {

@@ -1,7 +1,13 @@
 package io.baton.core.config;
 
+import io.baton.core.schedule.CronExpression;
+import io.baton.core.schedule.CronSchedule;
+import io.baton.core.schedule.IntervalSchedule;
+import io.baton.core.schedule.MisfirePolicy;
+import io.baton.core.schedule.Schedule;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -32,8 +38,16 @@ public record ServiceDescriptor(
     public record JvmSettings(String heap, List<String> options) {
     }
 
-    /** When runs start by themselves; a service without a schedule runs only when triggered. */
-    public record ScheduleSpec(Duration every) {
+    /**
+     * When runs start by themselves; a service without a schedule runs only when triggered. Exactly one
+     * of {@code every} and {@code cron} is set; {@code timeZone} applies to cron.
+     */
+    public record ScheduleSpec(Duration every, CronExpression cron, ZoneId timeZone, MisfirePolicy misfire) {
+
+        /** The schedule that decides the slots. */
+        public Schedule toSchedule() {
+            return cron != null ? new CronSchedule(cron, timeZone) : new IntervalSchedule(every);
+        }
     }
 
     /** Order in which listed files are claimed. */

@@ -9,7 +9,9 @@ import io.baton.core.config.ServiceDescriptor.StepSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.baton.core.schedule.MisfirePolicy;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -390,10 +392,57 @@ class DescriptorParserTest {
     }
 
     @Test
-    void cronScheduleRejected() {
-        ConfigException e = rejected(MINIMAL + "schedule:\n  cron: \"0 2 * * *\"\n");
+    void cronWithZoneAndMisfireAccepted() throws Exception {
+        ServiceDescriptor d = parse(MINIMAL + "schedule:\n  cron: \"0 30 2 * * *\"\n  timeZone: Europe/Berlin\n  misfire: skip\n");
 
-        assertNames(e, "schedule.cron", "0 2 * * *", "'every' (cron schedules are not supported by this version)");
+        assertThat(d.schedule().cron().toString()).isEqualTo("0 30 2 * * *");
+        assertThat(d.schedule().timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(d.schedule().misfire()).isEqualTo(MisfirePolicy.SKIP);
+        assertThat(d.schedule().toSchedule().describe()).isEqualTo("cron 0 30 2 * * * Europe/Berlin");
+    }
+
+    @Test
+    void cronDefaultsToUtcAndRunOnce() throws Exception {
+        ServiceDescriptor d = parse(MINIMAL + "schedule:\n  cron: \"*/5 * * * *\"\n");
+
+        assertThat(d.schedule().timeZone()).isEqualTo(ZoneId.of("UTC"));
+        assertThat(d.schedule().misfire()).isEqualTo(MisfirePolicy.RUN_ONCE);
+    }
+
+    @Test
+    void cronWithHourTwentyFiveRejected() {
+        ConfigException e = rejected(MINIMAL + "schedule:\n  cron: \"0 0 25 * * *\"\n");
+
+        assertNames(e, "schedule.cron", "0 0 25 * * *", "a valid cron expression (second minute hour day-of-month month"
+                + " day-of-week): hour 25 is outside 0-23");
+    }
+
+    @Test
+    void unknownTimeZoneRejected() {
+        ConfigException e = rejected(MINIMAL + "schedule:\n  cron: \"0 0 2 * * *\"\n  timeZone: Europe/Springfield\n");
+
+        assertNames(e, "schedule.timeZone", "Europe/Springfield", "a time zone ID such as Europe/Berlin");
+    }
+
+    @Test
+    void unknownMisfireRejected() {
+        ConfigException e = rejected(MINIMAL + "schedule:\n  every: 1m\n  misfire: catch-up\n");
+
+        assertNames(e, "schedule.misfire", "catch-up", "run-once or skip");
+    }
+
+    @Test
+    void cronAndEveryTogetherRejected() {
+        ConfigException e = rejected(MINIMAL + "schedule:\n  every: 1m\n  cron: \"0 * * * * *\"\n");
+
+        assertNames(e, "schedule.every", "1m", "either 'every' or 'cron', not both");
+    }
+
+    @Test
+    void timeZoneWithIntervalRejected() {
+        ConfigException e = rejected(MINIMAL + "schedule:\n  every: 1m\n  timeZone: Europe/Berlin\n");
+
+        assertNames(e, "schedule.timeZone", "Europe/Berlin", "no time zone with 'every'");
     }
 
     @Test
