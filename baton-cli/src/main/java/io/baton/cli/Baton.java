@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, InitCommand.class, NodeCommand.class, DeployCommand.class, ServiceCommands.Undeploy.class,
             ServiceCommands.ListServices.class, ServiceCommands.Start.class, ServiceCommands.Stop.class,
             ServiceCommands.Kill.class, ServiceCommands.Pause.class, ServiceCommands.Resume.class, ServiceCommands.Trigger.class, ServiceCommands.Status.class,
+            ServiceCommands.Slots.class, ServiceCommands.CronCheck.class,
             RunCommands.ListRuns.class, RunCommands.ShowRun.class, RunCommands.Waiting.class})
 public final class Baton implements Runnable {
 

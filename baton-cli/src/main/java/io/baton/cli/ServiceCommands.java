@@ -94,7 +94,8 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows a service's state, flags and last run, or the node's role without SERVICE.")
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Shows a service's state, schedule with its next slots, and last run; or the node's role without SERVICE.")
     static final class Status implements Callable<Integer> {
         @Parameters(paramLabel = "SERVICE", arity = "0..1", description = "service name")
         String service;
@@ -102,12 +103,95 @@ final class ServiceCommands {
         @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
         Path home;
 
+        @Option(names = "--json", description = "print the API's JSON as it is")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             Api api = Api.connect(Home.resolve(home));
             JsonNode body = service == null ? api.get("/api/node") : api.get("/api/services/" + service);
-            System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+            if (json || service == null) {
+                System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+                return 0;
+            }
+            print(body);
             return 0;
+        }
+
+        private static void print(JsonNode s) {
+            System.out.println("service:    " + s.path("name").asText());
+            System.out.println("state:      " + s.path("state").asText() + text(s.path("reason"), " (", ")"));
+            System.out.println("autoStart:  " + s.path("autoStart").asText());
+            System.out.println("schedule:   " + s.path("schedule").asText("manual") + text(s.path("misfire"), ", misfire ", "")
+                    + (s.path("paused").asBoolean() ? ", PAUSED" : ""));
+            JsonNode next = s.path("nextSlots");
+            if (next.isArray() && !next.isEmpty()) {
+                System.out.println("next slots:");
+                for (JsonNode slot : next) {
+                    System.out.println("  " + slot.asText());
+                }
+            }
+            System.out.println("run now:    " + (s.path("runInProgress").asBoolean() ? "yes" : "no"));
+            JsonNode last = s.path("lastRun");
+            System.out.println("last run:   " + (last.isMissingNode() || last.isNull() ? "-"
+                    : last.path("runId").asText() + " " + last.path("state").asText() + " (" + last.path("committed").asText()
+                      + " committed, " + last.path("failed").asText() + " failed, " + last.path("quarantined").asText() + " quarantined)"));
+            System.out.println("last poll:  " + s.path("lastPoll").asText("-"));
+            System.out.println("worker pid: " + (s.path("workerPid").isNull() ? "-" : s.path("workerPid").asText()));
+        }
+
+        private static String text(JsonNode n, String before, String after) {
+            return n.isMissingNode() || n.isNull() || n.asText().isEmpty() ? "" : before + n.asText() + after;
+        }
+    }
+
+    @Command(name = "schedule", mixinStandardHelpOptions = true,
+            description = "Lists the latest schedule slots of a service: fired, skipped while a run was in progress, or missed.")
+    static final class Slots extends OnService {
+        @Option(names = "--limit", defaultValue = "20", description = "how many slots, newest first (default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode slots = api().get("/api/services/" + service + "/slots?limit=" + limit);
+            System.out.printf("%-32s %-13s %-7s %-10s %s%n", "SLOT", "OUTCOME", "RUN", "NODE", "DETAIL");
+            for (JsonNode s : slots) {
+                System.out.printf("%-32s %-13s %-7s %-10s %s%n", s.path("slot").asText(), s.path("outcome").asText(),
+                        s.path("runId").isNull() ? "-" : s.path("runId").asText(), s.path("nodeId").asText(),
+                        s.path("detail").isNull() ? "" : s.path("detail").asText());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "cron", mixinStandardHelpOptions = true,
+            description = "Checks a cron expression and shows its next slots with their UTC offsets, before it goes into a descriptor.")
+    static final class CronCheck implements Callable<Integer> {
+        @Parameters(paramLabel = "EXPRESSION", description = "six fields (second minute hour day-of-month month day-of-week) or five")
+        String expression;
+
+        @Option(names = "--zone", defaultValue = "UTC", description = "time zone ID (default: ${DEFAULT-VALUE})")
+        String zone;
+
+        @Option(names = "--count", defaultValue = "5", description = "how many slots (default: ${DEFAULT-VALUE})")
+        int count;
+
+        @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+        Path home;
+
+        @Override
+        public Integer call() throws Exception {
+            String query = "expression=" + encode(expression) + "&timeZone=" + encode(zone) + "&count=" + count;
+            JsonNode preview = Api.connect(Home.resolve(home)).get("/api/cron?" + query);
+            System.out.println("cron " + preview.path("expression").asText() + " in " + preview.path("timeZone").asText() + ":");
+            for (JsonNode slot : preview.path("nextSlots")) {
+                System.out.println("  " + slot.asText());
+            }
+            return 0;
+        }
+
+        private static String encode(String s) {
+            return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -170,18 +170,18 @@ public final class CronExpression {
         return value;
     }
 
-    /** Whether the hour field matches every hour, so that the expression fires within any hour of the day. */
+    /** Returns whether the hour field matches all 24 hours, so that the expression fires within any hour of the day. */
     public boolean everyHour() {
         return hours.cardinality() == 24;
     }
 
-    /** Whether a local date-time (to the second) matches. */
+    /** Returns whether a local date-time (to the second) matches. */
     public boolean matches(LocalDateTime t) {
         return t.getNano() == 0 && dayMatches(t.toLocalDate()) && hours.get(t.getHour()) && minutes.get(t.getMinute())
                 && seconds.get(t.getSecond());
     }
 
-    /** The first matching local date-time at or after {@code from} (rounded up to the second), or null within the search window. */
+    /** Returns the first matching local date-time at or after {@code from} (rounded up to the second), or null within the search window. */
     public LocalDateTime nextLocal(LocalDateTime from) {
         LocalDateTime start = from.getNano() == 0 ? from : from.withNano(0).plusSeconds(1);
         LocalDate date = start.toLocalDate();

@@ -33,7 +33,7 @@ public record CronSchedule(CronExpression expression, ZoneId zone) implements Sc
         return best;
     }
 
-    /** The next slot by local time, taking the first occurrence of a repeated local time. */
+    /** Returns the next slot by local time, taking the first occurrence of a repeated local time. */
     private Instant firstOccurrence(Instant after) {
         ZoneRules rules = zone.getRules();
         LocalDateTime from = LocalDateTime.ofInstant(after.truncatedTo(ChronoUnit.SECONDS), zone).plusSeconds(1);
@@ -61,7 +61,7 @@ public record CronSchedule(CronExpression expression, ZoneId zone) implements Sc
         return null;
     }
 
-    /** The first slot after {@code after} in the repeated hour of a fall-back transition, or null. */
+    /** Returns the first slot after {@code after} in the repeated hour of a fall-back transition, or null. */
     private Instant secondPass(ZoneOffsetTransition transition, Instant after) {
         if (transition == null || !transition.isOverlap()) {
             return null;

@@ -1,6 +1,6 @@
 package io.baton.core.schedule;
 
-/** What a schedule does with slots it missed while no node ran it, or while the clock jumped. */
+/** The rule for slots a schedule missed while no node ran it, or while the clock jumped. */
 public enum MisfirePolicy {
     /** One run at once for all the missed slots together, never one per slot. */
     RUN_ONCE("run-once"),
@@ -13,12 +13,12 @@ public enum MisfirePolicy {
         this.text = text;
     }
 
-    /** The spelling in a descriptor. */
+    /** Returns the spelling in a descriptor. */
     public String text() {
         return text;
     }
 
-    /** The policy of a descriptor value, or null when there is none of that name. */
+    /** Returns the policy of a descriptor value, or null when there is none of that name. */
     public static MisfirePolicy of(String text) {
         for (MisfirePolicy p : values()) {
             if (p.text.equals(text)) {

@@ -22,16 +22,16 @@ import java.util.List;
  */
 public final class SchedulePlanner {
 
-    /** Latest a lone slot may be and still count as on time. */
+    /** Maximum lateness of a lone slot that still counts as on time. */
     public static final Duration ON_TIME = Duration.ofSeconds(60);
 
     /** Difference between wall and monotonic progress, in milliseconds, that counts as a clock jump. */
     static final long JUMP_MILLIS = 2_000;
 
-    /** Most missed slots listed one by one; earlier ones are only counted. */
+    /** Maximum number of missed slots listed one by one; earlier ones are only counted. */
     public static final int MAX_LISTED = 100;
 
-    /** Most missed slots counted one by one; beyond this the planner skips ahead. */
+    /** Maximum number of missed slots counted one by one; beyond this the planner skips ahead. */
     static final int MAX_COUNTED = 100_000;
 
     private final Schedule schedule;
@@ -50,7 +50,9 @@ public final class SchedulePlanner {
      * null when it has none: then an interval runs at once and a cron waits for its next slot. Slots
      * between the last recorded one and now are missed, and the misfire policy applies to them.
      */
-    public SlotPlan start(Instant lastRecorded, Instant wall, long monoNanos) {
+    public SlotPlan start(Instant lastRecorded, Instant now, long monoNanos) {
+        // The journal keys slots by millisecond.
+        Instant wall = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         prevWall = wall;
         prevMonoNanos = monoNanos;
         boolean interval = schedule instanceof IntervalSchedule;
@@ -64,7 +66,7 @@ public final class SchedulePlanner {
         } else {
             next = schedule.nextAfter(lastRecorded);
         }
-        return evaluate(wall, lastRecorded == null ? "" : "no node ran the schedule", null);
+        return evaluate(wall, lastRecorded == null ? "" : "the schedule was not running: node down, service stopped, or a failover", null);
     }
 
     /** Looks at the clock: returns what is due now. */
@@ -90,18 +92,19 @@ public final class SchedulePlanner {
     }
 
     /** Restarts after a pause: slots during the pause are not run; an interval runs at once. */
-    public void resumeAt(Instant wall, long monoNanos) {
+    public void resumeAt(Instant now, long monoNanos) {
+        Instant wall = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         prevWall = wall;
         prevMonoNanos = monoNanos;
         next = schedule instanceof IntervalSchedule ? wall : schedule.nextAfter(wall);
     }
 
-    /** The next slot to come, or null. */
+    /** Returns the next slot to come, or null. */
     public Instant next() {
         return next;
     }
 
-    /** Up to {@code count} slots to come, starting with {@link #next()}. */
+    /** Returns up to {@code count} slots to come, starting with {@link #next()}. */
     public List<Instant> upcoming(int count) {
         List<Instant> slots = new ArrayList<>();
         for (Instant s = next; s != null && slots.size() < count; s = schedule.nextAfter(s)) {

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What the scheduler does at one look at the clock.
+ * The decision the scheduler takes at one look at the clock.
  *
  * @param missed slots that passed without a run and are recorded as missed (at most the latest
  *     {@link SchedulePlanner#MAX_LISTED})
@@ -19,7 +19,7 @@ public record SlotPlan(List<Instant> missed, long missedTotal, Instant fire, Str
         return new SlotPlan(List.of(), 0, null, null, clockNote);
     }
 
-    /** Whether this plan records or runs anything, or has a clock jump to report. */
+    /** Returns true when this plan neither records nor runs a slot and reports no clock jump. */
     public boolean isEmpty() {
         return missedTotal == 0 && fire == null && clockNote == null;
     }

@@ -1,8 +1,10 @@
 package io.baton.server.api;
 
 import io.baton.core.config.ConfigException;
+import io.baton.core.config.ServiceDescriptor;
 import io.baton.core.journal.Journal;
 import io.baton.core.journal.Runs;
+import io.baton.core.journal.ScheduleSlots;
 import io.baton.core.journal.WorkItems;
 import io.baton.core.lease.Lease;
 import io.baton.core.lease.LeaseFile;
@@ -14,6 +16,7 @@ import io.baton.server.service.ServiceRuntime;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.validation.ValidationException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +94,15 @@ public final class ApiServer {
     private void routes() {
         app.before("/api/*", this::authenticate);
         app.exception(ConfigException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_descriptor", e.getMessage(), e.field()));
-        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), null));
+        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
+        app.exception(ValidationException.class, (e, ctx) -> {
+            String field = e.getErrors().keySet().stream().findFirst().orElse(null);
+            String message = e.getErrors().entrySet().stream()
+                    .map(en -> "parameter '" + en.getKey() + "' is invalid: " + en.getValue().stream()
+                            .map(v -> v.getMessage() + (v.getValue() == null ? "" : " (value '" + v.getValue() + "')")).toList())
+                    .findFirst().orElse("invalid parameter");
+            error(ctx, HttpStatus.BAD_REQUEST, "invalid_parameter", message, field);
+        });
         app.exception(Exception.class, (e, ctx) -> {
             log.error("API call {} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
             error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the node failed to handle the request: " + e, null);
@@ -160,6 +171,13 @@ public final class ApiServer {
             ctx.json(Map.of("message", r.message()));
         });
         app.get("/api/services/{name}/waiting", ctx -> ctx.json(service(ctx).waiting()));
+        app.get("/api/services/{name}/slots", ctx -> {
+            String name = ctx.pathParam("name");
+            int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n > 0 && n <= 10_000, "between 1 and 10000").getOrDefault(20);
+            ctx.json(journal().call(c -> ScheduleSlots.recent(c, name, limit)));
+        });
+        app.get("/api/cron", ctx -> ctx.json(CronPreview.of(ctx.queryParam("expression"), ctx.queryParam("timeZone"),
+                ctx.queryParamAsClass("count", Integer.class).check(n -> n > 0 && n <= 100, "between 1 and 100").getOrDefault(5))));
         app.get("/api/services/{name}/runs", ctx -> {
             String name = ctx.pathParam("name");
             int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20);
@@ -276,10 +294,12 @@ public final class ApiServer {
         if (s.descriptor() != null) {
             m.put("description", s.descriptor().description());
             m.put("autoStart", s.descriptor().autoStart());
-            m.put("schedule", s.descriptor().schedule() == null ? "manual"
-                    : "every " + io.baton.core.config.Durations.format(s.descriptor().schedule().every()));
+            ServiceDescriptor.ScheduleSpec spec = s.descriptor().schedule();
+            m.put("schedule", spec == null ? "manual" : spec.toSchedule().describe());
+            m.put("misfire", spec == null ? null : spec.misfire().text());
         }
         m.put("paused", s.paused());
+        m.put("nextSlots", s.nextSlots(5).stream().map(Object::toString).toList());
         m.put("runInProgress", s.runInProgress());
         m.put("workerPid", s.workerPid());
         m.put("restarts", s.restarts());
@@ -298,14 +318,21 @@ public final class ApiServer {
     static final class ApiException extends RuntimeException {
         private final HttpStatus status;
         private final String code;
+        private final String field;
 
         ApiException(HttpStatus status, String code, String message) {
+            this(status, code, message, null);
+        }
+
+        ApiException(HttpStatus status, String code, String message, String field) {
             super(message);
             this.status = status;
             this.code = code;
+            this.field = field;
         }
 
         HttpStatus status() { return status; }
         String code() { return code; }
+        String field() { return field; }
     }
 }

@@ -66,6 +66,7 @@ final class RunExecutor {
     private final java.util.concurrent.ConcurrentLinkedQueue<FailureOutcome> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long runId;
     private String trigger;
+    private java.time.Instant slot;
     private boolean announced;
     private long committedCount;
     private long failedCount;
@@ -87,6 +88,12 @@ final class RunExecutor {
         this.stopRequested = stopRequested;
         this.committed = new CommittedWork(ctx);
         this.source = new FolderSource(d.source());
+    }
+
+    /** Links the run to the schedule slot that started it (null for a manual trigger). */
+    RunExecutor forSlot(java.time.Instant slotInstant) {
+        this.slot = slotInstant;
+        return this;
     }
 
     /**
@@ -126,6 +133,9 @@ final class RunExecutor {
     private long runId(java.sql.Connection c) throws java.sql.SQLException {
         if (runId == 0) {
             runId = Runs.start(c, d.name(), ctx.epoch(), ctx.nodeId(), trigger, ctx.clock().instant());
+            if (slot != null) {
+                io.baton.core.journal.ScheduleSlots.attachRun(c, d.name(), slot, runId);
+            }
         }
         return runId;
     }

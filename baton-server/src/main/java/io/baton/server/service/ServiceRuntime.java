@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -25,7 +24,7 @@ import org.slf4j.MDC;
  * a trigger that arrives while a run is in progress is skipped and logged. State changes happen under
  * this object's lock; waiting for a run or a worker happens outside it.
  */
-public final class ServiceRuntime {
+public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
@@ -43,13 +42,12 @@ public final class ServiceRuntime {
     private volatile String reason;
     private volatile WorkerHandle worker;
     private volatile ItemDispatch dispatch;
-    private volatile ScheduledFuture<?> schedule;
+    private volatile ScheduleTimer schedule;
     private volatile Future<?> currentRun;
     private volatile boolean stopRequested;
     private volatile RunOutcome lastRun;
     private volatile Instant lastRunStart;
     private volatile int restarts;
-    private volatile boolean skipLogged;
     private volatile io.baton.core.source.ReadinessTracker readiness;
     private volatile boolean paused;
 
@@ -129,25 +127,58 @@ public final class ServiceRuntime {
         if (spec == null || paused) {
             return;
         }
-        long every = spec.every().toMillis();
-        schedule = scheduler.scheduleAtFixedRate(() -> trigger("schedule every " + io.baton.core.config.Durations.format(spec.every())),
-                0, every, TimeUnit.MILLISECONDS);
+        ScheduleTimer timer = schedule;
+        if (timer == null) {
+            timer = new ScheduleTimer(name, spec.toSchedule(), spec.misfire(), ctx, scheduler, this);
+            schedule = timer;
+            timer.arm();
+        } else {
+            timer.resume();
+        }
     }
 
-    /** Starts a run unless one is in progress; returns what happened, for the caller to show. */
+    /** The next slots of the schedule with their UTC offsets; empty without a schedule or while stopped or paused. */
+    public java.util.List<java.time.OffsetDateTime> nextSlots(int count) {
+        ScheduleTimer timer = schedule;
+        return timer == null || paused ? java.util.List.of() : timer.upcoming(count);
+    }
+
+    /** Starts a run on an operator's request unless one is in progress; returns what happened, for the caller to show. */
     public synchronized TriggerResult trigger(String why) {
         if (state != ServiceState.RUNNING) {
             return new TriggerResult(false, "service " + name + " is " + state + "; start it first");
         }
         if (runInProgress()) {
-            // Logged once per run: a schedule shorter than a run would otherwise log every tick.
-            if (!skipLogged) {
-                skipLogged = true;
-                log.info("Service {}: trigger ({}) skipped, a run is in progress; later skips during this run are not logged", name, why);
-            }
             return new TriggerResult(false, "skipped: a run of service " + name + " is in progress");
         }
-        skipLogged = false;
+        submitRun(why, null);
+        return new TriggerResult(true, "run started");
+    }
+
+    /**
+     * Starts the run of a schedule slot. The slot is recorded in the journal before the run starts, so
+     * that no node runs it again; a slot that another node already recorded is not run.
+     */
+    @Override
+    public synchronized ScheduleTimer.SlotStart startSlot(Instant slot, String why) {
+        if (state != ServiceState.RUNNING || paused) {
+            return ScheduleTimer.SlotStart.NOT_RUNNING;
+        }
+        if (runInProgress()) {
+            return ScheduleTimer.SlotStart.BUSY;
+        }
+        java.time.ZoneId zone = descriptor.schedule().toSchedule().zone();
+        boolean recorded = ctx.journal().call(c -> io.baton.core.journal.ScheduleSlots.record(c, name, slot, zone,
+                io.baton.core.journal.SlotOutcome.FIRED, ctx.nodeId(), ctx.epoch(), ctx.clock().instant(),
+                "schedule".equals(why) ? null : why));
+        if (!recorded) {
+            return ScheduleTimer.SlotStart.ALREADY_RECORDED;
+        }
+        submitRun("schedule slot " + java.time.OffsetDateTime.ofInstant(slot, zone) + ("schedule".equals(why) ? "" : " (" + why + ")"), slot);
+        return ScheduleTimer.SlotStart.STARTED;
+    }
+
+    private void submitRun(String why, Instant slot) {
         WorkerHandle w = worker;
         ItemDispatch disp = dispatch;
         lastRunStart = ctx.clock().instant();
@@ -155,7 +186,8 @@ public final class ServiceRuntime {
             MDC.put("service", name);
             try {
                 RunOutcome outcome = new RunExecutor(descriptor, ctx, w, disp, () -> stopRequested, readiness)
-                        .execute(why, !why.startsWith("schedule"));
+                        .forSlot(slot)
+                        .execute(why, slot == null);
                 if (outcome != null) {
                     lastRun = outcome;
                 }
@@ -165,7 +197,6 @@ public final class ServiceRuntime {
                 MDC.remove("service");
             }
         });
-        return new TriggerResult(true, "run started");
     }
 
     /**
@@ -295,11 +326,14 @@ public final class ServiceRuntime {
         runThread.shutdownNow();
     }
 
+    /** Stops the timer; {@link #armSchedule()} starts a new one from the journal, or resumes it after a pause. */
     private void cancelSchedule() {
-        ScheduledFuture<?> s = schedule;
-        if (s != null) {
-            s.cancel(false);
-            schedule = null;
+        ScheduleTimer timer = schedule;
+        if (timer != null) {
+            timer.cancel();
+            if (!paused) {
+                schedule = null;
+            }
         }
     }
 
