@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, InitCommand.class, NodeCommand.class, DeployCommand.class, ServiceCommands.Undeploy.class,
             ServiceCommands.ListServices.class, ServiceCommands.Start.class, ServiceCommands.Stop.class,
             ServiceCommands.Kill.class, ServiceCommands.Pause.class, ServiceCommands.Resume.class, ServiceCommands.Trigger.class, ServiceCommands.Status.class,
-            RunCommands.ListRuns.class, RunCommands.ShowRun.class, RunCommands.Waiting.class})
+            RunCommands.ListRuns.class, RunCommands.ShowRun.class, RunCommands.Waiting.class,
+            ItemCommands.Retry.class, ItemCommands.Release.class, ItemCommands.Reprocess.class, ItemCommands.ListActions.class})
 public final class Baton implements Runnable {
 
     public static void main(String[] args) {

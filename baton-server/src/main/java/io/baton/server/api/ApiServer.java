@@ -91,7 +91,7 @@ public final class ApiServer {
     private void routes() {
         app.before("/api/*", this::authenticate);
         app.exception(ConfigException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_descriptor", e.getMessage(), e.field()));
-        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), null));
+        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
         app.exception(Exception.class, (e, ctx) -> {
             log.error("API call {} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
             error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the node failed to handle the request: " + e, null);
@@ -169,6 +169,7 @@ public final class ApiServer {
             }
             ctx.json(runs);
         });
+        new ItemActionRoutes(this::services, this::journal).register(app);
         app.get("/api/runs/{id}", ctx -> {
             long id = ctx.pathParamAsClass("id", Long.class).get();
             Map<String, Object> body = journal().call(c -> {
@@ -298,14 +299,22 @@ public final class ApiServer {
     static final class ApiException extends RuntimeException {
         private final HttpStatus status;
         private final String code;
+        private final String field;
 
         ApiException(HttpStatus status, String code, String message) {
+            this(status, code, message, null);
+        }
+
+        /** An error on one request field, named in the error body. */
+        ApiException(HttpStatus status, String code, String message, String field) {
             super(message);
             this.status = status;
             this.code = code;
+            this.field = field;
         }
 
         HttpStatus status() { return status; }
         String code() { return code; }
+        String field() { return field; }
     }
 }
