@@ -6,6 +6,7 @@ import io.baton.core.journal.OperatorAction;
 import io.baton.core.journal.OperatorActions;
 import io.baton.core.journal.OperatorActions.Actor;
 import io.baton.core.journal.WorkItemState;
+import io.baton.core.journal.WorkItems;
 import io.baton.core.journal.WorkItems.ItemRecord;
 import io.baton.server.api.ApiServer.ApiException;
 import io.baton.server.service.ServiceManager;
@@ -26,6 +27,7 @@ import java.util.function.Supplier;
 /**
  * API endpoints of the operator actions on work items:
  * <ul>
+ *   <li>{@code GET /api/items/{id}}: one work item as the journal holds it;</li>
  *   <li>{@code POST /api/items/{id}/{action}}: acts on one item; 404 for an unknown item, 409 when its state
  *       or its files do not allow the action or a run of its service is in progress;</li>
  *   <li>{@code POST /api/items/{action}} with a filter body: acts on every matching item, or lists them
@@ -51,20 +53,24 @@ final class ItemActionRoutes {
     }
 
     void register(Javalin app) {
+        app.get("/api/items/{id}", this::showItem);
         app.post("/api/items/{id}/{action}", this::actOnItem);
         app.post("/api/items/{action}", this::actOnFilter);
         app.get("/api/actions", this::listActions);
     }
 
+    private void showItem(Context ctx) {
+        long id = itemId(ctx);
+        ItemRecord item = journal.get().call(c -> WorkItems.find(c, id));
+        if (item == null) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "work item " + id + " is not in the journal");
+        }
+        ctx.json(item);
+    }
+
     private void actOnItem(Context ctx) {
         OperatorAction action = action(ctx);
-        long id;
-        try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid work item id '" + ctx.pathParam("id")
-                    + "': expected a number, as listed by baton run RUN_ID", "item");
-        }
+        long id = itemId(ctx);
         ItemOutcome outcome = services.get().itemActions().act(action, id, actor(ctx));
         if (outcome.refusal() != null) {
             throw switch (outcome.refusal()) {
@@ -107,6 +113,15 @@ final class ItemActionRoutes {
         int limit = limit(ctx.queryParam("limit"));
         List<OperatorActions.Entry> entries = journal.get().call(c -> OperatorActions.latest(c, service, limit));
         ctx.json(entries);
+    }
+
+    private static long itemId(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid work item id '" + ctx.pathParam("id")
+                    + "': expected a number, as listed by baton run RUN_ID", "item");
+        }
     }
 
     private static int limit(String text) {

@@ -319,7 +319,7 @@ public final class WorkItemActions {
         ctx.journal().call(c -> OperatorActions.record(c, ctx.clock().instant(), actor, ctx.nodeId(), action, service, itemId, filter,
                 Outcome.REFUSED, e.getMessage()));
         log.info("Operator action {} on work item {} of service {} on node {} by {} from {} refused: {}", action.label(), itemId,
-                service, ctx.nodeId(), actor.name(), actor.remoteAddress(), e.getMessage());
+                service == null ? "-" : service, ctx.nodeId(), actor.name(), actor.remoteAddress(), e.getMessage());
         return new ItemOutcome(itemId, service, item == null ? null : item.relPath(), state, state, Outcome.REFUSED, e.kind(),
                 e.getMessage());
     }
