@@ -75,7 +75,7 @@ public record ItemSelection(String service, WorkItemState state, Instant since, 
         return (since == null || !t.isBefore(since)) && (until == null || t.isBefore(until));
     }
 
-    /** Returns the time of the item's last change, or null when the journal holds no readable time. */
+    /** Returns the time of the item's last change, or null when the journal contains no readable time. */
     static Instant lastChange(ItemRecord item) {
         String text = item.finishedAt() != null ? item.finishedAt() : item.claimedAt();
         try {

@@ -7,14 +7,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * An action an operator takes on one work item, with the states it is allowed in. The file moves and
- * journal changes of each action are described in the operations guide; this enum holds the rules
- * that decide whether an item may be acted on at all.
+ * An action an operator takes on one work item, with the states it is allowed in. The operations guide
+ * describes the file moves and journal changes of each action. This enum contains the rules that decide
+ * whether an item may be acted on at all.
  */
 public enum OperatorAction {
     /** Processes the item again at the next run, with its attempt counter and backoff reset. */
     RETRY(EnumSet.of(WorkItemState.QUARANTINED, WorkItemState.FAILED)),
-    /** Gives the input back to the source folder without processing it; the next run takes it as a new delivery. */
+    /** Gives the input back to the source folder without processing it, so the next run takes it as a new delivery. */
     RELEASE(EnumSet.of(WorkItemState.QUARANTINED, WorkItemState.PUBLISH_BLOCKED)),
     /** Delivers a processed input again, from its archived copy or its kept file, as a new work item. */
     REPROCESS(EnumSet.of(WorkItemState.DISPOSED, WorkItemState.KEPT));
@@ -35,7 +35,7 @@ public enum OperatorAction {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a label such as {@code retry}; returns null for anything else. */
+    /** Parses a label such as {@code retry}, or returns null for anything else. */
     public static OperatorAction fromLabel(String label) {
         for (OperatorAction a : values()) {
             if (a.label().equals(label)) {

@@ -29,7 +29,7 @@ public final class OperatorActions {
     public record Actor(String name, String remoteAddress) {
     }
 
-    /** One recorded action. {@code itemId} is null for a filter that matched nothing or an id that was not a number. */
+    /** One recorded action. {@code itemId} is null for a filter that matched nothing. */
     public record Entry(long id, String at, String actor, String remoteAddress, String nodeId, String action,
             String service, Long itemId, String filter, String outcome, String detail) {
     }

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 /**
  * API endpoints of the operator actions on work items:
  * <ul>
- *   <li>{@code GET /api/items/{id}}: one work item as the journal holds it;</li>
+ *   <li>{@code GET /api/items/{id}}: one work item as stored in the journal;</li>
  *   <li>{@code POST /api/items/{id}/{action}}: acts on one item; 404 for an unknown item, 409 when its state
  *       or its files do not allow the action or a run of its service is in progress;</li>
  *   <li>{@code POST /api/items/{action}} with a filter body: acts on every matching item, or lists them

@@ -1,6 +1,6 @@
 package io.baton.server.service;
 
-/** Thrown when an operator action cannot be carried out; the message says why and what to do. */
+/** Thrown when an operator action cannot be carried out. The message gives the reason and the next step. */
 final class ActionRefusedException extends Exception {
 
     private final WorkItemActions.Refusal kind;

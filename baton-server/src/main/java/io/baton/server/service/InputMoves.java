@@ -47,8 +47,8 @@ final class InputMoves {
             throw conflict("a file already exists at " + target + "; Baton never replaces a file: move it away and try again");
         } catch (FileSystemException e) {
             if (e.getReason() != null && e.getReason().contains("cross-device")) {
-                // NOTE: a copy across file systems would need a temporary name in the source folder, which a
-                // run could list; it is left to the operator.
+                // NOTE: a copy across file systems is left to the operator, because it would need a temporary
+                // name in the source folder, and a run could list that name.
                 throw conflict(file + " and " + target + " are on different file systems; copy the file into the"
                         + " source folder by hand, under an excluded name, and rename it into place");
             }

@@ -39,8 +39,9 @@ import org.slf4j.MDC;
  *   <li>The item is read again on the run thread, and its state checked there, because a run may have moved
  *       it since the caller selected it.</li>
  *   <li>Files move first, by {@code link(2)} and then unlink, so an existing file is never replaced. The item's
- *       state change and its audit row follow in one transaction. A crash in between leaves the item in its old
- *       state, which no run claims; the same action again finds the file already moved and completes.</li>
+ *       state change and its audit row follow in one transaction. If a retry or release crashes in between, the
+ *       item keeps its old state, which no run claims, and the same action again finds the file already moved
+ *       and completes.</li>
  * </ul>
  */
 public final class WorkItemActions {
@@ -50,7 +51,7 @@ public final class WorkItemActions {
     /** Why an action was not carried out: the item is unknown, its state or its files do not allow it, or a file operation failed. */
     public enum Refusal { NOT_FOUND, CONFLICT, FAILED }
 
-    /** What an action did to one item; {@code refusal} is null when it was done. */
+    /** The result of an action on one item. {@code refusal} is null when the action was done. */
     public record ItemOutcome(long itemId, String service, String relPath, WorkItemState before, WorkItemState after,
             Outcome outcome, Refusal refusal, String detail) {
     }
@@ -264,6 +265,8 @@ public final class WorkItemActions {
             throw new ActionRefusedException(Refusal.CONFLICT, "the archived copy of work item " + item.id()
                     + " is already back at " + input + " and waits for the next run");
         }
+        // NOTE: the item keeps its state, so a crash after this link and before the audit row is written
+        // leaves the file to be processed by the next run with no row for the action.
         InputMoves.linkBack(Path.of(archive.targetPath()), archived, input);
         return new Change(c -> null, item.state(), "delivered again from " + archive.targetPath() + " to " + input
                 + "; the next run processes it as a new work item");
