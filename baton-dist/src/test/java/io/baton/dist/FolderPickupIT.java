@@ -104,7 +104,7 @@ class FolderPickupIT {
 
 
     /** Triggers a run and waits for it to end; returns the service's last run. */
-    private static JsonNode runOnce(NodeProcess node, String service) throws Exception {
+    static JsonNode runOnce(NodeProcess node, String service) throws Exception {
         long before = node.get("/api/services/" + service).path("lastRun").path("runId").asLong(0);
         NodeProcess.CliResult r = node.cli("trigger", service);
         assertThat(r.exitCode()).as("trigger " + service + ": " + r.err()).isZero();

@@ -53,9 +53,12 @@ final class JournalSchema {
         "CREATE TABLE schedule_slots (service TEXT NOT NULL, slot_at INTEGER NOT NULL, slot_text TEXT NOT NULL,"
             + " outcome TEXT NOT NULL, run_id INTEGER, node_id TEXT NOT NULL, epoch INTEGER NOT NULL,"
             + " recorded_at TEXT NOT NULL, detail TEXT, PRIMARY KEY (service, slot_at))",
+        // One row per work item an operator acted on (or tried to), and one for a filter that matched nothing.
         "CREATE TABLE operator_actions (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
-            + " action TEXT NOT NULL, service TEXT, item_id INTEGER, filter TEXT, outcome TEXT NOT NULL, detail TEXT)",
+            + " remote_address TEXT, node_id TEXT NOT NULL, action TEXT NOT NULL, service TEXT, item_id INTEGER,"
+            + " filter TEXT, outcome TEXT NOT NULL, detail TEXT)",
         "CREATE INDEX operator_actions_by_item ON operator_actions (item_id)",
+        "CREATE INDEX operator_actions_by_service ON operator_actions (service, id)",
     };
 
     /** Steps from each version to the next: {@code STEPS[v - 1]} turns version v into v + 1. */

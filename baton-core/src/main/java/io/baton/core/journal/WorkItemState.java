@@ -12,10 +12,20 @@ import java.util.Set;
  *     │           └──────► PUBLISH_BLOCKED (processed; an output could not be created under its final name)
  *     ├──► FAILED ─► (claimed again by a later run) … ─► QUARANTINED
  *     └──► RELEASED (the run ended before the item was processed; claimable again)
+ *
+ *  Operator actions:
+ *     retry      FAILED | QUARANTINED ─► RELEASED (attempts and backoff reset)
+ *     release    QUARANTINED | PUBLISH_BLOCKED ─► RETURNED
+ *     reprocess  KEPT ─► RETURNED (a DISPOSED item keeps its state; its archived copy is delivered again)
  * </pre>
  */
 public enum WorkItemState {
     CLAIMED, COMMITTED, DISPOSED, KEPT, DISPOSITION_PENDING, PUBLISH_BLOCKED, FAILED, QUARANTINED, RELEASED,
+    /**
+     * An operator gave the input back to the source folder without processing it: the item is over, and a
+     * file with its identity there is a new delivery, claimed under a new item id.
+     */
+    RETURNED,
     /** A state name this version does not know, read from a newer journal; treated as known, never as done. */
     UNKNOWN;
 
@@ -40,9 +50,12 @@ public enum WorkItemState {
         return switch (this) {
             case CLAIMED -> next == COMMITTED || next == FAILED || next == RELEASED || next == QUARANTINED;
             case COMMITTED -> next == DISPOSED || next == KEPT || next == DISPOSITION_PENDING || next == PUBLISH_BLOCKED;
-            case FAILED, RELEASED -> next == CLAIMED || next == QUARANTINED;
+            case FAILED -> next == CLAIMED || next == QUARANTINED || next == RELEASED;
+            case RELEASED -> next == CLAIMED || next == QUARANTINED;
             case DISPOSITION_PENDING -> next == DISPOSED;
-            case PUBLISH_BLOCKED -> next == DISPOSED || next == KEPT || next == DISPOSITION_PENDING;
+            case PUBLISH_BLOCKED -> next == DISPOSED || next == KEPT || next == DISPOSITION_PENDING || next == RETURNED;
+            case QUARANTINED -> next == RELEASED || next == RETURNED;
+            case KEPT -> next == RETURNED;
             default -> false;
         };
     }

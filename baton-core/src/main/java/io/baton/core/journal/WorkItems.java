@@ -60,7 +60,7 @@ public final class WorkItems {
     private static final java.util.Set<WorkItemState> LINKED_STATES =
             java.util.EnumSet.of(WorkItemState.COMMITTED, WorkItemState.DISPOSITION_PENDING, WorkItemState.QUARANTINED);
 
-    private static final String ITEM_COLUMNS = "id, service, run_id, epoch, rel_path, size, mtime_ns, dev, ino, ctime_ns,"
+    static final String ITEM_COLUMNS = "id, service, run_id, epoch, rel_path, size, mtime_ns, dev, ino, ctime_ns,"
             + " item_key, state, attempts, records, bytes_out, error, claimed_at, finished_at";
 
     private WorkItems() {
@@ -147,6 +147,50 @@ public final class WorkItems {
     public static void release(Connection c, long itemId, String reason) throws SQLException {
         move(c, itemId, WorkItemState.CLAIMED, WorkItemState.RELEASED,
                 "UPDATE items SET state = 'RELEASED', error = ? WHERE id = ? AND state = ?", reason, itemId, "CLAIMED");
+    }
+
+    /**
+     * Makes a failed or quarantined item claimable by the next run, for an operator's retry: the attempt
+     * counter and the backoff are reset. {@code ctimeNanos} is the input's change time as it is now in the
+     * source folder, because moving it back from quarantine changed it and a claim matches on it. An
+     * unfinished move into quarantine is skipped, so that the next run does not quarantine the input again.
+     */
+    public static void requeue(Connection c, long itemId, WorkItemState from, long ctimeNanos, String reason, Instant now)
+            throws SQLException {
+        move(c, itemId, from, WorkItemState.RELEASED,
+                "UPDATE items SET state = 'RELEASED', attempts = 0, next_attempt_at = 0, ctime_ns = ?, error = ?, finished_at = ?"
+                        + " WHERE id = ? AND state = ?",
+                ctimeNanos, reason, now.toString(), itemId, from.name());
+        skipOpenActions(c, itemId, reason);
+    }
+
+    /**
+     * Ends an item whose input an operator gave back to the source folder. Its open publish actions are
+     * skipped with the reason, so that no later run publishes its staged outputs or disposes of the input.
+     */
+    public static void returnToSource(Connection c, long itemId, WorkItemState from, String reason, Instant now) throws SQLException {
+        move(c, itemId, from, WorkItemState.RETURNED,
+                "UPDATE items SET state = 'RETURNED', error = ?, finished_at = ? WHERE id = ? AND state = ?",
+                reason, now.toString(), itemId, from.name());
+        skipOpenActions(c, itemId, reason);
+    }
+
+    private static void skipOpenActions(Connection c, long itemId, String reason) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE actions SET state = 'SKIPPED', detail = ? WHERE item_id = ? AND state NOT IN ('DONE', 'SKIPPED')")) {
+            s.setString(1, reason);
+            s.setLong(2, itemId);
+            s.executeUpdate();
+        }
+    }
+
+    /** Returns the item with this id, or null when the journal has none. */
+    public static ItemRecord find(Connection c, long itemId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + ITEM_COLUMNS + " FROM items WHERE id = ?")) {
+            s.setLong(1, itemId);
+            List<ItemRecord> rows = read(s);
+            return rows.isEmpty() ? null : rows.get(0);
+        }
     }
 
     /** Releases every claim left by a lost node; returns how many. */
@@ -285,7 +329,7 @@ public final class WorkItems {
         }
     }
 
-    private static List<ItemRecord> read(PreparedStatement s) throws SQLException {
+    static List<ItemRecord> read(PreparedStatement s) throws SQLException {
         List<ItemRecord> out = new ArrayList<>();
         try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {

@@ -187,6 +187,7 @@ public final class ApiServer {
             }
             ctx.json(runs);
         });
+        new ItemActionRoutes(this::services, this::journal).register(app);
         app.get("/api/runs/{id}", ctx -> {
             long id = ctx.pathParamAsClass("id", Long.class).get();
             Map<String, Object> body = journal().call(c -> {
@@ -324,6 +325,7 @@ public final class ApiServer {
             this(status, code, message, null);
         }
 
+        /** An error on one request field, named in the error body. */
         ApiException(HttpStatus status, String code, String message, String field) {
             super(message);
             this.status = status;

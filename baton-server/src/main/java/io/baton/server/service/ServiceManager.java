@@ -125,6 +125,11 @@ public final class ServiceManager {
         return services.get(name);
     }
 
+    /** Returns the operator actions (retry, release, reprocess) on the work items of these services. */
+    public WorkItemActions itemActions() {
+        return new WorkItemActions(ctx, this);
+    }
+
     /**
      * Validates and stores a descriptor with its jars as the service's new version. A running service
      * is stopped at a commit point and started again with the new version. An invalid descriptor is

@@ -200,6 +200,20 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     }
 
     /**
+     * Runs an operator action on this service's run thread and counts it as the run in progress, so that
+     * no run starts until it ends (a trigger meanwhile is skipped). Returns null, and runs nothing, while a
+     * run is in progress.
+     */
+    public synchronized <T> Future<T> submitBetweenRuns(java.util.concurrent.Callable<T> action) {
+        if (runInProgress()) {
+            return null;
+        }
+        Future<T> future = runThread.submit(action);
+        currentRun = future;
+        return future;
+    }
+
+    /**
      * Stops the schedule without stopping the worker: no scheduled run starts until {@link #resume},
      * a run in progress goes on, and manual triggers still work. Returns an error message or null.
      */
