@@ -308,7 +308,7 @@ public final class DescriptorParser {
     }
 
     /**
-     * Returns the properties one step sees: {@code charset} from {@code source.charset}, overridden by the
+     * Returns the properties passed to one step: {@code charset} from {@code source.charset}, overridden by the
      * service's properties, overridden in turn by the step's own settings.
      */
     public static Map<String, String> stepProperties(ServiceDescriptor d, StepSpec step) {

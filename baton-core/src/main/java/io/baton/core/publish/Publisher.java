@@ -250,7 +250,7 @@ public final class Publisher {
 
     /**
      * Copies and syncs {@code source} to {@code temp}. On failure the partial copy is removed, so that
-     * it holds no space, and the error names the target side: the JDK's copy error names the source
+     * it takes no space, and the error names the target side: the JDK's copy error names the source
      * even when the target's file system is the full one.
      */
     private static void copyToTemp(Path source, Path temp) throws IOException {

@@ -27,8 +27,8 @@ import java.util.Objects;
  * "UTF-16" and "UTF-32" charsets consume a byte-order mark themselves and pick the byte order from it.
  * The fixed-order charsets (UTF-8, UTF-16LE, UTF-16BE) deliver it as U+FEFF, which this reader drops.
  * A byte-order mark of another encoding than the declared one (a UTF-16 mark in a UTF-8 file, say)
- * rejects the input at once with a message that names both encodings, because the rest of such a
- * file is either invalid or silently wrong in the declared charset. Declared UTF-16 and UTF-32
+ * rejects the input at once with a message that names both encodings. The rest of such a file is
+ * either invalid or silently wrong in the declared charset. Declared UTF-16 and UTF-32
  * charsets are left to their decoders.
  *
  * <p>Not thread-safe. Memory is one byte buffer, whatever the input size.
