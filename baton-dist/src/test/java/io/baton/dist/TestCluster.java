@@ -61,6 +61,23 @@ final class TestCluster implements AutoCloseable {
         org.assertj.core.api.Assertions.assertThat(node.cli("start", name).exitCode()).as("start " + name).isZero();
     }
 
+    /** Triggers a run, waits for it to end, and returns the service's last run. */
+    static com.fasterxml.jackson.databind.JsonNode runOnce(NodeProcess node, String service) throws IOException, InterruptedException {
+        long before = node.get("/api/services/" + service).path("lastRun").path("runId").asLong(0);
+        NodeProcess.CliResult r = node.cli("trigger", service);
+        org.assertj.core.api.Assertions.assertThat(r.exitCode()).as("trigger " + service + ": " + r.err()).isZero();
+        NodeProcess.await(java.time.Duration.ofSeconds(120), "run of " + service + " to end", () -> {
+            var s = node.tryGet("/api/services/" + service);
+            return !s.path("runInProgress").asBoolean(true) && s.path("lastRun").path("runId").asLong(0) > before;
+        });
+        return node.get("/api/services/" + service).path("lastRun");
+    }
+
+    /** Returns the items of a run as the API shows them. */
+    static com.fasterxml.jackson.databind.JsonNode itemsOf(NodeProcess node, com.fasterxml.jackson.databind.JsonNode run) {
+        return node.get("/api/runs/" + run.path("runId").asLong()).path("items");
+    }
+
     /** Runs a query against the journal with a connection of the test's own; use only while no node is active. */
     List<List<String>> query(String sql) throws SQLException {
         List<List<String>> rows = new ArrayList<>();

@@ -36,6 +36,8 @@ public final class NodeProcess implements AutoCloseable {
     private final String nodeId;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
+    /** The command that runs the daemon as another user, or empty to run it as this process's user. */
+    private List<String> userPrefix = List.of();
 
     public NodeProcess(Path distHome, Path home, Path data, String nodeId) {
         this.distHome = distHome;
@@ -56,6 +58,16 @@ public final class NodeProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs the daemon, and so its workers, as the given user and group id through {@code setpriv}
+     * (util-linux), for tests of file permissions, which root ignores. The program and data
+     * directories must be readable and writable by that user; CLI calls still run as this process's user.
+     */
+    public NodeProcess asUser(int uid, int gid) {
+        userPrefix = List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--");
+        return this;
+    }
+
     public Path home() { return home; }
     public Path data() { return data; }
     public String nodeId() { return nodeId; }
@@ -66,7 +78,8 @@ public final class NodeProcess implements AutoCloseable {
     public NodeProcess start(String... extraArgs) throws IOException {
         Files.deleteIfExists(home.resolve("run/api.port"));
         Files.deleteIfExists(home.resolve("run/api.token"));
-        List<String> argv = new ArrayList<>(List.of(distHome.resolve("bin/baton").toString(), "node"));
+        List<String> argv = new ArrayList<>(userPrefix);
+        argv.addAll(List.of(distHome.resolve("bin/baton").toString(), "node"));
         argv.addAll(List.of(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("node.out").toFile()));

@@ -125,7 +125,12 @@ final class Pipeline {
         } catch (RejectedInputException e) {
             log.warn("Service {} run {} rejected {}: {}", descriptor.name(), m.runId(), m.relPath(), e.getMessage());
             return ControlMessage.failed(m.itemId(), e.getMessage(), true);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // Stream errors such as "No space left on device" name no file: add the input and the staging folder.
+            String error = e + " (input " + m.input() + ", staging folder " + staging + ")";
+            log.warn("Service {} run {} failed on {}: {}", descriptor.name(), m.runId(), m.relPath(), error);
+            return ControlMessage.failed(m.itemId(), error, false);
+        } catch (RuntimeException e) {
             log.warn("Service {} run {} failed on {}: {}", descriptor.name(), m.runId(), m.relPath(), e.toString());
             return ControlMessage.failed(m.itemId(), e.toString(), false);
         }

@@ -13,6 +13,8 @@ import java.time.ZoneId;
 import io.baton.core.config.ServiceDescriptor.SourceSpec;
 import io.baton.core.config.ServiceDescriptor.StepSpec;
 import io.baton.core.config.ServiceDescriptor.TargetSpec;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +40,9 @@ public final class DescriptorParser {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
     private static final Set<String> NAME_PLACEHOLDERS = Set.of("name", "basename", "ext", "run", "epoch");
     private static final Set<String> ARCHIVE_PLACEHOLDERS = Set.of("yyyy", "MM", "dd");
+
+    /** The step property through which {@code source.charset} reaches the steps. */
+    public static final String CHARSET_PROPERTY = "charset";
 
     private final Path dataDirectory;
 
@@ -146,7 +151,8 @@ public final class DescriptorParser {
         if (!root.has("source")) {
             throw root.error("source", null, "a source folder, for example source: { path: inbox/orders }");
         }
-        f.rejectUnknown(Set.of("type", "path", "include", "exclude", "recursive", "order", "maxFilesPerRun", "acceptEmptyFiles", "ready"));
+        f.rejectUnknown(Set.of("type", "path", "include", "exclude", "recursive", "order", "maxFilesPerRun", "acceptEmptyFiles", "ready",
+                "charset"));
         String type = f.string("type", "folder");
         if (!type.equals("folder")) {
             throw f.error("type", type, "'folder' (the only source type of this version)");
@@ -170,7 +176,18 @@ public final class DescriptorParser {
             default -> throw f.error("order", order, "'name' or 'modified'");
         };
         return new SourceSpec(path, include, exclude, f.bool("recursive", false), fileOrder,
-                f.integer("maxFilesPerRun", 1000, 1, 1_000_000), f.bool("acceptEmptyFiles", false), readiness(f.object("ready")));
+                f.integer("maxFilesPerRun", 1000, 1, 1_000_000), f.bool("acceptEmptyFiles", false), readiness(f.object("ready")),
+                charset(f));
+    }
+
+    /** Reads {@code source.charset}, default UTF-8; a name this JVM does not support is rejected here, at deploy. */
+    private static Charset charset(YamlFields f) {
+        String name = f.string("charset", StandardCharsets.UTF_8.name());
+        try {
+            return Charset.forName(name.strip());
+        } catch (IllegalArgumentException e) {
+            throw f.error("charset", name, "a charset name this JVM supports, such as UTF-8, UTF-16, UTF-16LE or windows-1252");
+        }
     }
 
     private static ServiceDescriptor.ReadinessSpec readiness(YamlFields f) {
@@ -325,9 +342,14 @@ public final class DescriptorParser {
         return dataDirectory.resolve(text).normalize();
     }
 
-    /** Returns the service's properties merged with one step's settings, the step's taking precedence. */
+    /**
+     * Returns the properties passed to one step: {@code charset} from {@code source.charset}, overridden by the
+     * service's properties, overridden in turn by the step's own settings.
+     */
     public static Map<String, String> stepProperties(ServiceDescriptor d, StepSpec step) {
-        var merged = new java.util.LinkedHashMap<>(d.properties());
+        var merged = new java.util.LinkedHashMap<String, String>();
+        merged.put(CHARSET_PROPERTY, d.source().charset().name());
+        merged.putAll(d.properties());
         merged.putAll(step.settings());
         return merged;
     }

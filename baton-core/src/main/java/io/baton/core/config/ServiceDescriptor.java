@@ -5,6 +5,7 @@ import io.baton.core.schedule.CronSchedule;
 import io.baton.core.schedule.IntervalSchedule;
 import io.baton.core.schedule.MisfirePolicy;
 import io.baton.core.schedule.Schedule;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -53,9 +54,12 @@ public record ServiceDescriptor(
     /** Order in which listed files are claimed. */
     public enum FileOrder { NAME, MODIFIED }
 
-    /** Source folder of the input files, with pickup rules. */
+    /**
+     * Source folder of the input files, with pickup rules. {@code charset} is the declared encoding of
+     * the files' content, which record steps use unless a step's own {@code charset} setting overrides it.
+     */
     public record SourceSpec(Path path, List<String> include, List<String> exclude, boolean recursive,
-            FileOrder order, int maxFilesPerRun, boolean acceptEmptyFiles, ReadinessSpec ready) {
+            FileOrder order, int maxFilesPerRun, boolean acceptEmptyFiles, ReadinessSpec ready, Charset charset) {
     }
 
     /**

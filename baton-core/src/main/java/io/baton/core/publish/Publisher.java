@@ -240,12 +240,27 @@ public final class Publisher {
             if (!isCrossDevice(e)) {
                 throw e;
             }
-            Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
-            FileKeys.syncFile(temp);
+            copyToTemp(source, temp);
             FileKey copied = FileKeys.of(temp);
             recorder.recordCopied(a.id(), copied.device(), copied.inode());
             link(target, temp);
             Files.delete(temp);
+        }
+    }
+
+    /**
+     * Copies and syncs {@code source} to {@code temp}. On failure the partial copy is removed, so that
+     * it takes no space, and the error names the target side: the JDK's copy error names the source
+     * even when the target's file system is the full one.
+     */
+    private static void copyToTemp(Path source, Path temp) throws IOException {
+        try {
+            Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
+            FileKeys.syncFile(temp);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+            throw new FileSystemException(temp.toString(), source.toString(), "copy into the target folder failed: " + reason);
         }
     }
 

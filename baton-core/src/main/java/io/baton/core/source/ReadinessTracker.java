@@ -37,6 +37,8 @@ public final class ReadinessTracker {
 
     private final ReadinessSpec spec;
     private final Map<String, Observation> observed = new HashMap<>();
+    /** Why each ready file could not be claimed at its last try, by relative path. */
+    private final Map<String, String> claimProblems = new HashMap<>();
     private volatile List<Waiting> waiting = List.of();
 
     public ReadinessTracker(ReadinessSpec spec) {
@@ -74,8 +76,26 @@ public final class ReadinessTracker {
         // Files no longer listed are forgotten, so the map cannot grow without bound.
         observed.keySet().retainAll(seen.keySet());
         observed.putAll(seen);
+        claimProblems.keySet().retainAll(seen.keySet());
         waiting = List.copyOf(waits);
         return ready;
+    }
+
+    /**
+     * Records that a ready file could not be claimed, so that {@link #waiting()} shows it with the
+     * reason. Returns true when the reason is new for that file, so that the caller logs it once and
+     * not on every poll.
+     */
+    public boolean claimFailed(String relPath, String reason, Instant now) {
+        List<Waiting> waits = new ArrayList<>(waiting);
+        waits.add(new Waiting(relPath, "cannot be claimed: " + reason, now.toString()));
+        waiting = List.copyOf(waits);
+        return !reason.equals(claimProblems.put(relPath, reason));
+    }
+
+    /** Forgets an earlier claim problem of a file that passed the claim check. */
+    public void claimPassed(String relPath) {
+        claimProblems.remove(relPath);
     }
 
     /** Files that waited at the last poll, with their reasons. */

@@ -150,12 +150,39 @@ class DescriptorParserTest {
         assertThat(d.source().order()).isEqualTo(FileOrder.NAME);
         assertThat(d.source().maxFilesPerRun()).isEqualTo(1000);
         assertThat(d.source().acceptEmptyFiles()).isFalse();
+        assertThat(d.source().charset()).isEqualTo(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(d.onSuccess().kind()).isEqualTo(DispositionKind.ARCHIVE);
         assertThat(d.onSuccess().archiveTemplate()).isEqualTo(data.resolve("archive/{yyyy}/{MM}/{dd}").toString());
         assertThat(d.onFailure().quarantine()).isEqualTo(data.resolve("quarantine/orders"));
         assertThat(d.onFailure().retries()).isEqualTo(3);
         assertThat(d.onFailure().backoff()).isEqualTo(Duration.ofSeconds(30));
         assertThat(d.stopGracePeriod()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void sourceCharsetReachesEveryStep() throws IOException {
+        ServiceDescriptor d = parse(MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  charset: utf-16le\n")
+                + "properties:\n  region: EU\n");
+
+        assertThat(d.source().charset()).isEqualTo(java.nio.charset.StandardCharsets.UTF_16LE);
+        assertThat(DescriptorParser.stepProperties(d, d.process().get(0)))
+                .containsEntry("charset", "UTF-16LE")
+                .containsEntry("region", "EU");
+    }
+
+    @Test
+    void stepCharsetOverridesSourceCharset() throws IOException {
+        ServiceDescriptor d = parse(MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  charset: UTF-16\n")
+                .replace("  - type: copy\n", "  - type: csv-to-jsonl\n    settings: { charset: windows-1252 }\n"));
+
+        assertThat(DescriptorParser.stepProperties(d, d.process().get(0))).containsEntry("charset", "windows-1252");
+    }
+
+    @Test
+    void unknownSourceCharsetRejected() {
+        ConfigException e = rejected(MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  charset: klingon-8\n"));
+
+        assertNames(e, "source.charset", "klingon-8", "a charset name this JVM supports");
     }
 
     @Test
@@ -515,7 +542,7 @@ class DescriptorParserTest {
 
         Map<String, String> merged = DescriptorParser.stepProperties(d, d.process().get(0));
 
-        assertThat(merged).containsExactlyInAnyOrderEntriesOf(Map.of("region", "us", "owner", "ops", "mode", "fast"));
-        assertThat(List.copyOf(merged.keySet())).startsWith("region", "owner");
+        assertThat(merged).containsExactlyInAnyOrderEntriesOf(Map.of("charset", "UTF-8", "region", "us", "owner", "ops", "mode", "fast"));
+        assertThat(List.copyOf(merged.keySet())).startsWith("charset", "region", "owner");
     }
 }

@@ -37,7 +37,8 @@ class FolderSourceTest {
     }
 
     private static SourceSpec spec(Path folder, List<String> include, List<String> exclude, boolean recursive, FileOrder order) {
-        return new SourceSpec(folder, include, exclude, recursive, order, 1000, false, new io.baton.core.config.ServiceDescriptor.ReadinessSpec(null, null));
+        return new SourceSpec(folder, include, exclude, recursive, order, 1000, false, new io.baton.core.config.ServiceDescriptor.ReadinessSpec(null, null),
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private List<String> list(List<String> include, List<String> exclude, boolean recursive, FileOrder order) throws IOException {

@@ -16,6 +16,7 @@ import io.baton.core.journal.WorkItems.ItemRecord;
 import io.baton.core.publish.FileKeys;
 import io.baton.core.publish.FileKeys.FileKey;
 import io.baton.core.publish.Publisher.ItemActions;
+import io.baton.core.source.ClaimCheck;
 import io.baton.core.source.FileIdentity;
 import io.baton.core.source.FolderSource;
 import io.baton.core.source.FolderSource.Candidate;
@@ -63,6 +64,7 @@ final class RunExecutor {
     private final BooleanSupplier stopRequested;
     private final CommittedWork committed;
     private final FolderSource source;
+    private final ClaimCheck claimCheck = new ClaimCheck();
     private final java.util.concurrent.ConcurrentLinkedQueue<FailureOutcome> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long runId;
     private String trigger;
@@ -215,6 +217,9 @@ final class RunExecutor {
     private static String writableFolder(Path folder) {
         try {
             Files.createDirectories(folder);
+        } catch (java.nio.file.AccessDeniedException e) {
+            return "folder " + folder + " cannot be created: permission denied on " + e.getFile()
+                    + "; give the node's user write access";
         } catch (IOException e) {
             return "folder " + folder + " cannot be created: " + e;
         }
@@ -224,16 +229,34 @@ final class RunExecutor {
         return null;
     }
 
+    /**
+     * Claims the files of a slice that pass the claim check. A file that fails it (unreadable, locked by
+     * a writer, vanished) is not claimed, so no attempt is counted and no worker reads it; a later run
+     * tries it again.
+     */
     private List<ItemRecord> claim(List<Candidate> slice) {
         List<FileIdentity> fresh = new ArrayList<>();
         for (Candidate c : slice) {
+            String rel = c.identity().relPath();
             try {
                 // Identity is read again just before the claim: the listing may be old by now.
-                fresh.add(FileIdentity.of(c.path(), c.identity().relPath()));
+                FileIdentity id = FileIdentity.of(c.path(), rel);
+                String problem = claimCheck.problem(c.path(), id);
+                if (problem == null) {
+                    readiness.claimPassed(rel);
+                    fresh.add(id);
+                } else if (readiness.claimFailed(rel, problem, ctx.clock().instant())) {
+                    log.warn("Service {}: {} is not claimed: {}", d.name(), rel, problem);
+                } else {
+                    log.debug("Service {}: {} is still not claimed: {}", d.name(), rel, problem);
+                }
             } catch (NoSuchFileException e) {
-                log.info("File {} vanished before it was claimed", c.identity().relPath());
+                log.info("Service {}: {} vanished before it was claimed", d.name(), rel);
             } catch (IOException e) {
-                log.warn("Cannot read {} before claiming it: {}", c.path(), e.toString());
+                String problem = "its attributes cannot be read: " + e;
+                if (readiness.claimFailed(rel, problem, ctx.clock().instant())) {
+                    log.warn("Service {}: {} is not claimed: {}", d.name(), rel, problem);
+                }
             }
         }
         return ctx.journal().call(c -> {
@@ -456,6 +479,10 @@ final class RunExecutor {
                 case ARCHIVE -> {
                     Path folder = Naming.archiveFolder(d.onSuccess().archiveTemplate(), ZonedDateTime.now(ctx.clock()));
                     Path archived = Naming.inside(folder, relDir, Naming.unique(fileName, "run-" + runId));
+                    if (Files.exists(archived, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        // A file that Baton did not put there holds the name; the item id makes another one unique.
+                        archived = Naming.inside(folder, relDir, Naming.unique(fileName, "run-" + runId + ".item-" + item.id()));
+                    }
                     actions.add(new ActionSpec(ActionKind.ARCHIVE_INPUT, input.toString(), archived.toString(), item.device(), item.inode()));
                 }
                 case DELETE -> actions.add(new ActionSpec(ActionKind.DELETE_INPUT, input.toString(), input.toString(), item.device(), item.inode()));

@@ -26,6 +26,10 @@ import java.util.Objects;
  * <p>One leading U+FEFF (a byte-order mark) is dropped, whatever the charset. The decoders of Java's
  * "UTF-16" and "UTF-32" charsets consume a byte-order mark themselves and pick the byte order from it.
  * The fixed-order charsets (UTF-8, UTF-16LE, UTF-16BE) deliver it as U+FEFF, which this reader drops.
+ * A byte-order mark of another encoding than the declared one (a UTF-16 mark in a UTF-8 file, say)
+ * rejects the input at once with a message that names both encodings. The rest of such a file is
+ * either invalid or silently wrong in the declared charset. Declared UTF-16 and UTF-32
+ * charsets are left to their decoders.
  *
  * <p>Not thread-safe. Memory is one byte buffer, whatever the input size.
  */
@@ -47,6 +51,7 @@ final class StrictDecodingReader extends Reader {
     private boolean endOfInput;
     private boolean finished;
     private boolean atStartOfText = true;
+    private boolean byteOrderMarkChecked;
     private long line = 1;
     private boolean lastCharWasCarriageReturn;
 
@@ -90,6 +95,10 @@ final class StrictDecodingReader extends Reader {
 
     /** Decodes into {@code out} until it is full, the input ends, or some characters are ready. */
     private void decodeInto(CharBuffer out) throws IOException {
+        if (!byteOrderMarkChecked) {
+            byteOrderMarkChecked = true;
+            checkByteOrderMark();
+        }
         int start = out.position();
         while (!finished) {
             CoderResult result = decoder.decode(bytes, out, endOfInput);
@@ -114,6 +123,42 @@ final class StrictDecodingReader extends Reader {
             }
             refill();
         }
+    }
+
+    /** Reads the first bytes and rejects a byte-order mark that contradicts the declared charset. */
+    private void checkByteOrderMark() throws IOException {
+        String name = charset.name().toUpperCase(java.util.Locale.ROOT);
+        if (name.contains("UTF-16") || name.contains("UTF-32")) {
+            return;
+        }
+        while (bytes.remaining() < 3 && !endOfInput) {
+            refill();
+        }
+        String found = byteOrderMarkEncoding();
+        if (found == null || (found.equals("UTF-8") && charset.equals(java.nio.charset.StandardCharsets.UTF_8))) {
+            return;
+        }
+        throw new RejectedInputException(String.format(
+                "Invalid %s input on line 1: the file starts with a %s byte-order mark, so it is probably"
+                        + " %s, not %s. Set source.charset (or the step's charset setting) to %s, or convert"
+                        + " the file to %s.",
+                charset.name(), found, found, charset.name(), found.equals("UTF-8") ? "UTF-8" : "UTF-16", charset.name()));
+    }
+
+    /** Returns the encoding whose byte-order mark starts the buffered bytes, or null. */
+    private String byteOrderMarkEncoding() {
+        int p = bytes.position();
+        int n = bytes.remaining();
+        if (n >= 3 && bytes.get(p) == (byte) 0xEF && bytes.get(p + 1) == (byte) 0xBB && bytes.get(p + 2) == (byte) 0xBF) {
+            return "UTF-8";
+        }
+        if (n >= 2 && bytes.get(p) == (byte) 0xFF && bytes.get(p + 1) == (byte) 0xFE) {
+            return "UTF-16LE";
+        }
+        if (n >= 2 && bytes.get(p) == (byte) 0xFE && bytes.get(p + 1) == (byte) 0xFF) {
+            return "UTF-16BE";
+        }
+        return null;
     }
 
     private void refill() throws IOException {
@@ -160,8 +205,8 @@ final class StrictDecodingReader extends Reader {
                 : "are not a valid " + charset.name() + " sequence";
         return new RejectedInputException(String.format(
                 "Invalid %s input on line %d: byte(s) %s at byte offset %d %s."
-                        + " Convert the file to %s or set the step's charset property to the file's"
-                        + " actual charset.",
+                        + " Convert the file to %s, or set source.charset (or the step's charset setting)"
+                        + " to the file's actual charset.",
                 charset.name(), line, BYTES_FORMAT.formatHex(badBytes), byteOffset, problem,
                 charset.name()));
     }

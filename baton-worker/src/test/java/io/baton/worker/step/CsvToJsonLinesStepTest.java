@@ -132,6 +132,39 @@ class CsvToJsonLinesStepTest {
     }
 
     @Test
+    void rejectsUtf16ByteOrderMarkInUtf8() {
+        byte[] input = concat(UTF16LE_BOM, "id,name\n1,Zoë\n".getBytes(Charset.forName("UTF-16LE")));
+
+        assertThatThrownBy(() -> run(input, Map.of()))
+                .isInstanceOf(RejectedInputException.class)
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("UTF-16LE byte-order mark")
+                .hasMessageContaining("source.charset");
+    }
+
+    @Test
+    void rejectsUtf8ByteOrderMarkInWindows1252() {
+        byte[] input = concat(UTF8_BOM, "id\n1\n".getBytes(UTF_8));
+
+        assertThatThrownBy(() -> run(input, Map.of("charset", "windows-1252")))
+                .isInstanceOf(RejectedInputException.class)
+                .hasMessageContaining("UTF-8 byte-order mark")
+                .hasMessageContaining("windows-1252");
+    }
+
+    @Test
+    void quotedSemicolonFileWithByteOrderMark() throws IOException {
+        byte[] withMark = concat(UTF8_BOM, "\"id\";\"amount\"\r\n\"1\";\"9.50\"\r\n".getBytes(UTF_8));
+        byte[] withoutMark = "\"id\";\"amount\"\r\n\"1\";\"9.50\"\r\n".getBytes(UTF_8);
+
+        String fromMarked = outputText(run(withMark, Map.of("delimiter", ";")));
+        String fromUnmarked = outputText(run(withoutMark, Map.of("delimiter", ";")));
+
+        assertThat(fromMarked).isEqualTo("{\"id\":\"1\",\"amount\":\"9.50\"}\n");
+        assertThat(fromUnmarked).isEqualTo(fromMarked);
+    }
+
+    @Test
     void decodesWindows1252WhenDeclared() throws IOException {
         byte[] input = concat("name\nRen".getBytes(UTF_8), new byte[] {(byte) 0xE9, '\n'});
 
