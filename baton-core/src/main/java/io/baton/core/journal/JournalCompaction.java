@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The first compaction of a journal runs one full {@code VACUUM} that also switches it to
  * {@code auto_vacuum=INCREMENTAL}. A full VACUUM rewrites the whole file while it holds the
- * journal's exclusive lock, and it needs up to twice the file's size in free space (a temporary copy
- * and a rollback journal; SQLite documents this for VACUUM), so it is skipped when the journal's file
- * system has less. Every later compaction frees pages with {@code PRAGMA incremental_vacuum} in
+ * journal's exclusive lock. SQLite documents that it needs up to twice the file's size in free space,
+ * for a temporary copy and a rollback journal, so it is skipped when the journal's file system has less.
+ * NOTE: SQLite writes the temporary copy to its temporary folder, which may be on another file system;
+ * only the journal's file system is checked. Every later compaction frees pages with {@code PRAGMA incremental_vacuum} in
  * bounded steps, each in a normal guard-checked transaction, so it needs no extra space and never
  * holds the lock for long.
  */
@@ -29,7 +30,7 @@ public final class JournalCompaction {
     /** Free pages returned per transaction in incremental mode: 4 MiB with SQLite's default 4 KiB pages. */
     static final int PAGES_PER_STEP = 1024;
 
-    /** What one compaction did. */
+    /** Outcome of one compaction, with the file sizes before and after. */
     public record Result(Mode mode, long fileBytesBefore, long fileBytesAfter, long freeBytesBefore, String skipReason) {
 
         public long reclaimedBytes() {
@@ -37,7 +38,7 @@ public final class JournalCompaction {
         }
     }
 
-    /** How a compaction ran. */
+    /** Kind of compaction that ran. */
     public enum Mode { FULL_VACUUM, INCREMENTAL, SKIPPED }
 
     private JournalCompaction() {

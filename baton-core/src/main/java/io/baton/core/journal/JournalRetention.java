@@ -68,8 +68,8 @@ public final class JournalRetention {
     }
 
     /**
-     * Deletes the given items and their publish actions, each only if it is still in the state it was
-     * selected in and all its actions are still final; returns how many items were deleted.
+     * Deletes the given items and their publish actions. An item that left the state it was selected
+     * in, or got an open action since, stays. Returns how many items were deleted.
      */
     public static int deleteItems(Connection c, List<Candidate> items) throws SQLException {
         int deleted = 0;

@@ -1,5 +1,6 @@
 package io.baton.server.housekeeping;
 
+import io.baton.core.config.Durations;
 import io.baton.core.config.ServiceDescriptor;
 import io.baton.core.config.ServiceDescriptor.DispositionKind;
 import java.nio.file.Path;
@@ -67,10 +68,10 @@ record ExpiryRule(Kind kind, Path root, Duration keepFor, List<String> services)
             if (f.keepFor() == null || rules.stream().anyMatch(r -> r.kind() == f.kind() && r.root().equals(f.root()))) {
                 continue;
             }
-            String refusal = refusal(f, folders, sourcesAndTargets, dataRoot.normalize());
-            if (refusal != null) {
+            String unsafe = whyUnsafe(f, folders, sourcesAndTargets, dataRoot.normalize());
+            if (unsafe != null) {
                 log.warn("The {} folder {} of service {} is not expired although keepFor is {}: {}", f.kind().name().toLowerCase(),
-                        f.root(), f.service(), f.keepFor(), refusal);
+                        f.root(), f.service(), Durations.format(f.keepFor()), unsafe);
                 continue;
             }
             Duration keepFor = f.keepFor();
@@ -86,7 +87,8 @@ record ExpiryRule(Kind kind, Path root, Duration keepFor, List<String> services)
         return rules;
     }
 
-    private static String refusal(Folder f, List<Folder> folders, List<Path> sourcesAndTargets, Path dataRoot) {
+    /** Returns why expiring the folder could remove files that are not its own, or null when it is safe. */
+    private static String whyUnsafe(Folder f, List<Folder> folders, List<Path> sourcesAndTargets, Path dataRoot) {
         if (dataRoot.startsWith(f.root())) {
             return "it contains the data directory " + dataRoot;
         }

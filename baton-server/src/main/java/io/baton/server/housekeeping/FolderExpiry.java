@@ -1,5 +1,6 @@
 package io.baton.server.housekeeping;
 
+import io.baton.core.config.Durations;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
@@ -36,7 +37,7 @@ final class FolderExpiry {
 
     private static final String REASON_SUFFIX = ".reason.txt";
 
-    /** What one expiry of one folder removed, and the change time of the oldest Baton file it kept. */
+    /** Counts of one folder's expiry, with the change time of the oldest Baton file kept. */
     record Counts(int files, long bytes, int folders, Instant oldestKept) {
     }
 
@@ -58,7 +59,7 @@ final class FolderExpiry {
         Files.walkFileTree(rule.root(), walk);
         Counts counts = new Counts(walk.files, walk.bytes, walk.folders, walk.oldestKept);
         log.info("Expired the {} folder {} (keepFor {}, services {}): {} file(s) older than {} removed, {} bytes, {} empty folder(s) removed; "
-                + "oldest file kept changed at {}", rule.kind().name().toLowerCase(), rule.root(), rule.keepFor(), rule.services(),
+                + "oldest file kept changed at {}", rule.kind().name().toLowerCase(), rule.root(), Durations.format(rule.keepFor()), rule.services(),
                 counts.files(), cutoff, counts.bytes(), counts.folders(), counts.oldestKept() == null ? "(none)" : counts.oldestKept());
         return counts;
     }
@@ -95,6 +96,7 @@ final class FolderExpiry {
             if (!attrs.isRegularFile()) {
                 return FileVisitResult.CONTINUE;
             }
+
             String name = file.getFileName().toString();
             boolean reasonFile = rule.kind() == ExpiryRule.Kind.QUARANTINE && name.endsWith(REASON_SUFFIX)
                     && rule.kind().isBatons(name.substring(0, name.length() - REASON_SUFFIX.length()));
@@ -105,6 +107,7 @@ final class FolderExpiry {
                 // Removed together with its quarantined file.
                 return FileVisitResult.CONTINUE;
             }
+
             Instant changed = changeTime(file);
             if (changed == null) {
                 return FileVisitResult.CONTINUE;
@@ -113,6 +116,7 @@ final class FolderExpiry {
                 oldestKept = oldestKept == null || changed.isBefore(oldestKept) ? changed : oldestKept;
                 return FileVisitResult.CONTINUE;
             }
+
             remove(file, attrs.size());
             if (!reasonFile) {
                 Path reason = file.resolveSibling(name + REASON_SUFFIX);
@@ -142,7 +146,7 @@ final class FolderExpiry {
                 folders++;
                 markRemoved();
             } catch (DirectoryNotEmptyException notEmpty) {
-                // Still holds files that are kept, or the publisher just archived into it.
+                // The folder contains files that are kept, or the publisher just archived into it.
             }
             return FileVisitResult.CONTINUE;
         }

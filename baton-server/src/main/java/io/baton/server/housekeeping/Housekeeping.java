@@ -1,5 +1,7 @@
 package io.baton.server.housekeeping;
 
+import static io.baton.core.config.Durations.format;
+
 import io.baton.core.config.RetentionConfig;
 import io.baton.core.config.ServiceDescriptor;
 import io.baton.core.journal.DeposedException;
@@ -39,7 +41,7 @@ public final class Housekeeping {
 
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
-    /** Longest wait before the first pass of a job, so that a node becoming active is not slowed by it. */
+    /** Maximum wait before the first pass of a job; a shorter interval starts it sooner. */
     private static final Duration MAX_FIRST_DELAY = Duration.ofMinutes(1);
 
     private final ActiveContext ctx;
@@ -61,8 +63,8 @@ public final class Housekeeping {
         schedule("staging collection", config.stagingEvery(), this::collectStaging);
         schedule("archive and quarantine expiry", config.expiryEvery(), this::expireFolders);
         log.info("Housekeeping of node {} epoch {} started: journal pruning every {} (keep {}), compaction every {}, "
-                + "staging collection every {}, archive and quarantine expiry every {}", ctx.nodeId(), ctx.epoch(), config.journalEvery(),
-                config.journalKeep(), config.compactionEvery(), config.stagingEvery(), config.expiryEvery());
+                + "staging collection every {}, archive and quarantine expiry every {}", ctx.nodeId(), ctx.epoch(), format(config.journalEvery()),
+                format(config.journalKeep()), format(config.compactionEvery()), format(config.stagingEvery()), format(config.expiryEvery()));
     }
 
     /** Stops every job at once and returns without waiting, so that it is safe on the fencing path. */

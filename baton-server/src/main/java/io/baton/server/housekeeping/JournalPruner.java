@@ -81,6 +81,7 @@ final class JournalPruner {
             }
             List<Candidate> deletable = new ArrayList<>();
             // The file checks run between two transactions, so the journal is not locked while they wait for storage.
+            // NOTE: a file moved back into the inbox between its check and the delete below loses its known row.
             for (Candidate item : page) {
                 String reason = rule.reasonToKeep(item);
                 if (reason == null) {

@@ -18,7 +18,8 @@ import java.util.Map;
  * would let the file be processed a second time. A KEPT row is therefore kept while a file with its
  * identity (device, inode, size, modification time) is at its path in the source folder. A QUARANTINED
  * row is kept while its file is still in the quarantine folder, because an operator may move it back
- * into the inbox, where it must stay known, and while a file with its identity is in the source folder.
+ * into the inbox, where it must stay known. It is also kept while a file with its identity is in the
+ * source folder.
  * When the service's descriptor is not loaded (undeployed or invalid), its source folder is unknown,
  * so both kinds of rows are kept. A DISPOSED row is never needed: a file at its path is a new delivery.
  */

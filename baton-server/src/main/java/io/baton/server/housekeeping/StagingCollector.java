@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * folder stays until its actions are DONE or SKIPPED.
  *
  * <p>The run folders are listed before the journal is read. A run creates its run record in the
- * transaction of its first claim, before it creates any staging, so a folder found in the listing
- * belongs to a run that the journal read afterwards already shows as RUNNING while it is still in use.
+ * transaction of its first claim, before it creates any staging. So every folder in the listing belongs
+ * to a run that the later journal read shows as RUNNING for as long as the run uses it.
  */
 final class StagingCollector {
 
@@ -39,7 +39,7 @@ final class StagingCollector {
 
     private static final Pattern RUN_FOLDER = Pattern.compile("(\\d{1,18})-(\\d{1,18})");
 
-    /** What one collection removed. */
+    /** Counts of one collection. */
     record Counts(int itemFolders, int runFolders, long bytes, int keptForPublishing) {
     }
 
