@@ -1,8 +1,10 @@
 package io.baton.cli;
 
+import io.baton.core.DataDirectory;
 import io.baton.core.DataDirectoryException;
 import io.baton.core.config.ConfigException;
 import io.baton.core.config.NodeConfig;
+import io.baton.core.config.RetentionConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,9 +57,21 @@ final class NodeCommand implements Callable<Integer> {
             return 1;
         }
 
-        // Logging starts here, once the log folder and node id are known.
+        // The log settings come from cluster.yaml, so it is read before logging starts; the daemon checks it again.
+        RetentionConfig retention;
+        try {
+            retention = new DataDirectory(config.dataDirectory()).open().retention();
+        } catch (ConfigException | DataDirectoryException e) {
+            System.err.println("baton: node " + config.nodeId() + " cannot start: " + e.getMessage());
+            return 1;
+        }
+
+        // Logging starts here, once the log folder, node id and rollover settings are known.
         System.setProperty("baton.logs", config.dataDirectory().resolve("logs").toString());
         System.setProperty("baton.node", config.nodeId());
+        System.setProperty("baton.logs.maxHistory", Integer.toString(retention.logMaxHistory()));
+        System.setProperty("baton.logs.maxSize", retention.logMaxSize());
+        System.setProperty("baton.logs.totalSize", retention.logTotalSize());
         Path logback = h.resolve("conf/logback.xml");
         if (Files.exists(logback)) {
             System.setProperty("logback.configurationFile", logback.toString());

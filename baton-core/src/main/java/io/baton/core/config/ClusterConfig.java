@@ -12,7 +12,7 @@ import java.util.Set;
  * workerKillTime + drift margin}. Anything tighter could let two nodes write at once.
  */
 public record ClusterConfig(String name, Duration leaseDuration, Duration renewInterval, Duration renewDeadline,
-        Duration pollInterval, boolean sameHost) {
+        Duration pollInterval, boolean sameHost, RetentionConfig retention) {
 
     /** Time allowed to kill every worker process group once the renew deadline has passed. */
     public static final Duration WORKER_KILL_TIME = Duration.ofSeconds(1);
@@ -38,11 +38,24 @@ public record ClusterConfig(String name, Duration leaseDuration, Duration renewI
               backend: shared-fs
               # true only when every node runs on the same host; allows faster SQLite settings.
               sameHost: false
+            retention:
+              # Finished work items, runs, schedule slots and operator actions older than 'keep'
+              # are deleted from the journal, every 'every'.
+              journal: { keep: 30d, every: 1h }
+              # The journal file is compacted (SQLite VACUUM) this often.
+              compaction: { every: 24h }
+              # Each log rolls over daily and at maxSize; rolled-over files are kept for maxHistory
+              # days and up to totalSize per log.
+              logs: { maxHistory: 14, maxSize: 100MB, totalSize: 2GB }
+              # Staging folders of runs that ended are removed this often.
+              staging: { every: 10m }
+              # Archive and quarantine folders of services with a 'keepFor' are expired this often.
+              expiry: { every: 1h }
             """;
 
     public static ClusterConfig parse(Path file, String yaml) {
         YamlFields root = YamlFields.parse(file.toString(), yaml);
-        root.rejectUnknown(Set.of("name", "lease", "journal"));
+        root.rejectUnknown(Set.of("name", "lease", "journal", "retention"));
 
         YamlFields lease = root.object("lease");
         lease.rejectUnknown(Set.of("duration", "renewInterval", "renewDeadline", "pollInterval"));
@@ -69,7 +82,7 @@ public record ClusterConfig(String name, Duration leaseDuration, Duration renewI
                             + " to kill workers + 2% clock drift = " + minimum.toMillis() + "ms");
         }
         return new ClusterConfig(root.string("name", "baton"), duration, renewInterval, renewDeadline, pollInterval,
-                journal.bool("sameHost", false));
+                journal.bool("sameHost", false), RetentionConfig.parse(root.object("retention")));
     }
 
     static Duration minimumLease(Duration renewDeadline, Duration pollInterval, Duration duration) {

@@ -40,6 +40,8 @@ public final class DescriptorParser {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
     private static final Set<String> NAME_PLACEHOLDERS = Set.of("name", "basename", "ext", "run", "epoch");
     private static final Set<String> ARCHIVE_PLACEHOLDERS = Set.of("yyyy", "MM", "dd");
+    /** Shortest keepFor of archived and quarantined inputs; short values are for tests. */
+    private static final Duration MIN_KEEP_FOR = Duration.ofSeconds(1);
 
     /** The step property through which {@code source.charset} reaches the steps. */
     public static final String CHARSET_PROPERTY = "charset";
@@ -265,26 +267,28 @@ public final class DescriptorParser {
     }
 
     private DispositionSpec disposition(YamlFields f) {
-        f.rejectUnknown(Set.of("archive", "delete", "keep"));
+        f.rejectUnknown(Set.of("archive", "delete", "keep", "keepFor"));
         int chosen = (f.has("archive") ? 1 : 0) + (f.bool("delete", false) ? 1 : 0) + (f.bool("keep", false) ? 1 : 0);
         if (chosen > 1) {
             throw f.error("archive", f.string("archive", ""), "only one of archive, delete: true or keep: true");
         }
-        if (f.bool("delete", false)) {
-            return new DispositionSpec(DispositionKind.DELETE, null);
-        }
-        if (f.bool("keep", false)) {
-            return new DispositionSpec(DispositionKind.KEEP, null);
+        Duration keepFor = f.duration("keepFor", null, MIN_KEEP_FOR);
+        if (f.bool("delete", false) || f.bool("keep", false)) {
+            if (keepFor != null) {
+                throw f.error("keepFor", Durations.format(keepFor), "no keepFor unless inputs are archived; keepFor sets how long archived inputs are kept");
+            }
+            return new DispositionSpec(f.bool("delete", false) ? DispositionKind.DELETE : DispositionKind.KEEP, null, null);
         }
         String template = f.string("archive", "archive/{yyyy}/{MM}/{dd}");
         checkTemplate(f, "archive", template, ARCHIVE_PLACEHOLDERS);
-        return new DispositionSpec(DispositionKind.ARCHIVE, resolve(template).toString());
+        return new DispositionSpec(DispositionKind.ARCHIVE, resolve(template).toString(), keepFor);
     }
 
     private FailurePolicy failure(YamlFields f, String service) {
-        f.rejectUnknown(Set.of("quarantine", "retries", "backoff"));
+        f.rejectUnknown(Set.of("quarantine", "retries", "backoff", "keepFor"));
         Path quarantine = f.has("quarantine") ? folder(f, "quarantine") : dataDirectory.resolve("quarantine").resolve(service);
-        return new FailurePolicy(quarantine, f.integer("retries", 3, 0, 100), f.duration("backoff", Duration.ofSeconds(30), Duration.ZERO));
+        return new FailurePolicy(quarantine, f.integer("retries", 3, 0, 100), f.duration("backoff", Duration.ofSeconds(30), Duration.ZERO),
+                f.duration("keepFor", null, MIN_KEEP_FOR));
     }
 
     private void checkFolders(YamlFields root, SourceSpec source, List<TargetSpec> targets, DispositionSpec onSuccess) {

@@ -82,11 +82,19 @@ public record ServiceDescriptor(
     /** Disposition of an input once its outputs are committed. */
     public enum DispositionKind { ARCHIVE, DELETE, KEEP }
 
-    /** The disposition, with the archive folder template for {@link DispositionKind#ARCHIVE}. */
-    public record DispositionSpec(DispositionKind kind, String archiveTemplate) {
+    /**
+     * The disposition, with the archive folder template for {@link DispositionKind#ARCHIVE}.
+     *
+     * @param keepFor how long archived inputs are kept before housekeeping removes them; null keeps them for ever
+     */
+    public record DispositionSpec(DispositionKind kind, String archiveTemplate, Duration keepFor) {
     }
 
-    /** Retries of failed items and where rejected inputs go. */
-    public record FailurePolicy(Path quarantine, int retries, Duration backoff) {
+    /**
+     * Retries of failed items and where rejected inputs go.
+     *
+     * @param keepFor how long quarantined inputs are kept before housekeeping removes them; null keeps them for ever
+     */
+    public record FailurePolicy(Path quarantine, int retries, Duration backoff, Duration keepFor) {
     }
 }

@@ -192,6 +192,28 @@ public final class Journal implements AutoCloseable {
         return pending.future;
     }
 
+    /**
+     * Runs work on the journal's connection by itself, outside any transaction, right after a
+     * transaction that finds the epoch guard still ours, and waits for it. For statements that SQLite
+     * refuses inside a transaction, such as {@code VACUUM}; the work must not change what the journal
+     * records, because no guard check covers its own writes.
+     */
+    public <T> T callOutsideTransaction(JournalWork<T> work) {
+        Pending<T> pending = new Pending<>(work, true);
+        if (closed) {
+            throw new JournalException("the journal is closed");
+        }
+        queue.add(pending);
+        try {
+            return pending.future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JournalException("interrupted while waiting for the journal", e);
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
     /** Runs work in the next group commit and waits for it. */
     public <T> T call(JournalWork<T> work) {
         try {
@@ -252,6 +274,34 @@ public final class Journal implements AutoCloseable {
     }
 
     private void commitGroup(List<Pending<?>> group) {
+        List<Pending<?>> inTransaction = group.stream().filter(p -> !p.outsideTransaction).toList();
+        if (!inTransaction.isEmpty()) {
+            commitTransaction(inTransaction);
+        }
+        for (Pending<?> p : group) {
+            if (p.outsideTransaction) {
+                runOutsideTransaction(p);
+            }
+        }
+    }
+
+    /** Runs one unit outside a transaction if an empty guard-checked transaction commits first. */
+    private <T> void runOutsideTransaction(Pending<T> p) {
+        Pending<Void> guardCheck = new Pending<>(c -> null);
+        commitTransaction(List.of(guardCheck));
+        if (guardCheck.future.isCompletedExceptionally()) {
+            guardCheck.future.whenComplete((v, e) -> p.future.completeExceptionally(e));
+            return;
+        }
+        try {
+            p.future.complete(p.work.run(connection));
+        } catch (SQLException | RuntimeException e) {
+            log.error("Journal work outside a transaction failed in {}: {}", file, e.getMessage());
+            p.future.completeExceptionally(new JournalException("journal work failed: " + e.getMessage(), e));
+        }
+    }
+
+    private void commitTransaction(List<Pending<?>> group) {
         try (Statement s = connection.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             try {
@@ -340,12 +390,18 @@ public final class Journal implements AutoCloseable {
 
     private static final class Pending<T> {
         final JournalWork<T> work;
+        final boolean outsideTransaction;
         final CompletableFuture<T> future = new CompletableFuture<>();
         T result;
         RuntimeException failure;
 
         Pending(JournalWork<T> work) {
+            this(work, false);
+        }
+
+        Pending(JournalWork<T> work, boolean outsideTransaction) {
             this.work = work;
+            this.outsideTransaction = outsideTransaction;
         }
 
         void runInSavepoint(Connection c) throws SQLException {

@@ -136,4 +136,69 @@ class ClusterConfigTest {
         assertThat(e.field()).isEqualTo("lease.pollInterval");
         assertThat(e.getMessage()).contains("at least 50ms");
     }
+    @Test
+    void retentionDefaultsWhenAbsent() throws IOException {
+        ClusterConfig c = parse("name: prod\n");
+
+        assertThat(c.retention()).isEqualTo(RetentionConfig.DEFAULTS);
+    }
+
+    @Test
+    void defaultYamlStatesRetentionDefaults() throws IOException {
+        assertThat(parse(ClusterConfig.DEFAULT_YAML).retention()).isEqualTo(RetentionConfig.DEFAULTS);
+    }
+
+    @Test
+    void retentionSettingsParse() throws IOException {
+        RetentionConfig r = parse("""
+                retention:
+                  journal: { keep: 7d, every: 30m, batchSize: 200 }
+                  compaction: { every: 12h }
+                  logs: { maxHistory: 30, maxSize: 10MB, totalSize: 1GB }
+                  staging: { every: 5m }
+                  expiry: { every: 2h }
+                """).retention();
+
+        assertThat(r.journalKeep()).isEqualTo(Duration.ofDays(7));
+        assertThat(r.journalEvery()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(r.journalBatchSize()).isEqualTo(200);
+        assertThat(r.compactionEvery()).isEqualTo(Duration.ofHours(12));
+        assertThat(r.logMaxHistory()).isEqualTo(30);
+        assertThat(r.logMaxSize()).isEqualTo("10MB");
+        assertThat(r.logTotalSize()).isEqualTo("1GB");
+        assertThat(r.stagingEvery()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(r.expiryEvery()).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void retentionBadSizeRejected() {
+        ConfigException e = rejected("retention:\n  logs: { maxSize: 100 megabytes }\n");
+
+        assertThat(e.field()).isEqualTo("retention.logs.maxSize");
+        assertThat(e.getMessage()).contains("'100 megabytes'").contains("a size such as 500KB, 100MB or 2GB");
+    }
+
+    @Test
+    void retentionTotalBelowMaxSizeRejected() {
+        ConfigException e = rejected("retention:\n  logs: { maxSize: 100MB, totalSize: 50MB }\n");
+
+        assertThat(e.field()).isEqualTo("retention.logs.totalSize");
+        assertThat(e.getMessage()).contains("at least maxSize (100MB)");
+    }
+
+    @Test
+    void retentionUnknownFieldRejected() {
+        ConfigException e = rejected("retention:\n  journal: { keepFor: 30d }\n");
+
+        assertThat(e.field()).isEqualTo("retention.journal.keepFor");
+        assertThat(e.getMessage()).contains("is unknown");
+    }
+
+    @Test
+    void retentionIntervalBelowOneSecondRejected() {
+        ConfigException e = rejected("retention:\n  staging: { every: 500ms }\n");
+
+        assertThat(e.field()).isEqualTo("retention.staging.every");
+        assertThat(e.getMessage()).contains("at least 1s");
+    }
 }

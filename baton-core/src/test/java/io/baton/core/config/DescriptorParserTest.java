@@ -545,4 +545,33 @@ class DescriptorParserTest {
         assertThat(merged).containsExactlyInAnyOrderEntriesOf(Map.of("charset", "UTF-8", "region", "us", "owner", "ops", "mode", "fast"));
         assertThat(List.copyOf(merged.keySet())).startsWith("charset", "region", "owner");
     }
+    @Test
+    void keepForOfArchiveAndQuarantineParses() throws IOException {
+        ServiceDescriptor d = parse(MINIMAL + "onSuccess: { archive: \"archive/{yyyy}\", keepFor: 30d }\nonFailure: { keepFor: 90d }\n");
+
+        assertThat(d.onSuccess().keepFor()).isEqualTo(Duration.ofDays(30));
+        assertThat(d.onFailure().keepFor()).isEqualTo(Duration.ofDays(90));
+    }
+
+    @Test
+    void keepForAbsentKeepsForEver() throws IOException {
+        ServiceDescriptor d = parse(MINIMAL);
+
+        assertThat(d.onSuccess().keepFor()).isNull();
+        assertThat(d.onFailure().keepFor()).isNull();
+    }
+
+    @Test
+    void keepForWithDeleteRejected() {
+        ConfigException e = rejected(MINIMAL + "onSuccess: { delete: true, keepFor: 30d }\n");
+
+        assertNames(e, "onSuccess.keepFor", "30d", "no keepFor unless inputs are archived");
+    }
+
+    @Test
+    void keepForNotADurationRejected() {
+        ConfigException e = rejected(MINIMAL + "onFailure: { keepFor: forever }\n");
+
+        assertNames(e, "onFailure.keepFor", "forever", "a duration such as");
+    }
 }

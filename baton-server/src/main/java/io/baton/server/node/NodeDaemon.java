@@ -12,9 +12,11 @@ import io.baton.core.lease.LeaseFile;
 import io.baton.core.lease.LeaseKeeper;
 import io.baton.core.lease.LeaseWatcher;
 import io.baton.server.api.ApiServer;
+import io.baton.server.housekeeping.Housekeeping;
 import io.baton.server.service.ActiveContext;
 import io.baton.server.service.Recovery;
 import io.baton.server.service.ServiceManager;
+import io.baton.server.service.ServiceRuntime;
 import io.baton.server.worker.PidFiles;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -60,8 +62,8 @@ public final class NodeDaemon {
     private java.nio.channels.FileLock programLock;
 
     /** Everything that exists only while this node is active in one epoch. */
-    private record Active(long epoch, LeaseKeeper keeper, Journal journal, ServiceManager services, CountDownLatch ended,
-            AtomicReference<String> endReason, java.util.concurrent.atomic.AtomicBoolean fenced) {
+    private record Active(long epoch, LeaseKeeper keeper, Journal journal, ServiceManager services, Housekeeping housekeeping,
+            CountDownLatch ended, AtomicReference<String> endReason, java.util.concurrent.atomic.AtomicBoolean fenced) {
     }
 
     /**
@@ -226,7 +228,9 @@ public final class NodeDaemon {
         // daemon pings every 250 ms, so the bound leaves room for a few missed pings on a loaded machine.
         Duration idle = Duration.ofMillis(Math.max(750, cluster.renewDeadline().toMillis() - 500));
         ServiceManager services = new ServiceManager(ctx, pidFiles, idle);
-        Active a = new Active(epoch, keeper, journal, services, ended, endReason, fenced);
+        Housekeeping housekeeping = new Housekeeping(ctx, cluster.retention(),
+                () -> services.list().stream().map(ServiceRuntime::descriptor).filter(java.util.Objects::nonNull).toList());
+        Active a = new Active(epoch, keeper, journal, services, housekeeping, ended, endReason, fenced);
         self.set(a);
         try {
             Recovery.run(ctx);
@@ -240,6 +244,7 @@ public final class NodeDaemon {
             } else {
                 log.info("Node {} starts no service: automatic startup is off (--no-autostart)", config.nodeId());
             }
+            housekeeping.start();
         } catch (IOException | JournalException e) {
             active.set(a);
             log.error("Node {} epoch {}: recovery or loading the services failed: {}", config.nodeId(), epoch, e.toString());
@@ -255,6 +260,7 @@ public final class NodeDaemon {
             return;
         }
         a.endReason().compareAndSet(null, reason);
+        a.housekeeping().stop();
         a.services().fenceAll();
         a.journal().abandon();
         log.error("Node {} fenced itself in epoch {}: {}; all workers killed, nothing more is published", config.nodeId(), a.epoch(), reason);
@@ -267,6 +273,7 @@ public final class NodeDaemon {
 
     private void stepDown(Active a) {
         active.set(null);
+        a.housekeeping().stop();
         a.keeper().stop(false);
         role = NodeRole.PASSIVE;
         log.warn("Node {} stepped down from epoch {} and is passive: {}", config.nodeId(), a.epoch(), a.endReason().get());
@@ -287,6 +294,7 @@ public final class NodeDaemon {
         log.info("Node {} is stopping", config.nodeId());
         Active a = active.getAndSet(null);
         if (a != null && a.endReason().compareAndSet(null, "node stopping")) {
+            a.housekeeping().stopAndWait(Duration.ofSeconds(5));
             a.services().stopAll();
             a.journal().close();
             a.keeper().stop(true);
