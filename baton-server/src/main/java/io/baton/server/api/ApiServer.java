@@ -265,6 +265,10 @@ public final class ApiServer {
         m.put("epoch", node.epoch());
         m.put("activeNode", node.role() == NodeRole.ACTIVE ? node.nodeId() : currentHolder());
         m.put("dataDirectory", node.data().root().toString());
+        ServiceManager services = node.services();
+        if (services != null) {
+            m.put("workerSlots", services.workerSlots());
+        }
         return m;
     }
 
@@ -278,6 +282,8 @@ public final class ApiServer {
             m.put("autoStart", s.descriptor().autoStart());
             m.put("schedule", s.descriptor().schedule() == null ? "manual"
                     : "every " + io.baton.core.config.Durations.format(s.descriptor().schedule().every()));
+            java.time.Duration maxRun = s.descriptor().limits().maxRunDuration();
+            m.put("maxRunDuration", maxRun == null ? null : io.baton.core.config.Durations.format(maxRun));
         }
         m.put("paused", s.paused());
         m.put("runInProgress", s.runInProgress());
