@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the Markdown summary of a results file written by bench/run.sh: per scenario, the first
+# Prints the Markdown summary of a results file written by bench/run.sh or bench/poll.sh: per scenario, the first
 # trial apart, the median of the later (steady-state) trials with every value, the ratios of the
 # medians, and the memory figures.
 #
@@ -84,6 +84,11 @@ BEGIN {
     labels["worker_idle_rss_kib"] = "worker VmRSS, idle after start"
     labels["daemon_vmhwm_kib"] = "daemon peak RSS (VmHWM) at the end of the scenario"
     labels["worker_vmhwm_kib"] = "worker peak RSS (VmHWM) at the end of the scenario"
+    labels["poll_ms"] = "Baton poll that finds no file ready (listing, readiness, journal)"
+    labels["poll_us_per_file"] = "Baton poll, per file"
+    labels["list_ms"] = "Baton listing alone (FolderSource.list)"
+    labels["ls_l_ms"] = "ls -l of the folder (process start included)"
+    labels["find_newer_ms"] = "find DIR -newer REF (process start included)"
 }
 
 NR == 1 && $1 == "stamp" { next }
@@ -112,11 +117,15 @@ END {
             printf "| %s | %s | %s | %s | %s |\n", label(metric), units[key], format(first[key]),
                 format(median(key)), format_list(steady[key])
         }
-        printf "\n| Ratio of rates | Trial 1 | Medians of later trials |\n|---|---|---|\n"
+        printf "\n| %s | Trial 1 | Medians of later trials |\n|---|---|---|\n", \
+            ((scenario SUBSEP "poll_ms") in seen_metric) ? "Ratio of times" : "Ratio of rates"
         print_ratio(scenario, "baton_e2e_rate", "cp_sync_rate", "Baton end-to-end / cp+sync")
         print_ratio(scenario, "baton_run_rate", "cp_sync_rate", "Baton run record / cp+sync")
         print_ratio(scenario, "baton_e2e_rate", "fsync_copy_rate", "Baton end-to-end / copy with fsync per file")
         print_ratio(scenario, "baton_e2e_rate", "mv_sync_rate", "Baton end-to-end / mv+sync")
+        print_ratio(scenario, "poll_ms", "ls_l_ms", "Baton poll time / ls -l time")
+        print_ratio(scenario, "poll_ms", "find_newer_ms", "Baton poll time / find -newer time")
+        print_ratio(scenario, "list_ms", "poll_ms", "Baton listing time / Baton poll time")
         printed_memory = 0
         for (m = 1; m <= metric_count[scenario]; m++) {
             metric = metrics[scenario, m]

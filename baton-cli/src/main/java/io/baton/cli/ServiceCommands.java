@@ -34,12 +34,17 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Starts a service's worker and its schedule.")
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Starts a service's worker and its schedule, or puts it in line for a worker slot when the node's maxWorkers are in use.")
     static final class Start extends OnService {
         @Override
         public Integer call() throws Exception {
             JsonNode s = api().post("/api/services/" + service + "/start");
-            System.out.println("Service " + service + " is " + s.path("state").asText() + " (worker pid " + s.path("workerPid").asText() + ")");
+            if ("WAITING".equals(s.path("state").asText())) {
+                System.out.println("Service " + service + " is WAITING: " + s.path("reason").asText() + "; it starts when a slot frees");
+            } else {
+                System.out.println("Service " + service + " is " + s.path("state").asText() + " (worker pid " + s.path("workerPid").asText() + ")");
+            }
             return 0;
         }
     }

@@ -6,6 +6,7 @@ import io.baton.core.config.ServiceDescriptor.FailurePolicy;
 import io.baton.core.config.ServiceDescriptor.FileOrder;
 import io.baton.core.config.ServiceDescriptor.JvmSettings;
 import io.baton.core.config.ServiceDescriptor.RestartPolicy;
+import io.baton.core.config.ServiceDescriptor.RunLimits;
 import io.baton.core.config.ServiceDescriptor.ScheduleSpec;
 import io.baton.core.schedule.CronExpression;
 import io.baton.core.schedule.MisfirePolicy;
@@ -55,7 +56,7 @@ public final class DescriptorParser {
     public ServiceDescriptor parse(String file, String yaml) {
         YamlFields root = YamlFields.parse(file, yaml);
         root.rejectUnknown(Set.of("name", "description", "autoStart", "restart", "jvm", "schedule", "source",
-                "process", "targets", "onSuccess", "onFailure", "properties", "stopGracePeriod"));
+                "process", "targets", "onSuccess", "onFailure", "properties", "stopGracePeriod", "limits"));
 
         String name = root.requiredString("name", "a service name of lower-case letters, digits and '-'");
         if (!SERVICE_NAME.matcher(name).matches()) {
@@ -68,6 +69,7 @@ public final class DescriptorParser {
         FailurePolicy onFailure = failure(root.object("onFailure"), name);
         checkFolders(root, source, targets, onSuccess);
         checkQuarantine(root, source, onFailure);
+        Duration stopGracePeriod = root.duration("stopGracePeriod", Duration.ofSeconds(10), Duration.ofMillis(100));
 
         return new ServiceDescriptor(
                 name,
@@ -82,7 +84,23 @@ public final class DescriptorParser {
                 onSuccess,
                 onFailure,
                 root.stringMap("properties"),
-                root.duration("stopGracePeriod", Duration.ofSeconds(10), Duration.ofMillis(100)));
+                stopGracePeriod,
+                limits(root.object("limits"), stopGracePeriod));
+    }
+
+    /**
+     * Reads {@code limits}. The maximum run duration must be longer than the grace period, because a run
+     * stopped at its limit is killed once the grace period has passed: with a shorter limit, the kill
+     * would come before the run could reach a commit point.
+     */
+    private static RunLimits limits(YamlFields f, Duration stopGracePeriod) {
+        f.rejectUnknown(Set.of("maxRunDuration"));
+        Duration max = f.duration("maxRunDuration", null, Duration.ofSeconds(1));
+        if (max != null && max.compareTo(stopGracePeriod) <= 0) {
+            throw f.error("maxRunDuration", f.string("maxRunDuration", null), "a duration longer than stopGracePeriod ("
+                    + Durations.format(stopGracePeriod) + "), because a run that reaches its limit is killed once stopGracePeriod has passed");
+        }
+        return new RunLimits(max);
     }
 
     private RestartPolicy restart(YamlFields f) {

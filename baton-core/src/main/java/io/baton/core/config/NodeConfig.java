@@ -6,15 +6,21 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Settings of one node, from {@code BATON_HOME/conf/node.yaml}; never shared between nodes. */
-public record NodeConfig(String nodeId, Path dataDirectory, String apiHost, int apiPort) {
+/**
+ * Settings of one node, from {@code BATON_HOME/conf/node.yaml}; never shared between nodes.
+ *
+ * @param maxWorkers the most service workers this node runs at once, or {@link #NO_WORKER_CAP}
+ */
+public record NodeConfig(String nodeId, Path dataDirectory, String apiHost, int apiPort, int maxWorkers) {
 
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     public static final int DEFAULT_API_PORT = 8491;
+    /** The value of {@code maxWorkers} when node.yaml does not set it: as many workers as services. */
+    public static final int NO_WORKER_CAP = 0;
 
     public static NodeConfig parse(Path file, String yaml, Path home) {
         YamlFields root = YamlFields.parse(file.toString(), yaml);
-        root.rejectUnknown(Set.of("nodeId", "dataDirectory", "api"));
+        root.rejectUnknown(Set.of("nodeId", "dataDirectory", "api", "maxWorkers"));
         String nodeId = root.string("nodeId", defaultNodeId());
         if (!NODE_ID.matcher(nodeId).matches()) {
             throw root.error("nodeId", nodeId, "1 to 63 letters, digits, '.', '_' or '-'");
@@ -23,19 +29,20 @@ public record NodeConfig(String nodeId, Path dataDirectory, String apiHost, int 
         YamlFields api = root.object("api");
         api.rejectUnknown(Set.of("host", "port"));
         return new NodeConfig(nodeId, data == null ? null : home.resolve(data).normalize(),
-                api.string("host", "127.0.0.1"), api.integer("port", DEFAULT_API_PORT, 0, 65535));
+                api.string("host", "127.0.0.1"), api.integer("port", DEFAULT_API_PORT, 0, 65535),
+                root.integer("maxWorkers", NO_WORKER_CAP, 1, 10_000));
     }
 
     public NodeConfig withNodeId(String id) {
-        return new NodeConfig(id, dataDirectory, apiHost, apiPort);
+        return new NodeConfig(id, dataDirectory, apiHost, apiPort, maxWorkers);
     }
 
     public NodeConfig withDataDirectory(Path dir) {
-        return new NodeConfig(nodeId, dir, apiHost, apiPort);
+        return new NodeConfig(nodeId, dir, apiHost, apiPort, maxWorkers);
     }
 
     public NodeConfig withApiPort(int port) {
-        return new NodeConfig(nodeId, dataDirectory, apiHost, port);
+        return new NodeConfig(nodeId, dataDirectory, apiHost, port, maxWorkers);
     }
 
     static String defaultNodeId() {

@@ -29,10 +29,18 @@ public record ServiceDescriptor(
         DispositionSpec onSuccess,
         FailurePolicy onFailure,
         Map<String, String> properties,
-        Duration stopGracePeriod) {
+        Duration stopGracePeriod,
+        RunLimits limits) {
 
     /** Whether a worker that died unexpectedly is started again, and how long it must have lived for that. */
     public record RestartPolicy(boolean automatic, Duration minimumUptime) {
+    }
+
+    /**
+     * Bounds on one run. {@code maxRunDuration} is null for no limit. A run that reaches it stops at a
+     * commit point, and its worker is killed if the run has not ended within {@code stopGracePeriod}.
+     */
+    public record RunLimits(Duration maxRunDuration) {
     }
 
     /** Settings of the service's worker JVM. */

@@ -31,7 +31,7 @@ public final class JournalRetention {
     }
 
     /** Finished states whose rows may be deleted; every other state is open. */
-    private static final String FINISHED = "('DISPOSED', 'KEPT', 'QUARANTINED')";
+    private static final String FINISHED = "('DISPOSED', 'KEPT', 'QUARANTINED', 'RETURNED')";
 
     private static final String ALL_ACTIONS_FINAL = "NOT EXISTS (SELECT 1 FROM actions a WHERE a.item_id = items.id"
             + " AND a.state NOT IN ('DONE', 'SKIPPED'))";
@@ -107,8 +107,8 @@ public final class JournalRetention {
 
     /** Deletes up to {@code limit} operator actions recorded before {@code cutoff} whose outcome is DONE or SKIPPED. */
     public static int deleteOperatorActions(Connection c, Instant cutoff, int limit) throws SQLException {
-        return delete(c, "DELETE FROM operator_actions WHERE id IN (SELECT id FROM operator_actions WHERE outcome IN ('DONE', 'SKIPPED')"
-                + " AND julianday(at) < julianday(?) ORDER BY id LIMIT ?)", cutoff.toString(), limit);
+        return delete(c, "DELETE FROM operator_actions WHERE id IN (SELECT id FROM operator_actions"
+                + " WHERE julianday(at) < julianday(?) ORDER BY id LIMIT ?)", cutoff.toString(), limit);
     }
 
     /** Returns when the oldest finished work item still in the journal finished, or null when there is none. */

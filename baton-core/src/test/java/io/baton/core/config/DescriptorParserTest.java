@@ -157,6 +157,50 @@ class DescriptorParserTest {
         assertThat(d.onFailure().retries()).isEqualTo(3);
         assertThat(d.onFailure().backoff()).isEqualTo(Duration.ofSeconds(30));
         assertThat(d.stopGracePeriod()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.limits().maxRunDuration()).as("maxRunDuration when absent").isNull();
+    }
+
+    @Test
+    void maxRunDurationParses() throws IOException {
+        ServiceDescriptor d = parse(MINIMAL + "limits: { maxRunDuration: 30m }\n");
+
+        assertThat(d.limits().maxRunDuration()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void maxRunDurationJustAboveGraceAccepted() throws IOException {
+        ServiceDescriptor d = parse(MINIMAL + "stopGracePeriod: 2s\nlimits: { maxRunDuration: 2001ms }\n");
+
+        assertThat(d.limits().maxRunDuration()).isEqualTo(Duration.ofMillis(2001));
+    }
+
+    @Test
+    void maxRunDurationBelowOneSecondRejected() {
+        ConfigException e = rejected(MINIMAL + "stopGracePeriod: 100ms\nlimits: { maxRunDuration: 999ms }\n");
+
+        assertNames(e, "limits.maxRunDuration", "999ms", "at least 1s");
+    }
+
+    @Test
+    void maxRunDurationEqualToGraceRejected() {
+        ConfigException e = rejected(MINIMAL + "stopGracePeriod: 20s\nlimits: { maxRunDuration: 20s }\n");
+
+        assertNames(e, "limits.maxRunDuration", "20s", "a duration longer than stopGracePeriod (20s)");
+    }
+
+    @Test
+    void maxRunDurationBelowDefaultGraceRejected() {
+        ConfigException e = rejected(MINIMAL + "limits: { maxRunDuration: 5s }\n");
+
+        assertNames(e, "limits.maxRunDuration", "5s", "a duration longer than stopGracePeriod (10s)");
+    }
+
+    @Test
+    void unknownLimitRejected() {
+        ConfigException e = rejected(MINIMAL + "limits: { maxItems: 5 }\n");
+
+        assertThat(e.field()).isEqualTo("limits.maxItems");
+        assertThat(e.getMessage()).contains("[maxRunDuration]");
     }
 
     @Test

@@ -35,8 +35,8 @@ class JournalCompactionTest {
     private void growAndEmpty() {
         String padding = "x".repeat(4000);
         journal.call(c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO operator_actions (at, actor, action, outcome, detail)"
-                    + " VALUES ('2025-01-01T00:00:00Z', 'test', 'retry', 'DONE', ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO operator_actions (at, actor, node_id, action, outcome, detail)"
+                    + " VALUES ('2025-01-01T00:00:00Z', 'test', 'node-a', 'retry', 'done', ?)")) {
                 for (int i = 0; i < 2000; i++) {
                     s.setString(1, padding);
                     s.executeUpdate();

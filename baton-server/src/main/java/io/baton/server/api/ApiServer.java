@@ -284,6 +284,10 @@ public final class ApiServer {
         m.put("epoch", node.epoch());
         m.put("activeNode", node.role() == NodeRole.ACTIVE ? node.nodeId() : currentHolder());
         m.put("dataDirectory", node.data().root().toString());
+        ServiceManager services = node.services();
+        if (services != null) {
+            m.put("workerSlots", services.workerSlots());
+        }
         return m;
     }
 
@@ -298,6 +302,8 @@ public final class ApiServer {
             ServiceDescriptor.ScheduleSpec spec = s.descriptor().schedule();
             m.put("schedule", spec == null ? "manual" : spec.toSchedule().describe());
             m.put("misfire", spec == null ? null : spec.misfire().text());
+            java.time.Duration maxRun = s.descriptor().limits().maxRunDuration();
+            m.put("maxRunDuration", maxRun == null ? null : io.baton.core.config.Durations.format(maxRun));
         }
         m.put("paused", s.paused());
         m.put("nextSlots", s.nextSlots(5).stream().map(Object::toString).toList());

@@ -34,7 +34,8 @@ final class KnownFileRule {
 
     /** Returns why the row must stay, or null when it may be deleted. */
     String reasonToKeep(Candidate item) throws IOException {
-        if (item.state() == WorkItemState.DISPOSED) {
+        // A returned item's file is a new delivery for the claim rule, so its row protects nothing.
+        if (item.state() == WorkItemState.DISPOSED || item.state() == WorkItemState.RETURNED) {
             return null;
         }
         ServiceDescriptor d = services.get(item.service());

@@ -227,7 +227,7 @@ public final class NodeDaemon {
         // A worker whose daemon falls silent exits before the lease could pass to another node. The
         // daemon pings every 250 ms, so the bound leaves room for a few missed pings on a loaded machine.
         Duration idle = Duration.ofMillis(Math.max(750, cluster.renewDeadline().toMillis() - 500));
-        ServiceManager services = new ServiceManager(ctx, pidFiles, idle);
+        ServiceManager services = new ServiceManager(ctx, pidFiles, idle, config.maxWorkers());
         Housekeeping housekeeping = new Housekeeping(ctx, cluster.retention(),
                 () -> services.list().stream().map(ServiceRuntime::descriptor).filter(java.util.Objects::nonNull).toList());
         Active a = new Active(epoch, keeper, journal, services, housekeeping, ended, endReason, fenced);

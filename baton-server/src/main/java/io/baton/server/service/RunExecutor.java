@@ -44,9 +44,10 @@ import org.slf4j.MDC;
  *
  * <p>Order within a batch: claims are committed before an item is sent to the worker (nothing reads a file
  * it has not claimed); outputs are synced by the worker before it reports an item done; the commit
- * records the publish actions; publishing happens in the daemon after the commit. A stop request is
- * honoured at a commit point: no item is sent after it, and the items in flight finish or are killed.
- * Items that were claimed but never processed are released, without counting an attempt.
+ * records the publish actions; publishing happens in the daemon after the commit. A stop request, or
+ * the run reaching its maximum run duration, is honoured at a commit point: no item is sent after it,
+ * and the items in flight finish or are killed. Items that were claimed but never processed are
+ * released, without counting an attempt.
  */
 final class RunExecutor {
 
@@ -62,6 +63,7 @@ final class RunExecutor {
     private final WorkerHandle worker;
     private final ItemDispatch dispatch;
     private final BooleanSupplier stopRequested;
+    private final RunDeadline deadline;
     private final CommittedWork committed;
     private final FolderSource source;
     private final ClaimCheck claimCheck = new ClaimCheck();
@@ -77,12 +79,14 @@ final class RunExecutor {
     private long bytesIn;
     private long bytesOut;
     private long unpublished;
+    private long released;
 
     private final io.baton.core.source.ReadinessTracker readiness;
 
     RunExecutor(ServiceDescriptor d, ActiveContext ctx, WorkerHandle worker, ItemDispatch dispatch, BooleanSupplier stopRequested,
-            io.baton.core.source.ReadinessTracker readiness) {
+            io.baton.core.source.ReadinessTracker readiness, RunDeadline deadline) {
         this.readiness = readiness;
+        this.deadline = deadline;
         this.d = d;
         this.ctx = ctx;
         this.worker = worker;
@@ -115,6 +119,9 @@ final class RunExecutor {
                 log.debug("Service {}: {} found nothing to claim", d.name(), trigger);
                 return null;
             }
+            if (deadline.reached() && reason != null) {
+                return finish(RunState.TIMED_OUT, reason);
+            }
             boolean clean = reason == null && failedCount == 0 && quarantinedCount == 0 && unpublished == 0;
             if (reason == null && !clean) {
                 reason = failedCount + " item(s) failed, " + quarantinedCount + " quarantined, " + unpublished
@@ -122,6 +129,9 @@ final class RunExecutor {
             }
             return finish(clean ? RunState.SUCCEEDED : RunState.FAILED, reason);
         } catch (WorkerLostException e) {
+            if (deadline.killed()) {
+                return finish(RunState.TIMED_OUT, deadline.reason() + " (" + e.getMessage() + ")");
+            }
             return finish(RunState.FAILED, e.getMessage());
         } catch (io.baton.core.publish.Publisher.FencedException | io.baton.core.journal.DeposedException e) {
             log.warn("Run {} of service {} stopped: {}", runId, d.name(), e.getMessage());
@@ -129,6 +139,11 @@ final class RunExecutor {
         } finally {
             MDC.remove("run");
         }
+    }
+
+    /** Returns the run's id, or 0 while a scheduled run has claimed nothing yet and so has no record. */
+    long runId() {
+        return runId;
     }
 
     /** Creates the run record on first use, inside the journal transaction that needs it. */
@@ -177,8 +192,8 @@ final class RunExecutor {
         int claimed = 0;
         int next = 0;
         while (next < candidates.size() && claimed < d.source().maxFilesPerRun()) {
-            if (stopRequested.getAsBoolean()) {
-                return "stopped by request";
+            if (stopping()) {
+                return stopReason();
             }
             int limit = Math.min(BATCH, d.source().maxFilesPerRun() - claimed);
             List<Candidate> slice = new ArrayList<>();
@@ -190,7 +205,17 @@ final class RunExecutor {
             claimed += items.size();
             processBatch(items);
         }
-        return null;
+        // A stop during the last batch leaves no batch to skip, but its unsent items were released.
+        return stopping() && released > 0 ? stopReason() : null;
+    }
+
+    /** Tells whether the run must stop at its next commit point: a stop request or its maximum run duration. */
+    private boolean stopping() {
+        return stopRequested.getAsBoolean() || deadline.reached();
+    }
+
+    private String stopReason() {
+        return deadline.reached() ? deadline.reason() : "stopped by request";
     }
 
     private String checkFolders() {
@@ -292,7 +317,7 @@ final class RunExecutor {
         WorkerLostException lost = null;
 
         while ((!queue.isEmpty() || !inFlight.isEmpty()) && lost == null) {
-            while (!queue.isEmpty() && inFlight.size() < WINDOW && !stopRequested.getAsBoolean()) {
+            while (!queue.isEmpty() && inFlight.size() < WINDOW && !stopping()) {
                 ItemRecord item = queue.poll();
                 if (item.size() == 0 && !d.source().acceptEmptyFiles()) {
                     empty.add(item);
@@ -300,7 +325,7 @@ final class RunExecutor {
                 }
                 inFlight.add(Map.entry(item, send(item)));
             }
-            if (stopRequested.getAsBoolean()) {
+            if (stopping()) {
                 notSent.addAll(queue);
                 queue.clear();
             }
@@ -408,6 +433,7 @@ final class RunExecutor {
                 changes.add(fail(item, "the worker died while processing it: " + lost.getMessage(), false));
             } else if (notSent.contains(item)) {
                 changes.add(release(item, lost == null ? "the run was stopped before the item was processed" : lost.getMessage()));
+                released++;
             }
         }
 

@@ -34,12 +34,15 @@ public final class ServiceManager {
     private final PidFiles pidFiles;
     private final Duration workerIdleTimeout;
     private final DescriptorParser parser;
+    private final WorkerSlots slots;
     private final Map<String, ServiceRuntime> services = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler =
             Executors.newScheduledThreadPool(1, r -> Thread.ofPlatform().name("schedules").daemon().unstarted(r));
 
-    public ServiceManager(ActiveContext ctx, PidFiles pidFiles, Duration workerIdleTimeout) {
+    /** @param maxWorkers the most workers this node runs at once, or {@link io.baton.core.config.NodeConfig#NO_WORKER_CAP} */
+    public ServiceManager(ActiveContext ctx, PidFiles pidFiles, Duration workerIdleTimeout, int maxWorkers) {
         this.ctx = ctx;
+        this.slots = new WorkerSlots(maxWorkers);
         this.pidFiles = pidFiles;
         this.workerIdleTimeout = workerIdleTimeout;
         this.parser = new DescriptorParser(ctx.data().root());
@@ -54,7 +57,7 @@ public final class ServiceManager {
                     continue;
                 }
                 Loaded loaded = read(folder.resolve("service.yaml"));
-                services.put(name, new ServiceRuntime(name, loaded.descriptor(), loaded.error(), ctx, pidFiles, scheduler, workerIdleTimeout));
+                services.put(name, new ServiceRuntime(name, loaded.descriptor(), loaded.error(), ctx, pidFiles, slots, scheduler, workerIdleTimeout));
                 if (loaded.error() != null) {
                     log.error("Service {} has an invalid descriptor and cannot start: {}", name, loaded.error());
                 }
@@ -104,9 +107,12 @@ public final class ServiceManager {
         return null;
     }
 
-    /** Starts every valid service whose descriptor sets {@code autoStart: true}. */
+    /**
+     * Starts every valid service whose descriptor sets {@code autoStart: true}, in the order of their
+     * names, so that with fewer worker slots than such services the same ones start first every time.
+     */
     public void startAutomatic() {
-        for (ServiceRuntime s : services.values()) {
+        for (ServiceRuntime s : list()) {
             if (s.state() == ServiceState.INVALID) {
                 log.error("Service {} is not started: its descriptor is invalid: {}", s.name(), s.reason());
             } else if (s.descriptor().autoStart()) {
@@ -119,6 +125,11 @@ public final class ServiceManager {
         List<ServiceRuntime> out = new ArrayList<>(services.values());
         out.sort(java.util.Comparator.comparing(ServiceRuntime::name));
         return out;
+    }
+
+    /** The node's worker cap and the services that hold or wait for a worker slot. */
+    public WorkerSlots.Usage workerSlots() {
+        return slots.usage();
     }
 
     public ServiceRuntime get(String name) {
@@ -159,7 +170,8 @@ public final class ServiceManager {
         }
 
         ServiceRuntime existing = services.get(d.name());
-        boolean wasRunning = existing != null && existing.state() == ServiceState.RUNNING;
+        boolean wasRunning = existing != null
+                && (existing.state() == ServiceState.RUNNING || existing.state() == ServiceState.WAITING);
         if (existing != null) {
             existing.stop();
         }
@@ -176,7 +188,7 @@ public final class ServiceManager {
             existing.replaceDescriptor(d, null);
             runtime = existing;
         } else {
-            runtime = new ServiceRuntime(d.name(), d, null, ctx, pidFiles, scheduler, workerIdleTimeout);
+            runtime = new ServiceRuntime(d.name(), d, null, ctx, pidFiles, slots, scheduler, workerIdleTimeout);
             services.put(d.name(), runtime);
         }
         log.info("Deployed service {} from {} ({} jar(s))", d.name(), fileName, jars.size());
@@ -202,6 +214,7 @@ public final class ServiceManager {
 
     /** Stops every service at a commit point, each within its grace period, in parallel. */
     public void stopAll() {
+        slots.close();
         List<Thread> stops = new ArrayList<>();
         for (ServiceRuntime s : services.values()) {
             stops.add(Thread.ofPlatform().name("stop-" + s.name()).start(s::stop));
@@ -218,6 +231,7 @@ public final class ServiceManager {
 
     /** Kills every worker at once, touching nothing on the data directory: the node is fenced or deposed. */
     public void fenceAll() {
+        slots.close();
         for (ServiceRuntime s : services.values()) {
             s.fence();
         }

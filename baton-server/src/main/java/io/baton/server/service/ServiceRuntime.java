@@ -23,6 +23,11 @@ import org.slf4j.MDC;
  * <p>Runs of a service never overlap: they execute one at a time on the service's own run thread, and
  * a trigger that arrives while a run is in progress is skipped and logged. State changes happen under
  * this object's lock; waiting for a run or a worker happens outside it.
+ *
+ * <p>A service needs one of the node's worker slots ({@link WorkerSlots}) to start; without a free
+ * slot it is WAITING until one is handed to it. A run that reaches the service's maximum run duration
+ * stops at a commit point; if it has not ended a grace period later, its worker is killed and started
+ * again, and the service stays RUNNING.
  */
 public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
 
@@ -34,6 +39,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     private final String name;
     private final ActiveContext ctx;
     private final PidFiles pidFiles;
+    private final WorkerSlots slots;
     private final ScheduledExecutorService scheduler;
     private final Duration workerIdleTimeout;
     private final ExecutorService runThread;
@@ -52,8 +58,9 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     private volatile boolean paused;
 
     ServiceRuntime(String name, ServiceDescriptor descriptor, String invalidReason, ActiveContext ctx, PidFiles pidFiles,
-            ScheduledExecutorService scheduler, Duration workerIdleTimeout) {
+            WorkerSlots slots, ScheduledExecutorService scheduler, Duration workerIdleTimeout) {
         this.name = name;
+        this.slots = slots;
         this.descriptor = descriptor;
         this.ctx = ctx;
         this.pidFiles = pidFiles;
@@ -68,7 +75,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     public String name() { return name; }
     public ServiceDescriptor descriptor() { return descriptor; }
     public ServiceState state() { return state; }
-    public String reason() { return reason; }
+    public String reason() { return state == ServiceState.WAITING ? slots.waitReason(name) : reason; }
     public RunOutcome lastRun() { return lastRun; }
     public Instant lastRunStart() { return lastRunStart; }
     public int restarts() { return restarts; }
@@ -92,17 +99,47 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
         if (state == ServiceState.STOPPING) {
             return "service " + name + " is stopping; start it again once it has stopped";
         }
+        if (!slots.acquireOrWait(this)) {
+            if (state != ServiceState.WAITING) {
+                state = ServiceState.WAITING;
+                log.info("Service {} waits on node {}: {}", name, ctx.nodeId(), slots.waitReason(name));
+            }
+            return null;
+        }
         state = ServiceState.STARTING;
         String error = launchWorker();
         if (error != null) {
             state = ServiceState.FAILED;
             reason = error;
+            releaseSlot();
             return error;
         }
         state = ServiceState.RUNNING;
         reason = null;
         armSchedule();
         return null;
+    }
+
+    /** Starts the service with the slot that {@link WorkerSlots#release} reserved for it, unless it stopped waiting meanwhile. */
+    private void startWithReservedSlot() {
+        try (MDC.MDCCloseable m = MDC.putCloseable("service", name)) {
+            synchronized (this) {
+                if (state != ServiceState.WAITING) {
+                    releaseSlot();
+                    return;
+                }
+                log.info("Service {} got a worker slot on node {}", name, ctx.nodeId());
+                startLocked();
+            }
+        }
+    }
+
+    /** Gives up this service's slot or place in line, and starts the service that the freed slot goes to. */
+    private void releaseSlot() {
+        ServiceRuntime next = slots.release(name);
+        if (next != null) {
+            Thread.ofPlatform().name("start-" + next.name()).start(next::startWithReservedSlot);
+        }
     }
 
     private String launchWorker() {
@@ -182,18 +219,21 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
         WorkerHandle w = worker;
         ItemDispatch disp = dispatch;
         lastRunStart = ctx.clock().instant();
+        ServiceDescriptor d = descriptor;
         currentRun = runThread.submit(() -> {
             MDC.put("service", name);
+            RunDeadline deadline = new RunDeadline(d.limits().maxRunDuration(), d.stopGracePeriod());
+            RunExecutor executor = new RunExecutor(d, ctx, w, disp, () -> stopRequested, readiness, deadline);
+            deadline.arm(scheduler, () -> alertRunLimit(executor, deadline), () -> killAtRunLimit(w, executor));
             try {
-                RunOutcome outcome = new RunExecutor(descriptor, ctx, w, disp, () -> stopRequested, readiness)
-                        .forSlot(slot)
-                        .execute(why, slot == null);
+                RunOutcome outcome = executor.forSlot(slot).execute(why, slot == null);
                 if (outcome != null) {
                     lastRun = outcome;
                 }
             } catch (RuntimeException e) {
                 log.error("Run of service {} ended with an error: {}", name, e.toString(), e);
             } finally {
+                deadline.cancel();
                 MDC.remove("service");
             }
         });
@@ -211,6 +251,53 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
         Future<T> future = runThread.submit(action);
         currentRun = future;
         return future;
+    }
+
+    /** Logs the alert for a run that reached its maximum run duration; the run itself sees the deadline and stops. */
+    private void alertRunLimit(RunExecutor executor, RunDeadline deadline) {
+        log.warn("Run {} of service {} on node {} reached its maximum run duration of {} after {} ms; stopping it at a commit point,"
+                        + " its worker is killed if the run has not ended within stopGracePeriod ({} ms)",
+                executor.runId(), name, ctx.nodeId(), io.baton.core.config.Durations.format(descriptor.limits().maxRunDuration()),
+                deadline.elapsed().toMillis(), descriptor.stopGracePeriod().toMillis());
+    }
+
+    /**
+     * Kills the worker of a run that did not reach a commit point within the grace period after its
+     * limit, then starts a new worker for later runs. The service shows STARTING meanwhile, so no
+     * trigger sends work to the dead worker. Runs on a thread of its own because it waits.
+     */
+    private void killAtRunLimit(WorkerHandle w, RunExecutor executor) {
+        Thread.ofPlatform().name("run-limit-" + name).start(() -> {
+            try (MDC.MDCCloseable m = MDC.putCloseable("service", name)) {
+                synchronized (this) {
+                    if (worker != w || state != ServiceState.RUNNING) {
+                        return;
+                    }
+                    state = ServiceState.STARTING;
+                }
+                log.warn("Run {} of service {} on node {} did not reach a commit point within stopGracePeriod ({} ms) after its"
+                        + " maximum run duration; killing its worker (pid {})", executor.runId(), name, ctx.nodeId(),
+                        descriptor.stopGracePeriod().toMillis(), w.pid());
+                w.kill();
+                awaitExit(w, Duration.ofSeconds(10));
+                awaitRun(Duration.ofSeconds(30));
+                restartAfterRunLimit(w);
+            }
+        });
+    }
+
+    private synchronized void restartAfterRunLimit(WorkerHandle killed) {
+        if (worker != killed || state != ServiceState.STARTING) {
+            // A stop or kill arrived meanwhile; it decides the state.
+            return;
+        }
+        log.info("Starting a new worker for service {} after the run limit kill", name);
+        String error = launchWorker();
+        if (error != null) {
+            fail(error);
+        } else {
+            state = ServiceState.RUNNING;
+        }
     }
 
     /**
@@ -261,6 +348,9 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     private void stopWithinGrace() {
         Duration grace;
         synchronized (this) {
+            if (leaveLine()) {
+                return;
+            }
             if (state != ServiceState.RUNNING && state != ServiceState.FAILED && state != ServiceState.STARTING) {
                 return;
             }
@@ -290,6 +380,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             worker = null;
             stopRequested = false;
             state = ServiceState.STOPPED;
+            releaseSlot();
         }
         log.info("Service {} stopped", name);
     }
@@ -304,6 +395,9 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     private void killNow() {
         WorkerHandle w;
         synchronized (this) {
+            if (leaveLine()) {
+                return;
+            }
             w = worker;
             state = ServiceState.STOPPING;
             stopRequested = true;
@@ -319,7 +413,19 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             worker = null;
             stopRequested = false;
             state = ServiceState.STOPPED;
+            releaseSlot();
         }
+    }
+
+    /** Takes a WAITING service out of the line for a worker slot; returns false when it was not waiting. */
+    private boolean leaveLine() {
+        if (state != ServiceState.WAITING) {
+            return false;
+        }
+        state = ServiceState.STOPPED;
+        releaseSlot();
+        log.info("Service {} stopped waiting for a worker slot", name);
+        return true;
     }
 
     /**
@@ -431,6 +537,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
         cancelSchedule();
         state = ServiceState.FAILED;
         reason = why;
+        releaseSlot();
         log.error("Service {} failed: {}", name, why);
     }
 

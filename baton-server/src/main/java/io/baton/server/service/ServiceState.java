@@ -4,6 +4,8 @@ package io.baton.server.service;
 public enum ServiceState {
     /** Deployed, no worker. */
     STOPPED,
+    /** Started, but every worker slot of the node is in use; it starts when a slot frees. The reason says how many. */
+    WAITING,
     STARTING,
     /** Worker up, schedule armed. */
     RUNNING,
