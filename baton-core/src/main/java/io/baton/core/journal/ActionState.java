@@ -10,6 +10,11 @@ public enum ActionState {
     SKIPPED,
     /** Could not be done. The detail gives the cause. */
     FAILED,
+    /**
+     * Failed {@link WorkItems#MAX_ACTION_ATTEMPTS} times and no longer retried by runs; it stays open
+     * (its item is not finished) until an operator retries the item.
+     */
+    GAVE_UP,
     UNKNOWN;
 
     public static ActionState parse(String name) {

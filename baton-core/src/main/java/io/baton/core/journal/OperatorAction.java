@@ -12,8 +12,11 @@ import java.util.stream.Collectors;
  * whether an item may be acted on at all.
  */
 public enum OperatorAction {
-    /** Processes the item again at the next run, with its attempt counter and backoff reset. */
-    RETRY(EnumSet.of(WorkItemState.QUARANTINED, WorkItemState.FAILED)),
+    /**
+     * Processes the item again at the next run, with its attempt counter and backoff reset; for an item
+     * whose publishing or disposition is pending, re-opens the publish actions runs gave up on.
+     */
+    RETRY(EnumSet.of(WorkItemState.QUARANTINED, WorkItemState.FAILED, WorkItemState.PUBLISH_BLOCKED, WorkItemState.DISPOSITION_PENDING)),
     /** Gives the input back to the source folder without processing it, so the next run takes it as a new delivery. */
     RELEASE(EnumSet.of(WorkItemState.QUARANTINED, WorkItemState.PUBLISH_BLOCKED)),
     /** Delivers a processed input again, from its archived copy or its kept file, as a new work item. */

@@ -16,6 +16,12 @@ import java.util.List;
  */
 public final class WorkItems {
 
+    /**
+     * Attempts at a publish action (an output under its final name, an archive move) before runs stop
+     * retrying it. Each run tries once, so a fault that an operator must fix does not loop for ever.
+     */
+    public static final int MAX_ACTION_ATTEMPTS = 10;
+
     /** Outcome of a claim attempt. */
     public sealed interface ClaimOutcome permits Claimed, Skipped {
     }
@@ -207,12 +213,33 @@ public final class WorkItems {
                 to.name(), detail, now.toString(), itemId, from.name());
     }
 
-    public static void updateAction(Connection c, long actionId, ActionState state, String detail) throws SQLException {
+    /**
+     * Records the end state of one attempt at an action. Returns true when a failure was the last one
+     * allowed: the action is then GAVE_UP and runs no longer retry it.
+     */
+    public static boolean updateAction(Connection c, long actionId, ActionState state, String detail) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE actions SET state = ?, detail = ?, attempts = attempts + 1 WHERE id = ?")) {
             s.setString(1, state.name());
             s.setString(2, detail);
             s.setLong(3, actionId);
             s.executeUpdate();
+        }
+        if (state != ActionState.FAILED) {
+            return false;
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE actions SET state = 'GAVE_UP' WHERE id = ? AND state = 'FAILED' AND attempts >= ?")) {
+            s.setLong(1, actionId);
+            s.setInt(2, MAX_ACTION_ATTEMPTS);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Re-opens the actions of an item that runs gave up on, with their attempts reset; returns how many. */
+    public static int reopenActions(Connection c, long itemId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE actions SET state = 'PENDING', attempts = 0"
+                + " WHERE item_id = ? AND state IN ('GAVE_UP', 'FAILED')")) {
+            s.setLong(1, itemId);
+            return s.executeUpdate();
         }
     }
 
@@ -227,8 +254,18 @@ public final class WorkItems {
     }
 
     /** Actions not yet done or skipped, by item and sequence: what a replay must finish. */
+    /** Returns every action not done or skipped, including those runs gave up on: their files are still needed. */
     public static List<ActionRecord> openActions(Connection c) throws SQLException {
         return actions(c, "WHERE a.state NOT IN ('DONE', 'SKIPPED') ORDER BY a.item_id, a.seq");
+    }
+
+    /**
+     * Returns the open actions that runs retry: those of items with no action given up on. An item is left
+     * whole, because publishing part of its actions could dispose of an input whose outputs are not published.
+     */
+    public static List<ActionRecord> actionsToRetry(Connection c) throws SQLException {
+        return actions(c, "WHERE a.state NOT IN ('DONE', 'SKIPPED', 'GAVE_UP') AND NOT EXISTS (SELECT 1 FROM actions g"
+                + " WHERE g.item_id = a.item_id AND g.state = 'GAVE_UP') ORDER BY a.item_id, a.seq");
     }
 
     public static List<ActionRecord> actionsOfItem(Connection c, long itemId) throws SQLException {

@@ -90,6 +90,36 @@ class OperatorActionJournalTest {
     }
 
     @Test
+    void failingPublishActionGivesUpAfterLimit() throws IOException {
+        long id = claimNew(SERVICE, deliver("blocked.csv"), T0);
+        ActionSpec output = new ActionSpec(ActionKind.PUBLISH_OUTPUT, temp.resolve("work/1/out").toString(),
+                temp.resolve("outbox/out").toString(), 1, 2);
+        ActionSpec archive = new ActionSpec(ActionKind.ARCHIVE_INPUT, inbox.resolve("blocked.csv").toString(),
+                temp.resolve("archive/blocked.csv").toString(), 1, 3);
+        journal.call(c -> {
+            WorkItems.commit(c, id, 1, 10, List.of(output, archive));
+            return null;
+        });
+        long outputAction = journal.call(c -> WorkItems.actionsOfItem(c, id)).get(0).id();
+
+        List<Boolean> gaveUp = new java.util.ArrayList<>();
+        for (int attempt = 1; attempt <= WorkItems.MAX_ACTION_ATTEMPTS; attempt++) {
+            gaveUp.add(journal.call(c -> WorkItems.updateAction(c, outputAction, ActionState.FAILED, "Permission denied: outbox/out")));
+        }
+
+        assertThat(gaveUp.subList(0, WorkItems.MAX_ACTION_ATTEMPTS - 1)).as("attempts before the limit").containsOnly(false);
+        assertThat(gaveUp.get(WorkItems.MAX_ACTION_ATTEMPTS - 1)).as("the last allowed attempt").isTrue();
+        // The archive action of the same item must not run on its own: its output is not published.
+        assertThat(journal.call(WorkItems::actionsToRetry)).as("actions runs retry").isEmpty();
+        assertThat(journal.call(WorkItems::openActions)).as("open actions, which keep the staged files").hasSize(2);
+
+        int reopened = journal.call(c -> WorkItems.reopenActions(c, id));
+
+        assertThat(reopened).isEqualTo(1);
+        assertThat(journal.call(WorkItems::actionsToRetry)).extracting(WorkItems.ActionRecord::attempts).containsExactly(0, 0);
+    }
+
+    @Test
     void actionRulesMatchStateMoves() {
         for (OperatorAction action : OperatorAction.values()) {
             for (WorkItemState state : WorkItemState.values()) {

@@ -44,7 +44,7 @@ public final class CommittedWork {
     public int publishOpen(String service) {
         Map<Long, List<ActionRecord>> byItem = new LinkedHashMap<>();
         List<ItemRecord> items = ctx.journal().call(c -> {
-            for (ActionRecord a : WorkItems.openActions(c)) {
+            for (ActionRecord a : WorkItems.actionsToRetry(c)) {
                 if (service == null || service.equals(a.service())) {
                     byItem.computeIfAbsent(a.itemId(), k -> new ArrayList<>()).add(a);
                 }

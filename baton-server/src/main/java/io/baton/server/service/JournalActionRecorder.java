@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records publish progress in the journal. End states are buffered and written with the items' end
@@ -15,6 +17,8 @@ import java.util.List;
  * cross-device publish is written at once, because the next sub-step relies on it.
  */
 final class JournalActionRecorder implements ActionRecorder {
+
+    private static final Logger log = LoggerFactory.getLogger(JournalActionRecorder.class);
 
     /** One buffered end state of an action. */
     record Recorded(long actionId, ActionState state, String detail) {
@@ -60,7 +64,10 @@ final class JournalActionRecorder implements ActionRecorder {
 
     static void write(Connection c, List<Recorded> recorded) throws SQLException {
         for (Recorded r : recorded) {
-            WorkItems.updateAction(c, r.actionId(), r.state(), r.detail());
+            if (WorkItems.updateAction(c, r.actionId(), r.state(), r.detail())) {
+                log.error("Publish action {} failed {} times and is no longer retried: {}; fix the cause, then run"
+                        + " 'baton retry' on its work item", r.actionId(), WorkItems.MAX_ACTION_ATTEMPTS, r.detail());
+            }
         }
     }
 }

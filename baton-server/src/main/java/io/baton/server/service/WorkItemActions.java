@@ -196,6 +196,13 @@ public final class WorkItemActions {
 
     private Change retry(ItemRecord item, Path input) throws IOException, ActionRefusedException {
         String reason = "retry requested by an operator";
+        if (item.state() == WorkItemState.PUBLISH_BLOCKED || item.state() == WorkItemState.DISPOSITION_PENDING) {
+            // The outputs are committed: only the publish actions run again, at the start of the next run.
+            return new Change(c -> {
+                WorkItems.reopenActions(c, item.id());
+                return null;
+            }, item.state(), "its publish actions are retried at the start of the next run (" + item.error() + ")");
+        }
         if (item.state() == WorkItemState.FAILED) {
             FileIdentity now = InputMoves.sameInput(input, item.identity());
             return new Change(c -> requeue(c, item, now, reason), WorkItemState.RELEASED,
