@@ -211,8 +211,12 @@ public final class DescriptorParser {
     }
 
     private static ServiceDescriptor.ReadinessSpec readiness(YamlFields f) {
-        f.rejectUnknown(Set.of("stableFor", "doneFile"));
+        f.rejectUnknown(Set.of("stableFor", "doneFile", "temporaryNames"));
         Duration stableFor = f.duration("stableFor", null, Duration.ZERO);
+        List<String> temporaryNames = f.strings("temporaryNames");
+        for (String glob : temporaryNames) {
+            checkGlob(f, "temporaryNames", glob);
+        }
         String doneFile = f.string("doneFile", null);
         if (doneFile != null) {
             checkTemplate(f, "doneFile", doneFile, Set.of("name", "basename"));
@@ -223,7 +227,7 @@ public final class DescriptorParser {
                 throw f.error("doneFile", doneFile, "a file name beside the input, other than the input's own name, such as {name}.done");
             }
         }
-        return new ServiceDescriptor.ReadinessSpec(stableFor, doneFile);
+        return new ServiceDescriptor.ReadinessSpec(stableFor, doneFile, temporaryNames);
     }
 
     private static void checkGlob(YamlFields f, String key, String glob) {

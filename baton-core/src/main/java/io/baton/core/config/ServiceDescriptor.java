@@ -74,9 +74,14 @@ public record ServiceDescriptor(
      * When a listed file counts as complete. {@code stableFor}: its size, modification and change times
      * unchanged for this long, as observed by this node's polls (never "the modification time is old
      * enough"). {@code doneFile}: a name template of a file whose presence marks the input as complete.
-     * Either may be null; with both null a file is ready as soon as it is listed.
+     * {@code temporaryNames}: globs of names a writer uses until it renames the finished file; such a file
+     * waits, and shows why. Any may be null or empty; with none a file is ready as soon as it is listed.
      */
-    public record ReadinessSpec(Duration stableFor, String doneFile) {
+    public record ReadinessSpec(Duration stableFor, String doneFile, List<String> temporaryNames) {
+
+        public ReadinessSpec(Duration stableFor, String doneFile) {
+            this(stableFor, doneFile, List.of());
+        }
     }
 
     /** One processing step: a built-in type, or a class from the service's jars. */

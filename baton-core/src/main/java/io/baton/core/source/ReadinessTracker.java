@@ -41,8 +41,13 @@ public final class ReadinessTracker {
     private final Map<String, String> claimProblems = new HashMap<>();
     private volatile List<Waiting> waiting = List.of();
 
+    private final List<java.nio.file.PathMatcher> temporaryNames = new ArrayList<>();
+
     public ReadinessTracker(ReadinessSpec spec) {
         this.spec = spec;
+        for (String glob : spec.temporaryNames()) {
+            temporaryNames.add(java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob));
+        }
     }
 
     /**
@@ -111,6 +116,12 @@ public final class ReadinessTracker {
     }
 
     private String waitReason(String rel, Observation o, Set<String> names, long nowNanos) {
+        java.nio.file.Path fileName = java.nio.file.Path.of(rel).getFileName();
+        for (int i = 0; i < temporaryNames.size(); i++) {
+            if (temporaryNames.get(i).matches(fileName)) {
+                return "temporary name (matches " + spec.temporaryNames().get(i) + "): waits until the writer renames it";
+            }
+        }
         if (spec.doneFile() != null && !names.contains(doneFileOf(rel))) {
             return "waiting for the done file " + doneFileOf(rel);
         }

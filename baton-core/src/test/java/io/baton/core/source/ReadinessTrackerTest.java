@@ -75,4 +75,17 @@ class ReadinessTrackerTest {
 
         assertThat(t.ready(List.of(file("a.csv", 10, 1, 1)), 0, NOW)).hasSize(1);
     }
+
+    @Test
+    void temporaryNameWaitsWithReason() {
+        ReadinessTracker t = new ReadinessTracker(new ReadinessSpec(null, null, List.of("*.part", ".~*")));
+        List<Candidate> listed = List.of(file("orders.csv.part", 1, 1, 1), file(".~lock.csv", 1, 1, 1), file("orders.csv", 1, 1, 1));
+
+        List<Candidate> ready = t.ready(listed, 0, NOW);
+
+        assertThat(ready).extracting(c -> c.identity().relPath()).containsExactly("orders.csv");
+        assertThat(t.waiting()).extracting(ReadinessTracker.Waiting::reason)
+                .containsExactly("temporary name (matches *.part): waits until the writer renames it",
+                        "temporary name (matches .~*): waits until the writer renames it");
+    }
 }
