@@ -67,6 +67,8 @@ class WorkerCapIT {
             Files.writeString(cluster.data.resolve("in-cap-b/b.txt"), "b\n");
             node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
             NodeProcess.await(Duration.ofSeconds(60), "cap-a running", () -> node.tryGet("/api/services/cap-a").path("state").asText().equals("RUNNING"));
+            // Automatic startup reaches cap-b just after cap-a's worker is ready.
+            NodeProcess.await(Duration.ofSeconds(30), "cap-b waiting", () -> node.tryGet("/api/services/cap-b").path("state").asText().equals("WAITING"));
             JsonNode b = node.get("/api/services/cap-b");
             assertThat(b.path("state").asText()).as("state of cap-b after automatic startup").isEqualTo("WAITING");
             assertThat(b.path("reason").asText()).isEqualTo("waiting for a worker slot: 1 of 1 in use (cap-a); 1st of 1 in line");
