@@ -15,7 +15,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,8 @@ public final class FolderSource {
     private final List<PathMatcher> exclude;
     private final List<Boolean> includeOnPath;
     private final List<Boolean> excludeOnPath;
+    /** Relative paths of every regular file at the last listing, matching the globs or not: done files need not match them. */
+    private Set<String> present = Set.of();
 
     public FolderSource(SourceSpec spec) {
         this.spec = spec;
@@ -67,6 +71,8 @@ public final class FolderSource {
             throw new NoSuchFileException(root.toString(), null, "source folder is missing; create it or fix source.path");
         }
         List<Candidate> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        present = seen;
         if (spec.recursive()) {
             // The root itself may be a link to the real inbox; links inside it are still not followed.
             walk(root.toRealPath(), out);
@@ -100,9 +106,17 @@ public final class FolderSource {
         });
     }
 
+    /** Returns the relative paths of every regular file seen by the last {@link #list()}, whatever the globs. */
+    public Set<String> present() {
+        return present;
+    }
+
     private void consider(Path root, Path file, List<Candidate> out) {
         String rel = relative(root, file);
         if (!matches(rel, file.getFileName())) {
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                present.add(rel);
+            }
             return;
         }
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -111,6 +125,7 @@ public final class FolderSource {
             }
             return;
         }
+        present.add(rel);
         try {
             out.add(new Candidate(file, FileIdentity.of(file, rel)));
         } catch (NoSuchFileException e) {

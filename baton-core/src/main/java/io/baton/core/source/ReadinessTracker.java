@@ -56,7 +56,16 @@ public final class ReadinessTracker {
      * @param nowNanos the monotonic clock ({@link System#nanoTime()})
      */
     public List<Candidate> ready(List<Candidate> listed, long nowNanos, Instant now) {
-        Set<String> names = new HashSet<>();
+        return ready(listed, Set.of(), nowNanos, now);
+    }
+
+    /**
+     * Returns the ready candidates as {@link #ready(List, long, Instant)} does. {@code present} holds the
+     * other files of the folder, those the include and exclude globs left out, because a done file need
+     * not match the input's globs.
+     */
+    public List<Candidate> ready(List<Candidate> listed, Set<String> present, long nowNanos, Instant now) {
+        Set<String> names = new HashSet<>(present);
         for (Candidate c : listed) {
             names.add(c.identity().relPath());
         }

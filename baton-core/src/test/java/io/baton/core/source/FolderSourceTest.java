@@ -52,6 +52,18 @@ class FolderSourceTest {
     }
 
     @Test
+    void presentNamesIgnoreTheGlobs() throws IOException {
+        file("a.csv");
+        file("a.csv.done");
+        FolderSource source = new FolderSource(spec(inbox, List.of("*.csv"), List.of(), false, FileOrder.NAME));
+
+        List<FolderSource.Candidate> listed = source.list();
+
+        assertThat(listed).extracting(c -> c.identity().relPath()).containsExactly("a.csv");
+        assertThat(source.present()).containsExactlyInAnyOrder("a.csv", "a.csv.done");
+    }
+
+    @Test
     void includeGlobMatchesFileName() throws IOException {
         file("a.csv");
         file("b.txt");

@@ -88,4 +88,13 @@ class ReadinessTrackerTest {
                 .containsExactly("temporary name (matches *.part): waits until the writer renames it",
                         "temporary name (matches .~*): waits until the writer renames it");
     }
+
+    @Test
+    void doneFileOutsideIncludeGlobsCounts() {
+        ReadinessTracker t = new ReadinessTracker(new ReadinessSpec(null, "{name}.done"));
+        List<Candidate> listed = List.of(file("a.csv", 1, 1, 1));
+
+        assertThat(t.ready(listed, java.util.Set.of(), 0, NOW)).as("without its done file").isEmpty();
+        assertThat(t.ready(listed, java.util.Set.of("a.csv.done"), SECOND, NOW)).as("done file left out by include: *.csv").hasSize(1);
+    }
 }

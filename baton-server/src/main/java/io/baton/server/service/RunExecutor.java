@@ -180,7 +180,8 @@ final class RunExecutor {
 
         List<Candidate> candidates;
         try {
-            candidates = readiness.ready(source.list(), System.nanoTime(), ctx.clock().instant());
+            List<FolderSource.Candidate> listed = source.list();
+            candidates = readiness.ready(listed, source.present(), System.nanoTime(), ctx.clock().instant());
         } catch (IOException e) {
             String reason = "cannot list the source folder " + d.source().path() + ": " + e;
             ctx.journal().call(this::runId);
