@@ -52,7 +52,16 @@ class ImpossibleConfigIT {
                     """,
                     new String[] {"targets", "first"},
                     BASE.formatted("short") + "stopGracePeriod: 10s\nlimits: { maxRunDuration: 5s }\n",
-                    new String[] {"limits.maxRunDuration", "10s"});
+                    new String[] {"limits.maxRunDuration", "10s"},
+                    """
+                    name: sharer
+                    source: { path: in-first }
+                    process: [ { type: copy } ]
+                    targets: [ { path: out-sharer } ]
+                    """,
+                    new String[] {"source.path", "also read by service first"},
+                    BASE.formatted("internal").replace("path: out-internal", "path: state/out"),
+                    new String[] {"targets[0].path", "own folder"});
 
             for (Map.Entry<String, String[]> c : cases.entrySet()) {
                 NodeProcess.Response r = deploy(node, c.getKey());
@@ -73,6 +82,8 @@ class ImpossibleConfigIT {
             Path folder = Files.createDirectories(cluster.data.resolve("services/nightly"));
             Files.writeString(folder.resolve("service.yaml"), BASE.formatted("nightly")
                     + "schedule: { cron: \"0 30 2 * * *\", timeZone: Europe/Atlantis }\n");
+            Path mismatch = Files.createDirectories(cluster.data.resolve("services/mismatch"));
+            Files.writeString(mismatch.resolve("service.yaml"), BASE.formatted("other"));
             Files.createDirectories(cluster.data.resolve("in-nightly"));
             Files.writeString(cluster.data.resolve("in-nightly/a.txt"), "a\n");
             NodeProcess node = cluster.node("down");
@@ -85,6 +96,9 @@ class ImpossibleConfigIT {
             NodeProcess.CliResult status = node.cli("status", "nightly");
             assertThat(status.out()).contains("INVALID").contains("schedule.timeZone");
             assertThat(node.cli("trigger", "nightly").exitCode()).as("trigger of an invalid service").isEqualTo(1);
+            JsonNode other = node.get("/api/services/mismatch");
+            assertThat(other.path("state").asText()).as("a descriptor named unlike its folder").isEqualTo("INVALID");
+            assertThat(other.path("reason").asText()).contains("field 'name' is 'other'");
             Thread.sleep(1_000);
             assertThat(cluster.data.resolve("in-nightly/a.txt")).as("the input, untouched").exists();
         }

@@ -67,6 +67,7 @@ public final class DescriptorParser {
         List<TargetSpec> targets = targets(root);
         DispositionSpec onSuccess = disposition(root.object("onSuccess"));
         FailurePolicy onFailure = failure(root.object("onFailure"), name);
+        checkOutsideInternals(root, source, targets, onSuccess, onFailure);
         checkFolders(root, source, targets, onSuccess);
         checkQuarantine(root, source, onFailure);
         Duration stopGracePeriod = root.duration("stopGracePeriod", Duration.ofSeconds(10), Duration.ofMillis(100));
@@ -322,17 +323,53 @@ public final class DescriptorParser {
             }
         }
         if (onSuccess.kind() == DispositionKind.ARCHIVE) {
-            Path archiveRoot = Path.of(onSuccess.archiveTemplate().replaceAll("\\{[^}]*}.*$", ""));
-            if (overlaps(archiveRoot, source.path()) && (source.recursive() || archiveRoot.equals(source.path()))) {
+            Path archiveRoot = RealPaths.of(archiveRoot(onSuccess));
+            if (overlaps(archiveRoot, source.path()) && (source.recursive() || archiveRoot.equals(RealPaths.of(source.path())))) {
                 throw new ConfigException(root.file(), "onSuccess.archive", onSuccess.archiveTemplate(),
                         "a folder outside the source folder " + source.path() + ", or archived inputs would be picked up again");
             }
         }
     }
 
+    /** The folders of the data directory that only Baton may read and write. */
+    private static final List<String> INTERNAL = List.of("state", "work", "services", "logs");
+
+    /**
+     * Rejects service folders that are, contain or lie inside the data directory's own folders: a source
+     * there would take Baton's files as inputs and dispose of them, a target would write among them.
+     */
+    private void checkOutsideInternals(YamlFields root, SourceSpec source, List<TargetSpec> targets, DispositionSpec onSuccess,
+            FailurePolicy onFailure) {
+        Map<String, Path> folders = new java.util.LinkedHashMap<>();
+        folders.put("source.path", source.path());
+        for (int i = 0; i < targets.size(); i++) {
+            folders.put("targets[" + i + "].path", targets.get(i).path());
+        }
+        if (onSuccess.kind() == DispositionKind.ARCHIVE) {
+            folders.put("onSuccess.archive", archiveRoot(onSuccess));
+        }
+        folders.put("onFailure.quarantine", onFailure.quarantine());
+
+        Path data = RealPaths.of(dataDirectory);
+        for (Map.Entry<String, Path> e : folders.entrySet()) {
+            Path folder = RealPaths.of(e.getValue());
+            for (String internal : INTERNAL) {
+                Path inner = data.resolve(internal);
+                if (folder.startsWith(inner) || inner.startsWith(folder)) {
+                    throw new ConfigException(root.file(), e.getKey(), e.getValue(), "a folder that neither is, contains nor lies inside"
+                            + " the data directory's own folder " + inner + ", which only Baton may read and write");
+                }
+            }
+        }
+    }
+
+    private static Path archiveRoot(DispositionSpec onSuccess) {
+        return Path.of(onSuccess.archiveTemplate().replaceAll("\\{[^}]*}.*$", ""));
+    }
+
     private static void checkQuarantine(YamlFields root, SourceSpec source, FailurePolicy onFailure) {
-        Path quarantine = onFailure.quarantine().normalize();
-        Path inbox = source.path().normalize();
+        Path quarantine = RealPaths.of(onFailure.quarantine());
+        Path inbox = RealPaths.of(source.path());
         boolean pickedUpAgain = quarantine.equals(inbox) || (source.recursive() && quarantine.startsWith(inbox));
         if (pickedUpAgain) {
             throw new ConfigException(root.file(), "onFailure.quarantine", onFailure.quarantine(),
@@ -341,8 +378,8 @@ public final class DescriptorParser {
     }
 
     private static boolean overlaps(Path a, Path b) {
-        Path x = a.normalize();
-        Path y = b.normalize();
+        Path x = RealPaths.of(a);
+        Path y = RealPaths.of(b);
         return x.startsWith(y) || y.startsWith(x);
     }
 

@@ -369,6 +369,38 @@ class DescriptorParserTest {
     }
 
     @Test
+    void archiveLinkedIntoInboxRejected() throws IOException {
+        Files.createDirectories(data.resolve("inbox/orders"));
+        Files.createSymbolicLink(data.resolve("alias"), data.resolve("inbox/orders"));
+
+        ConfigException e = rejected(MINIMAL + "onSuccess:\n  archive: alias\n");
+
+        assertNames(e, "onSuccess.archive", data.resolve("alias").toString(), "a folder outside the source folder");
+    }
+
+    @Test
+    void sourceAtDataDirectoryRejected() {
+        ConfigException e = rejected(MINIMAL.replace("path: inbox/orders", "path: .") + "onFailure: { quarantine: /tmp/q }\n");
+
+        assertThat(e.field()).isEqualTo("source.path");
+        assertThat(e.getMessage()).contains("the data directory's own folder");
+    }
+
+    @Test
+    void targetInsideStateRejected() {
+        ConfigException e = rejected(MINIMAL.replace("path: out/orders", "path: state/out"));
+
+        assertNames(e, "targets[0].path", data.resolve("state/out").toString(), "a folder that neither is, contains nor lies inside");
+    }
+
+    @Test
+    void quarantineInsideWorkRejected() {
+        ConfigException e = rejected(MINIMAL + "onFailure: { quarantine: work/q }\n");
+
+        assertThat(e.field()).isEqualTo("onFailure.quarantine");
+    }
+
+    @Test
     void archiveEqualToInboxRejected() {
         ConfigException e = rejected(MINIMAL + "onSuccess:\n  archive: inbox/orders\n");
 

@@ -57,6 +57,11 @@ public final class ServiceManager {
                     continue;
                 }
                 Loaded loaded = read(folder.resolve("service.yaml"));
+                if (loaded.descriptor() != null && !loaded.descriptor().name().equals(name)) {
+                    loaded = new Loaded(null, folder.resolve("service.yaml") + ": field 'name' is '" + loaded.descriptor().name()
+                            + "', but the service's folder is " + folder + "; deploy the service again with 'baton deploy', which"
+                            + " stores it under its name, and remove this folder");
+                }
                 services.put(name, new ServiceRuntime(name, loaded.descriptor(), loaded.error(), ctx, pidFiles, slots, scheduler, workerIdleTimeout));
                 if (loaded.error() != null) {
                     log.error("Service {} has an invalid descriptor and cannot start: {}", name, loaded.error());
@@ -108,6 +113,35 @@ public final class ServiceManager {
     }
 
     /**
+     * Returns a description of the first source folder that another deployed service also reads, or
+     * null. Folders overlap when they are equal, or when one lies inside a recursive other.
+     */
+    private String sourceClash(ServiceDescriptor d) {
+        java.nio.file.Path mine = realish(d.source().path());
+        for (ServiceRuntime other : services.values()) {
+            ServiceDescriptor o = other.descriptor();
+            if (o == null || o.name().equals(d.name())) {
+                continue;
+            }
+            java.nio.file.Path theirs = realish(o.source().path());
+            boolean overlap = mine.equals(theirs) || (o.source().recursive() && mine.startsWith(theirs))
+                    || (d.source().recursive() && theirs.startsWith(mine));
+            if (overlap) {
+                return d.source().path() + ", also read by service " + o.name() + " from " + o.source().path();
+            }
+        }
+        return null;
+    }
+
+    private static java.nio.file.Path realish(java.nio.file.Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    /**
      * Starts every valid service whose descriptor sets {@code autoStart: true}, in the order of their
      * names, so that with fewer worker slots than such services the same ones start first every time.
      */
@@ -154,6 +188,11 @@ public final class ServiceManager {
         String clash = targetClash(d);
         if (clash != null) {
             throw new ConfigException(fileName, "targets", clash, "a target folder or name template that no other service uses");
+        }
+        String shared = sourceClash(d);
+        if (shared != null) {
+            throw new ConfigException(fileName, "source.path", shared, "a source folder no other service reads: two services on one"
+                    + " folder race for its files, and one of them silently gets none; give each service a folder of its own");
         }
         for (String jar : jars.keySet()) {
             if (!jar.matches("[A-Za-z0-9._+-]+\\.jar")) {
