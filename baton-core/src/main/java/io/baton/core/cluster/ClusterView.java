@@ -5,7 +5,7 @@ import io.baton.core.lease.EpochRecord;
 import java.util.List;
 
 /**
- * What {@code baton cluster} shows: the lease, the epochs, every registered node and the last change
+ * The content of {@code baton cluster}: the lease, the epochs, every registered node and the last change
  * of the active node, read from the shared data directory at one moment, plus what the serving node
  * observed itself.
  *

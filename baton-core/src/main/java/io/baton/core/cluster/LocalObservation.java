@@ -3,7 +3,7 @@ package io.baton.core.cluster;
 import java.util.List;
 
 /**
- * What the node serving a cluster view adds from its own state: its identity, the journal's guard when
+ * The part of a cluster view that the serving node adds from its own state: its identity, the journal's guard when
  * it is active, the lease silence it measured, and its open alerts.
  *
  * @param leaseSilenceMillis how long this node has seen the lease counter unchanged, or null when it does not watch the lease

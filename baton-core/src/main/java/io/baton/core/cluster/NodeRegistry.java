@@ -36,13 +36,13 @@ public final class NodeRegistry {
         return folder;
     }
 
-    /** How often a node rewrites its entry: the lease's renew interval, but at least once a second. */
+    /** Returns how often a node rewrites its entry: the lease's renew interval, but at least once a second. */
     public static Duration writeInterval(Duration renewInterval) {
         return renewInterval.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : renewInterval;
     }
 
     /**
-     * Age past which an entry counts as stale: three missed writes, and never less than the lease
+     * Returns the age past which an entry counts as stale: three missed writes, and never less than the lease
      * duration, so that a node is not shown stale before its lease could have expired.
      */
     public static Duration staleAfter(Duration renewInterval, Duration leaseDuration) {

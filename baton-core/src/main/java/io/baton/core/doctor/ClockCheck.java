@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * Compares the wall clock with the monotonic clock over a short interval, and the share's clock (the
- * modification time of a new file) with this host's. Lease decisions use only the monotonic clock; the
+ * modification time of a new file) with this host's. Lease decisions use only the monotonic clock. The
  * wall clock dates logs, schedules and registry ages, so a jumping clock or a share whose clock is off
  * makes those wrong.
  */

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Checks whether a data directory and its lease timings can carry a cluster, without a running node:
- * the folders are writable, the share excludes a second process the way the journal and the epochs
- * need, renames are atomic, writes with fsync are fast enough for the lease timings, there is free space,
- * and the clocks behave. It writes only in a scratch folder under {@code state/}, which it removes, so
+ * Checks whether a data directory and its lease timings can carry a cluster, without a running node.
+ * The checks: the folders are writable, and the share excludes a second process the way the journal
+ * and the epochs need. Renames are atomic, writes with fsync are fast enough for the lease timings,
+ * there is free space, and the clocks behave. It writes only in a scratch folder under {@code state/}, which it removes, so
  * it may run next to a live node.
  */
 public final class Doctor {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@code BEGIN IMMEDIATE} and a POSIX file lock, and that all three are free again once the holder lets
  * go. Each side is a child JVM ({@link LockProbe}), because POSIX locks do not contend inside one
  * process. Both children run on this host, so the check proves the share's locking between two local
- * processes; between hosts it is only as good as the file system's lock protocol.
+ * processes. Between hosts it is only as good as the file system's lock protocol.
  */
 final class LockExclusionCheck {
 

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Creates and deletes a file in every folder of the data directory's layout. It writes for real
- * instead of asking {@code Files.isWritable}, which reports true for root whatever the permissions
- * and knows nothing of read-only mounts.
+ * instead of asking {@code Files.isWritable}, which returns true for root whatever the permissions
+ * and does not detect every read-only mount.
  */
 final class WritableCheck {
 

@@ -84,7 +84,7 @@ public final class EpochStore {
                 EpochRecord record = JSON.readValue(text, EpochRecord.class);
                 return new EpochRecord(epoch, record.nodeId(), record.host(), record.pid(), record.takenAt(), record.cause());
             } catch (IOException e) {
-                // A torn write: the claim stands, its details are lost.
+                // A torn write: the claim is valid, but its details are lost.
                 return new EpochRecord(epoch, "", null, 0, modified.toString(), null);
             }
         }

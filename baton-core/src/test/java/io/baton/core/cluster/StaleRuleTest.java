@@ -31,7 +31,7 @@ class StaleRuleTest {
     }
 
     @Test
-    void deadProcessOnThisHostIsStaleAtOnce() throws Exception {
+    void deadLocalProcessIsStale() throws Exception {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
         NodeRegistration e = entry("this-host", p.pid(), "2026-03-01T10:00:00Z", "2026-03-01T10:00:29Z");

@@ -113,7 +113,7 @@ class DoctorTest {
     @Test
     void lockExclusionFailsWhenHolderTakesNoLock() throws Exception {
         Path scratch = Files.createDirectories(tmp.resolve("scratch"));
-        // The holder only says "held" and takes nothing, as on a share whose locks are no-ops; the contender is the real probe.
+        // The holder only prints "held" and takes nothing, as on a share whose locks are no-ops; the contender is the real probe.
         String realJava = Doctor.javaCommandOfThisProcess().stream().map(a -> "'" + a.replace("'", "'\\''") + "'")
                 .collect(Collectors.joining(" "));
         String script = "if [ \"$2\" = hold ]; then echo held; cat >/dev/null; else exec " + realJava + " \"$@\"; fi";

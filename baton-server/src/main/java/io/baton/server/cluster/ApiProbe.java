@@ -7,7 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Asks another node's API whether it answers, through its unauthenticated {@code /health/live} endpoint. */
+/** Probes another node's API through its unauthenticated {@code /health/live} endpoint. */
 public final class ApiProbe {
 
     private final Duration timeout;
@@ -18,7 +18,7 @@ public final class ApiProbe {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
-    /** Returns true when {@code apiUrl} answers 200 within the timeout. */
+    /** Returns true when {@code apiUrl} responds with status 200 within the timeout. */
     public boolean answers(String apiUrl) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl + "/health/live")).timeout(timeout).GET().build();

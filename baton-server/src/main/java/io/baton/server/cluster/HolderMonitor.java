@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * that is hung rather than dead. Two conditions raise an alert:
  *
  * <ul>
- *   <li>{@code holder-api-silent}: the lease counter moves, but the holder's API has not answered for
+ *   <li>{@code holder-api-silent}: the lease counter moves, but the holder's API has not responded for
  *       {@link #CONFIRMING_CHECKS} checks in a row. Its lease keeps the other nodes passive.
  *   <li>{@code journal-held}: the lease has been silent for the lease duration, but a process on this
  *       host holds a lock on the journal, so no node can take the epoch guard.
@@ -38,7 +38,7 @@ public final class HolderMonitor {
 
     private static final Logger log = LoggerFactory.getLogger(HolderMonitor.class);
 
-    /** Failed API probes in a row before the alert, so a single GC pause or slow answer raises nothing. */
+    /** Failed API probes in a row before the alert, so a single GC pause or slow response raises nothing. */
     static final int CONFIRMING_CHECKS = 3;
 
     /** How often a raised alert is logged again while it stays. */
@@ -163,7 +163,7 @@ public final class HolderMonitor {
             return;
         }
         String message = "node " + lease.nodeId() + " (host " + lease.host() + ", pid " + lease.pid() + ") renews the lease of epoch "
-                + lease.epoch() + ", but its API at " + holder.apiUrl() + " has not answered " + apiFailures
+                + lease.epoch() + ", but its API at " + holder.apiUrl() + " has not responded to " + apiFailures
                 + " checks in a row: the node is hung. Fence it (stop host " + lease.host() + " or kill pid " + lease.pid()
                 + " there), then run: baton takeover --confirm-fenced " + lease.nodeId();
         raise(new ClusterAlert("holder-api-silent", lease.nodeId(), lease.host(), lease.pid(), message,
@@ -188,7 +188,13 @@ public final class HolderMonitor {
         }
         long pid = holders.getFirst().pid();
         NodeRegistration owner = registrationOfPid(pid);
-        String node = owner != null ? owner.nodeId() : lease != null ? lease.nodeId() : "unknown";
+        // The node to fence: the registered owner of the locking pid, else the last lease holder.
+        String node = "unknown";
+        if (owner != null) {
+            node = owner.nodeId();
+        } else if (lease != null) {
+            node = lease.nodeId();
+        }
         String host = owner != null ? owner.host() : "this host";
         String silent = lease == null ? "there is no lease" : "the lease of node " + lease.nodeId() + " has been silent for " + silence + " ms";
         String message = "journal " + data.journalFile() + " held by pid " + pid + " on this host ("

@@ -56,7 +56,7 @@ public final class NodeDaemon {
 
     private static final Logger log = LoggerFactory.getLogger(NodeDaemon.class);
 
-    /** How long a passive node waits for the active node's API to answer one probe. */
+    /** How long a passive node waits for the active node's API to respond to one probe. */
     private static final Duration HOLDER_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Path home;
@@ -364,7 +364,7 @@ public final class NodeDaemon {
         }
     }
 
-    /** Builds this node's registry entry; runs on the registry thread, so reading the lease cannot block the role loop. */
+    /** Builds this node's registry entry. Only the registry thread calls it, so a hung read of the lease blocks that thread alone. */
     private NodeRegistration registration() {
         NodeRole now = role;
         long epoch = now == NodeRole.ACTIVE ? epoch() : epochInLease();

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The passive node's watch on a hung holder, driven check by check with a monotonic time in seconds
  * that the test advances. The holder's "API" is a loopback socket that accepts connections and never
- * answers, as a hung JVM's would.
+ * responds, as a hung JVM's would.
  */
 class HolderMonitorTest {
 
@@ -101,13 +101,13 @@ class HolderMonitorTest {
         assertThat(alert.nodeId()).isEqualTo("node-a");
         assertThat(alert.host()).isEqualTo("host-a");
         assertThat(alert.pid()).isEqualTo(4242);
-        assertThat(alert.message()).contains("renews the lease of epoch 1").contains("has not answered")
+        assertThat(alert.message()).contains("renews the lease of epoch 1").contains("has not responded")
                 .contains("Fence it").contains("baton takeover --confirm-fenced node-a");
         assertThat(warnings()).as("WARN lines").isEqualTo(1);
     }
 
     @Test
-    void openAlertIsLoggedAtMostOncePerMinute() throws Exception {
+    void openAlertLoggedOncePerMinute() throws Exception {
         register("http://127.0.0.1:" + silentApi.getLocalPort());
         HolderMonitor monitor = monitor();
         long t = 0;
