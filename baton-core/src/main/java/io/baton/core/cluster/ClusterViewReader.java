@@ -31,6 +31,8 @@ public final class ClusterViewReader {
 
         EpochStore epochs = new EpochStore(data.epochs());
         long highest = epochs.highest();
+        // TODO: read switch-overs and forced takeovers from the journal's role_changes table once it exists;
+        // until then the last change and its cause come from the epoch files alone.
         EpochRecord last = highest == 0 ? null : epochs.read(highest);
         String previousHolder = highest <= 1 ? null : epochs.holder(highest - 1);
         ClusterView.EpochView epoch = new ClusterView.EpochView(highest, last == null ? null : last.nodeId(),
