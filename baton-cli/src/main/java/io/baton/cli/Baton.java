@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Runs and manages Baton nodes and their batch services.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure: the operation failed or the node could not be reached", "2:usage error"},
-        subcommands = {CommandLine.HelpCommand.class, InitCommand.class, NodeCommand.class, DeployCommand.class, ServiceCommands.Undeploy.class,
+        subcommands = {CommandLine.HelpCommand.class, InitCommand.class, NodeCommand.class, ClusterCommand.class, DoctorCommand.class, DeployCommand.class, ServiceCommands.Undeploy.class,
             ServiceCommands.ListServices.class, ServiceCommands.Start.class, ServiceCommands.Stop.class,
             ServiceCommands.Kill.class, ServiceCommands.Pause.class, ServiceCommands.Resume.class, ServiceCommands.Trigger.class, ServiceCommands.Status.class,
             ServiceCommands.Slots.class, ServiceCommands.CronCheck.class,

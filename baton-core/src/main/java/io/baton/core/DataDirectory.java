@@ -16,7 +16,7 @@ import java.util.List;
  * <pre>
  *   cluster.yaml   cluster-wide settings
  *   services/      the service repository, one folder per service
- *   state/         journal.db, lease, epochs/&lt;n&gt;
+ *   state/         journal.db, lease, epochs/&lt;n&gt;, nodes/&lt;id&gt; (the node registry)
  *   work/          staging of in-flight runs, work/&lt;service&gt;/&lt;epoch&gt;-&lt;run&gt;/
  *   logs/          one log per node and per service
  * </pre>
@@ -37,6 +37,7 @@ public final class DataDirectory {
     public Path journalFile() { return state().resolve("journal.db"); }
     public Path leaseFile() { return state().resolve("lease"); }
     public Path epochs() { return state().resolve("epochs"); }
+    public Path nodes() { return state().resolve("nodes"); }
     public Path work() { return root.resolve("work"); }
     public Path logs() { return root.resolve("logs"); }
 
@@ -46,7 +47,7 @@ public final class DataDirectory {
      */
     public static DataDirectory init(Path dir) throws IOException {
         DataDirectory data = new DataDirectory(dir);
-        for (Path p : List.of(data.root, data.services(), data.state(), data.epochs(), data.work(), data.logs())) {
+        for (Path p : List.of(data.root, data.services(), data.state(), data.epochs(), data.nodes(), data.work(), data.logs())) {
             Files.createDirectories(p);
         }
         try {

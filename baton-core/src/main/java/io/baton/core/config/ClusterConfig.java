@@ -85,6 +85,21 @@ public record ClusterConfig(String name, Duration leaseDuration, Duration renewI
                 journal.bool("sameHost", false), RetentionConfig.parse(root.object("retention")));
     }
 
+    /** Returns the shortest {@code leaseDuration} these timings allow; see the class comment. */
+    public Duration minimumLeaseDuration() {
+        return minimumLease(renewDeadline, pollInterval, leaseDuration);
+    }
+
+    /**
+     * Returns how long a worker waits without a ping from its daemon before it exits. The daemon pings
+     * every 250 ms, so the bound leaves room for a few missed pings on a loaded machine. It is shorter
+     * than {@code leaseDuration} whenever the timings pass {@link #parse}, so a worker of a dead daemon
+     * exits before another node may take over.
+     */
+    public Duration workerSilenceBound() {
+        return Duration.ofMillis(Math.max(750, renewDeadline.toMillis() - 500));
+    }
+
     static Duration minimumLease(Duration renewDeadline, Duration pollInterval, Duration duration) {
         long driftMillis = (long) Math.ceil(duration.toMillis() * CLOCK_DRIFT_SHARE);
         return renewDeadline.plus(pollInterval).plus(WORKER_KILL_TIME).plusMillis(driftMillis);

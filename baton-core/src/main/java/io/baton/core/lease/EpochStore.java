@@ -1,18 +1,26 @@
 package io.baton.core.lease;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * The epochs folder: one file per epoch, created with an exclusive create so that among any number of
  * candidates exactly one wins each epoch. Winning the file is not yet being active; the guard bump in
  * the journal is.
+ *
+ * <p>Each file contains an {@link EpochRecord} as JSON, so the cluster view can show who took each
+ * epoch, when and why. Files of earlier versions contain only the node id and are still read.
  */
 public final class EpochStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path folder;
 
@@ -34,12 +42,17 @@ public final class EpochStore {
         return max;
     }
 
-    /** Tries to claim an epoch; returns false when another node already claimed it. */
+    /** Tries to claim an epoch without recording a cause; returns false when another node already claimed it. */
     public boolean tryClaim(long epoch, String nodeId) throws IOException {
-        Path file = folder.resolve(Long.toString(epoch));
+        return tryClaim(new EpochRecord(epoch, nodeId, null, ProcessHandle.current().pid(), Instant.now().toString(), null));
+    }
+
+    /** Tries to claim {@code claim.epoch()}; returns false when another node already claimed it. */
+    public boolean tryClaim(EpochRecord claim) throws IOException {
+        Path file = folder.resolve(Long.toString(claim.epoch()));
         try {
-            Files.writeString(file, nodeId + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+            Files.write(file, JSON.writeValueAsBytes(claim), java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
@@ -48,7 +61,33 @@ public final class EpochStore {
 
     /** Returns the node that claimed an epoch, or null. */
     public String holder(long epoch) throws IOException {
+        EpochRecord record = read(epoch);
+        return record == null ? null : record.nodeId();
+    }
+
+    /**
+     * Returns the record of an epoch, or null when nobody claimed it. A file caught between its
+     * exclusive create and its content is read as a claim by an unknown node ({@code nodeId} empty).
+     */
+    public EpochRecord read(long epoch) throws IOException {
         Path file = folder.resolve(Long.toString(epoch));
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).trim() : null;
+        String text;
+        Instant modified;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8).trim();
+            modified = Files.getLastModifiedTime(file).toInstant();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (text.startsWith("{")) {
+            try {
+                EpochRecord record = JSON.readValue(text, EpochRecord.class);
+                return new EpochRecord(epoch, record.nodeId(), record.host(), record.pid(), record.takenAt(), record.cause());
+            } catch (IOException e) {
+                // A torn write: the claim is valid, but its details are lost.
+                return new EpochRecord(epoch, "", null, 0, modified.toString(), null);
+            }
+        }
+        return new EpochRecord(epoch, text.lines().findFirst().orElse(""), null, 0, modified.toString(), null);
     }
 }

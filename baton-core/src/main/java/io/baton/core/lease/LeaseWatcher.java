@@ -67,7 +67,8 @@ public final class LeaseWatcher {
             if (silentNanos >= leaseDuration.toNanos()) {
                 return last == null
                         ? "no lease heartbeat for " + leaseDuration.toMillis() + " ms"
-                        : "node " + last.nodeId() + " (epoch " + last.epoch() + ") silent for " + silentNanos / 1_000_000 + " ms";
+                        : "the lease of node " + last.nodeId() + " (epoch " + last.epoch() + ") expired after " + silentNanos / 1_000_000
+                                + " ms of silence";
             }
             if (!announced && last != null) {
                 log.info("Node {} is passive: node {} holds epoch {}", nodeId, last.nodeId(), last.epoch());

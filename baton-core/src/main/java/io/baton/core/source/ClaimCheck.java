@@ -93,12 +93,12 @@ public final class ClaimCheck {
     }
 
     /** Returns the major number of a Linux {@code dev_t}, as glibc's {@code gnu_dev_major} computes it. */
-    static long major(long dev) {
+    public static long major(long dev) {
         return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & 0xfffff000L);
     }
 
     /** Returns the minor number of a Linux {@code dev_t}, as glibc's {@code gnu_dev_minor} computes it. */
-    static long minor(long dev) {
+    public static long minor(long dev) {
         return (dev & 0xff) | ((dev >>> 12) & 0xffffff00L);
     }
 }

@@ -46,6 +46,31 @@ class EpochStoreTest {
     }
 
     @Test
+    void claimRecordsWhoWhenAndWhy() throws IOException {
+        EpochStore store = new EpochStore(epochs);
+
+        store.tryClaim(new EpochRecord(4, "node-b", "host-2", 4242, "2026-03-01T10:00:00Z", "the lease of node node-a (epoch 3) expired"));
+
+        EpochRecord record = store.read(4);
+        assertThat(record).isEqualTo(new EpochRecord(4, "node-b", "host-2", 4242, "2026-03-01T10:00:00Z",
+                "the lease of node node-a (epoch 3) expired"));
+        assertThat(store.holder(4)).isEqualTo("node-b");
+    }
+
+    @Test
+    void plainEpochFileOfEarlierVersionIsRead() throws IOException {
+        Files.writeString(epochs.resolve("2"), "node-a\n");
+        EpochStore store = new EpochStore(epochs);
+
+        EpochRecord record = store.read(2);
+
+        assertThat(record.nodeId()).isEqualTo("node-a");
+        assertThat(record.cause()).isNull();
+        assertThat(record.takenAt()).isEqualTo(Files.getLastModifiedTime(epochs.resolve("2")).toInstant().toString());
+        assertThat(store.holder(2)).isEqualTo("node-a");
+    }
+
+    @Test
     void unclaimedEpochHasNoHolder() throws IOException {
         assertThat(new EpochStore(epochs).holder(9)).isNull();
     }

@@ -121,7 +121,7 @@ class LeaseKeeperTest {
         String reason = watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5)));
 
         long waited = millisSince(start);
-        assertThat(reason).startsWith("node node-a (epoch 1) silent for ");
+        assertThat(reason).startsWith("the lease of node node-a (epoch 1) expired after ");
         assertThat(waited).isGreaterThanOrEqualTo(LEASE.toMillis());
         assertThat(waited).isLessThan(LEASE.toMillis() + 1000);
         assertThat(keeper.isValid()).isFalse();
@@ -191,7 +191,7 @@ class LeaseKeeperTest {
 
         String reason = watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5)));
 
-        assertThat(reason).startsWith("node node-b (epoch 2) silent for ");
+        assertThat(reason).startsWith("the lease of node node-b (epoch 2) expired after ");
     }
 
     @Test

@@ -188,6 +188,7 @@ public final class ApiServer {
             ctx.json(runs);
         });
         new ItemActionRoutes(this::services, this::journal).register(app);
+        new io.baton.server.cluster.ClusterRoutes(node).register(app);
         app.get("/api/runs/{id}", ctx -> {
             long id = ctx.pathParamAsClass("id", Long.class).get();
             Map<String, Object> body = journal().call(c -> {

@@ -1,17 +1,25 @@
 package io.baton.server.node;
 
+import io.baton.core.BatonVersion;
 import io.baton.core.DataDirectory;
+import io.baton.core.cluster.LockTable;
+import io.baton.core.cluster.NodeRegistration;
+import io.baton.core.cluster.NodeRegistry;
 import io.baton.core.config.ClusterConfig;
 import io.baton.core.config.NodeConfig;
 import io.baton.core.journal.DeposedException;
 import io.baton.core.journal.Journal;
 import io.baton.core.journal.JournalException;
 import io.baton.core.journal.JournalSchemaException;
+import io.baton.core.lease.EpochRecord;
 import io.baton.core.lease.EpochStore;
 import io.baton.core.lease.LeaseFile;
 import io.baton.core.lease.LeaseKeeper;
 import io.baton.core.lease.LeaseWatcher;
 import io.baton.server.api.ApiServer;
+import io.baton.server.cluster.ApiProbe;
+import io.baton.server.cluster.HolderMonitor;
+import io.baton.server.cluster.RegistryWriter;
 import io.baton.server.housekeeping.Housekeeping;
 import io.baton.server.service.ActiveContext;
 import io.baton.server.service.Recovery;
@@ -24,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -38,11 +47,17 @@ import org.slf4j.MDC;
  * <p>Becoming active, in order: claim {@code state/epochs/<e+1>} by exclusive create; bump the epoch
  * guard in the journal (the takeover); write the first heartbeat; then recovery, then services. Nothing
  * else in the data directory is written before the guard bump, and a passive node writes nothing
- * there at all except its own log.
+ * there at all except its own log and its registry entry ({@code state/nodes/<id>}).
+ *
+ * <p>Every node, active or passive, rewrites its registry entry on a thread of its own, and a passive
+ * node watches the active one for a hung holder ({@link HolderMonitor}).
  */
 public final class NodeDaemon {
 
     private static final Logger log = LoggerFactory.getLogger(NodeDaemon.class);
+
+    /** How long a passive node waits for the active node's API to respond to one probe. */
+    private static final Duration HOLDER_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Path home;
     private final NodeConfig config;
@@ -51,6 +66,9 @@ public final class NodeDaemon {
     private final ClusterConfig cluster;
     private final String host;
     private final PidFiles pidFiles;
+    private final Instant startedAt = Instant.now();
+    private final HolderMonitor holderMonitor;
+    private RegistryWriter registryWriter;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Active> active = new AtomicReference<>();
     private volatile NodeRole role = NodeRole.STARTING;
@@ -80,12 +98,17 @@ public final class NodeDaemon {
         this.cluster = data.open();
         this.host = hostName();
         this.pidFiles = new PidFiles(this.home.resolve("run").resolve("workers"));
+        this.holderMonitor = new HolderMonitor(config.nodeId(), host, data, cluster.leaseDuration(), new LockTable(),
+                new ApiProbe(HOLDER_PROBE_TIMEOUT), () -> role == NodeRole.ACTIVE, Clock.systemUTC());
     }
 
     public String nodeId() { return config.nodeId(); }
     public NodeRole role() { return role; }
     public DataDirectory data() { return data; }
     public String activeHolder() { return activeHolder; }
+    public ClusterConfig cluster() { return cluster; }
+    public String host() { return host; }
+    public HolderMonitor holderMonitor() { return holderMonitor; }
 
     public long epoch() {
         Active a = active.get();
@@ -119,6 +142,10 @@ public final class NodeDaemon {
         api = ApiServer.start(this, home.resolve("run"), config.apiHost(), config.apiPort());
         log.info("Node {} started: data directory {}, API on http://{}:{}, lease {} ms", config.nodeId(), data.root(),
                 config.apiHost(), api.port(), cluster.leaseDuration().toMillis());
+        registryWriter = new RegistryWriter(new NodeRegistry(data.nodes()), config.nodeId(), this::registration,
+                NodeRegistry.writeInterval(cluster.renewInterval()));
+        registryWriter.start();
+        holderMonitor.start(HOLDER_PROBE_TIMEOUT.plus(cluster.pollInterval()));
         roleThread = Thread.ofPlatform().name("role").start(this::roleLoop);
     }
 
@@ -166,7 +193,8 @@ public final class NodeDaemon {
                     break;
                 }
                 long epoch = epochs.highest() + 1;
-                if (!epochs.tryClaim(epoch, config.nodeId())) {
+                EpochRecord claim = new EpochRecord(epoch, config.nodeId(), host, ProcessHandle.current().pid(), Instant.now().toString(), why);
+                if (!epochs.tryClaim(claim)) {
                     log.info("Node {} lost the race for epoch {} to node {}", config.nodeId(), epoch, epochs.holder(epoch));
                     continue;
                 }
@@ -224,9 +252,8 @@ public final class NodeDaemon {
         log.info("Node {} is active with epoch {} ({})", config.nodeId(), epoch, why);
         ActiveContext ctx = new ActiveContext(config.nodeId(), epoch, data, home, journal,
                 () -> keeper.isValid() && !fenced.get(), Clock.systemDefaultZone());
-        // A worker whose daemon falls silent exits before the lease could pass to another node. The
-        // daemon pings every 250 ms, so the bound leaves room for a few missed pings on a loaded machine.
-        Duration idle = Duration.ofMillis(Math.max(750, cluster.renewDeadline().toMillis() - 500));
+        // A worker whose daemon falls silent exits before the lease could pass to another node.
+        Duration idle = cluster.workerSilenceBound();
         ServiceManager services = new ServiceManager(ctx, pidFiles, idle, config.maxWorkers());
         Housekeeping housekeeping = new Housekeeping(ctx, cluster.retention(),
                 () -> services.list().stream().map(ServiceRuntime::descriptor).filter(java.util.Objects::nonNull).toList());
@@ -309,6 +336,10 @@ public final class NodeDaemon {
                 Thread.currentThread().interrupt();
             }
         }
+        holderMonitor.stop();
+        if (registryWriter != null) {
+            registryWriter.stop(Duration.ofSeconds(2));
+        }
         if (api != null) {
             api.stop();
         }
@@ -330,6 +361,25 @@ public final class NodeDaemon {
             activeHolder = lease == null ? "" : lease.nodeId();
         } catch (IOException e) {
             activeHolder = "";
+        }
+    }
+
+    /** Builds this node's registry entry. Only the registry thread calls it, so a hung read of the lease blocks that thread alone. */
+    private NodeRegistration registration() {
+        NodeRole now = role;
+        long epoch = now == NodeRole.ACTIVE ? epoch() : epochInLease();
+        String apiHost = config.apiHost().equals("0.0.0.0") || config.apiHost().equals("::") ? host : config.apiHost();
+        String apiUrl = "http://" + (apiHost.contains(":") ? "[" + apiHost + "]" : apiHost) + ":" + api.port();
+        return new NodeRegistration(config.nodeId(), host, ProcessHandle.current().pid(), home.toString(), BatonVersion.get(), apiUrl,
+                now.name(), epoch, startedAt.toString(), Instant.now().toString());
+    }
+
+    private long epochInLease() {
+        try {
+            var lease = new LeaseFile(data.leaseFile()).read();
+            return lease == null ? 0 : lease.epoch();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

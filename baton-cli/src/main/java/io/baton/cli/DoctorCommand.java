@@ -1,0 +1,56 @@
+package io.baton.cli;
+
+import io.baton.core.doctor.CheckResult;
+import io.baton.core.doctor.Doctor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Checks a data directory and the lease timings without a running node: writable folders, lock exclusion "
+                + "between two processes, write+fsync latency against lease.renewDeadline, atomic rename, free space, clocks "
+                + "and timing margins. Exits 0 when every check passes or warns, 1 with the list of failures.")
+final class DoctorCommand implements Callable<Integer> {
+
+    @Option(names = "--home", description = "program directory of this node, for dataDirectory in conf/node.yaml (default: BATON_HOME)")
+    Path home;
+
+    @Option(names = "--data", description = "the data directory to check (default: dataDirectory in conf/node.yaml)")
+    Path data;
+
+    @Option(names = "--samples", defaultValue = "50", description = "number of timed writes with fsync (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--min-free-mb", defaultValue = "1024", description = "free space in MiB below which the check warns (default: ${DEFAULT-VALUE})")
+    long minFreeMb;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = data != null ? data.toAbsolutePath().normalize() : NodeCommand.readConfig(Home.resolve(home)).dataDirectory();
+        if (dir == null) {
+            System.err.println("baton: no data directory to check: pass --data DIR or set dataDirectory in conf/node.yaml");
+            return 2;
+        }
+        if (samples < 1 || samples > 100_000) {
+            System.err.println("baton: --samples must be between 1 and 100000, not " + samples);
+            return 2;
+        }
+        System.out.println("Checking data directory " + dir);
+        List<CheckResult> results = new Doctor(dir, new Doctor.Settings(samples, minFreeMb * 1024 * 1024, Doctor.javaCommandOfThisProcess())).run();
+        for (CheckResult r : results) {
+            System.out.printf("%-8s %-18s %s%n", r.status(), r.name(), r.detail());
+            if (r.fix() != null && r.status() != CheckResult.Status.PASS) {
+                System.out.printf("%-8s %-18s fix: %s%n", "", "", r.fix());
+            }
+        }
+        List<CheckResult> failures = results.stream().filter(r -> r.status() == CheckResult.Status.FAIL).toList();
+        if (failures.isEmpty()) {
+            System.out.println("All checks passed.");
+            return 0;
+        }
+        System.out.println(failures.size() + " check(s) failed: " + String.join(", ", failures.stream().map(CheckResult::name).toList()));
+        return 1;
+    }
+}

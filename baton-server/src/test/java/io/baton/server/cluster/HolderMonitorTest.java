@@ -1,0 +1,199 @@
+package io.baton.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.baton.core.DataDirectory;
+import io.baton.core.cluster.ClusterAlert;
+import io.baton.core.cluster.LockTable;
+import io.baton.core.cluster.NodeRegistration;
+import io.baton.core.cluster.NodeRegistry;
+import io.baton.core.doctor.Doctor;
+import io.baton.core.lease.Lease;
+import io.baton.core.lease.LeaseFile;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The passive node's watch on a hung holder, driven check by check with a monotonic time in seconds
+ * that the test advances. The holder's "API" is a loopback socket that accepts connections and never
+ * responds, as a hung JVM's would.
+ */
+class HolderMonitorTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    @TempDir
+    Path tmp;
+
+    private DataDirectory data;
+    private LeaseFile lease;
+    private ServerSocket silentApi;
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private final Logger monitorLog = (Logger) LoggerFactory.getLogger(HolderMonitor.class);
+    private long counter;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        data = DataDirectory.init(tmp.resolve("data"));
+        lease = new LeaseFile(data.leaseFile());
+        silentApi = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        logged.start();
+        monitorLog.addAppender(logged);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        monitorLog.detachAppender(logged);
+        silentApi.close();
+    }
+
+    private HolderMonitor monitor() {
+        return new HolderMonitor("node-b", "host-b", data, Duration.ofSeconds(4), new LockTable(), new ApiProbe(Duration.ofMillis(200)),
+                () -> false, Clock.systemUTC());
+    }
+
+    private void renew() throws Exception {
+        lease.write(new Lease(++counter, "node-a", 1, 4242, "host-a", "2026-03-01T10:00:00Z", false));
+    }
+
+    private void register(String apiUrl) throws Exception {
+        new NodeRegistry(data.nodes()).write(new NodeRegistration("node-a", "host-a", 4242, "/opt/baton", "0.1.0", apiUrl, "ACTIVE", 1,
+                "2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z"));
+    }
+
+    private long warnings() {
+        return logged.list.stream().filter(e -> e.getLevel() == Level.WARN).count();
+    }
+
+    @Test
+    void renewingHolderWithSilentApiRaisesAlert() throws Exception {
+        register("http://127.0.0.1:" + silentApi.getLocalPort());
+        HolderMonitor monitor = monitor();
+
+        for (int i = 0; i < HolderMonitor.CONFIRMING_CHECKS - 1; i++) {
+            renew();
+            monitor.check(i * 2 * SECOND);
+        }
+        assertThat(monitor.alerts()).as("alerts before %d failed probes", HolderMonitor.CONFIRMING_CHECKS).isEmpty();
+        renew();
+        monitor.check(6 * SECOND);
+
+        assertThat(monitor.alerts()).hasSize(1);
+        ClusterAlert alert = monitor.alerts().get(0);
+        assertThat(alert.kind()).isEqualTo("holder-api-silent");
+        assertThat(alert.nodeId()).isEqualTo("node-a");
+        assertThat(alert.host()).isEqualTo("host-a");
+        assertThat(alert.pid()).isEqualTo(4242);
+        assertThat(alert.message()).contains("renews the lease of epoch 1").contains("has not responded")
+                .contains("Fence it").contains("baton takeover --confirm-fenced node-a");
+        assertThat(warnings()).as("WARN lines").isEqualTo(1);
+    }
+
+    @Test
+    void openAlertLoggedOncePerMinute() throws Exception {
+        register("http://127.0.0.1:" + silentApi.getLocalPort());
+        HolderMonitor monitor = monitor();
+        long t = 0;
+        for (int i = 0; i < HolderMonitor.CONFIRMING_CHECKS; i++, t += 2 * SECOND) {
+            renew();
+            monitor.check(t);
+        }
+
+        for (int i = 0; i < 10; i++, t += 2 * SECOND) {
+            renew();
+            monitor.check(t);
+        }
+        assertThat(warnings()).as("WARN lines within the first minute").isEqualTo(1);
+        assertThat(monitor.alerts().get(0).repeats()).isEqualTo(10);
+
+        t += 60 * SECOND;
+        renew();
+        monitor.check(t);
+        assertThat(warnings()).as("WARN lines after a minute").isEqualTo(2);
+        assertThat(logged.list.getLast().getFormattedMessage()).contains("11 repeat(s)");
+    }
+
+    @Test
+    void alertResolvesWhenLeaseFallsSilent() throws Exception {
+        register("http://127.0.0.1:" + silentApi.getLocalPort());
+        HolderMonitor monitor = monitor();
+        long t = 0;
+        for (int i = 0; i < HolderMonitor.CONFIRMING_CHECKS; i++, t += 2 * SECOND) {
+            renew();
+            monitor.check(t);
+        }
+        assertThat(monitor.alerts()).hasSize(1);
+
+        // No renewal for longer than the 4 s lease: failover handles a dead holder, the alert is over.
+        monitor.check(t + 5 * SECOND);
+
+        assertThat(monitor.alerts()).isEmpty();
+        assertThat(logged.list.getLast().getFormattedMessage()).contains("resolved");
+        assertThat(monitor.leaseSilenceMillis()).isEqualTo(5000 + 2000);
+    }
+
+    @Test
+    void unregisteredHolderRaisesNothing() throws Exception {
+        // Without a registration the holder's API is unknown, so nothing is probed or raised.
+        HolderMonitor monitor = monitor();
+
+        for (int i = 0; i < 5; i++) {
+            renew();
+            monitor.check(i * 2 * SECOND);
+        }
+
+        assertThat(monitor.alerts()).isEmpty();
+    }
+
+    @Test
+    void journalHeldBySilentProcessRaisesAlert() throws Exception {
+        Path probeDir = Files.createDirectories(tmp.resolve("probe"));
+        List<String> argv = new ArrayList<>(Doctor.javaCommandOfThisProcess());
+        argv.addAll(List.of("io.baton.core.doctor.LockProbe", "hold", probeDir.toString()));
+        Process holder = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("held")) {
+                continue;
+            }
+            assertThat(line).as("lock holder output").isEqualTo("held");
+            // The journal is the file the child holds locked: a hard link gives it the same inode.
+            Files.createLink(data.journalFile(), probeDir.resolve("probe.db"));
+            renew();
+            HolderMonitor monitor = monitor();
+
+            monitor.check(0);
+            monitor.check(5 * SECOND);
+            assertThat(monitor.alerts()).as("alerts after the first check past the lease").isEmpty();
+            monitor.check(7 * SECOND);
+
+            assertThat(monitor.alerts()).hasSize(1);
+            ClusterAlert alert = monitor.alerts().get(0);
+            assertThat(alert.kind()).isEqualTo("journal-held");
+            assertThat(alert.pid()).isEqualTo(holder.pid());
+            assertThat(alert.message()).contains("held by pid " + holder.pid()).contains("silent for 7000 ms")
+                    .contains("baton takeover --confirm-fenced node-a");
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor();
+        }
+    }
+}
