@@ -8,7 +8,7 @@ import java.time.Instant;
 /**
  * The hand-over columns of the epoch guard. The holder records "handing epoch e over to B" in a
  * guard-checked transaction; B may then take epoch e + 1 at once, and its guard bump succeeds only while
- * the offer still stands. Withdrawing the offer in a guard-checked transaction therefore decides the race
+ * the offer is still recorded. Withdrawing the offer in a guard-checked transaction therefore decides the race
  * between a late target and a holder that gave up waiting: whichever commits first wins.
  */
 public final class Handovers {

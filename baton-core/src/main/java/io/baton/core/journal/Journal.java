@@ -201,12 +201,12 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Rejects a switch-over whose offer no longer stands, and a forced takeover from a node that is not the holder. */
+    /** Rejects a switch-over whose offer was withdrawn or made to another node, and a forced takeover from a node that is not the holder. */
     private static void checkTakeover(GuardRow guard, String nodeId, Takeover takeover) {
         if (takeover.cause() == RoleChangeCause.SWITCHOVER) {
             boolean offered = guard.handoverTo() != null && (guard.handoverTo().equals(nodeId) || guard.handoverTo().equals("*"));
             if (guard.epoch() != takeover.handoverEpoch() || !offered) {
-                throw new TakeoverRejectedException("the hand-over of epoch " + takeover.handoverEpoch() + " no longer stands: the guard holds epoch "
+                throw new TakeoverRejectedException("the hand-over of epoch " + takeover.handoverEpoch() + " is no longer valid: the guard holds epoch "
                         + guard.epoch() + " of node " + guard.nodeId() + (guard.handoverTo() == null ? " with no hand-over"
                         : " handed over to " + guard.handoverTo()));
             }

@@ -70,7 +70,7 @@ class TakeoverTest {
 
         TakeoverRejectedException e = assertThrows(TakeoverRejectedException.class, () -> open(2, "node-b", switchover(1)));
 
-        assertThat(e.getMessage()).contains("no longer stands").contains("with no hand-over");
+        assertThat(e.getMessage()).contains("is no longer valid").contains("with no hand-over");
         List<RoleChanges.RoleChange> changes = a.call(c -> RoleChanges.recent(c, 10));
         assertThat(changes).as("role changes after the rejection").hasSize(1);
         a.close();
