@@ -63,6 +63,7 @@ public final class NodeDaemon {
     private volatile ForcedTakeover.Request forcedTakeover;
     private final java.util.concurrent.atomic.AtomicBoolean switchOverRunning = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile String lastTakeoverFailure;
+    private volatile long forcedEpoch;
     private ApiServer api;
     private Thread roleThread;
     @SuppressWarnings("unused") // held only to keep the program directory locked
@@ -258,6 +259,9 @@ public final class NodeDaemon {
         }
 
         log.info("Node {} is active with epoch {} ({}: {})", config.nodeId(), epoch, takeover.cause().text(), why);
+        // A forced takeover is done once the guard bump is committed; recovery and service starts follow.
+        forcedEpoch = epoch;
+        finishForced(takeover.cause() == RoleChangeCause.FORCED_TAKEOVER ? forcedTakeover : null, null);
         ActiveContext ctx = new ActiveContext(config.nodeId(), epoch, data, home, journal,
                 () -> keeper.isValid() && !fenced.get(), Clock.systemDefaultZone());
         // A worker whose daemon falls silent exits before the lease could pass to another node. The
@@ -350,7 +354,7 @@ public final class NodeDaemon {
         log.warn("Node {}: forced takeover from node {} requested by {}; the operator confirmed that node {} is fenced",
                 config.nodeId(), holder, actor, holder);
         request.await(Duration.ofSeconds(60));
-        return epoch();
+        return forcedEpoch;
     }
 
     /** Called by the lease watchdog: kill everything at once, no I/O on the data directory. */
