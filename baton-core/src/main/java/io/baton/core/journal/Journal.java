@@ -68,17 +68,33 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Opens (creating or migrating) the journal and makes {@code newEpoch} the epoch in its guard, in
-     * one transaction. That commit is the moment this node becomes active.
+     * one transaction. That commit is the moment this node becomes active. Records the role change with
+     * cause {@link RoleChangeCause#FIRST_START}; the daemon passes the real cause with the other overload.
      *
      * @throws JournalSchemaException when the journal was written by a newer version of Baton
      * @throws DeposedException when the guard already holds {@code newEpoch} or a newer one
      */
     public static Journal openAndTakeGuard(Path file, long newEpoch, String nodeId, boolean sameHost,
             long busyTimeoutMillis, Consumer<DeposedException> onDeposed) {
+        return openAndTakeGuard(file, newEpoch, nodeId, sameHost, busyTimeoutMillis, onDeposed,
+                Takeover.of(RoleChangeCause.FIRST_START, Instant.now(), "journal opened"));
+    }
+
+    /**
+     * Opens (creating or migrating) the journal and makes {@code newEpoch} the epoch in its guard, in
+     * one transaction that also checks what {@code takeover} requires of the guard, clears any hand-over
+     * offer and records the role change. That commit is the moment this node becomes active.
+     *
+     * @throws JournalSchemaException when the journal was written by a newer version of Baton
+     * @throws DeposedException when the guard already holds {@code newEpoch} or a newer one
+     * @throws TakeoverRejectedException when the guard does not hold the hand-over or the holder the takeover requires
+     */
+    public static Journal openAndTakeGuard(Path file, long newEpoch, String nodeId, boolean sameHost,
+            long busyTimeoutMillis, Consumer<DeposedException> onDeposed, Takeover takeover) {
         Connection c = connect(file, sameHost, busyTimeoutMillis);
         try {
             migrate(file, c);
-            takeGuard(c, newEpoch, nodeId);
+            takeGuard(c, newEpoch, nodeId, takeover);
         } catch (SQLException e) {
             closeQuietly(c);
             throw new JournalException("cannot take the epoch guard in " + file + ": " + e.getMessage(), e);
@@ -148,28 +164,56 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private static void takeGuard(Connection c, long newEpoch, String nodeId) throws SQLException {
+    private static void takeGuard(Connection c, long newEpoch, String nodeId, Takeover takeover) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
-            try (ResultSet rs = s.executeQuery("SELECT epoch, node_id FROM guard WHERE id = 1")) {
-                long current = rs.getLong(1);
-                if (current >= newEpoch) {
-                    throw new DeposedException(newEpoch, current, rs.getString(2));
+            try {
+                GuardRow guard = readGuard(s);
+                if (guard.epoch() >= newEpoch) {
+                    throw new DeposedException(newEpoch, guard.epoch(), guard.nodeId());
                 }
-            } catch (SQLException | RuntimeException e) {
-                s.execute("ROLLBACK");
-                throw e;
-            }
-            try (PreparedStatement u = c.prepareStatement("UPDATE guard SET epoch = ?, node_id = ?, since = ? WHERE id = 1")) {
-                u.setLong(1, newEpoch);
-                u.setString(2, nodeId);
-                u.setString(3, Instant.now().toString());
-                u.executeUpdate();
+                checkTakeover(guard, nodeId, takeover);
+                Instant now = Instant.now();
+                try (PreparedStatement u = c.prepareStatement(
+                        "UPDATE guard SET epoch = ?, node_id = ?, since = ?, handover_to = NULL, handover_at = NULL WHERE id = 1")) {
+                    u.setLong(1, newEpoch);
+                    u.setString(2, nodeId);
+                    u.setString(3, now.toString());
+                    u.executeUpdate();
+                }
+                Instant started = takeover.cause() == RoleChangeCause.SWITCHOVER && guard.handoverAt() != null
+                        ? Instant.parse(guard.handoverAt()) : takeover.startedAt();
+                RoleChanges.insert(c, newEpoch, nodeId, guard.nodeId(), takeover, started, now);
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
                 s.execute("ROLLBACK");
                 throw e;
             }
+        }
+    }
+
+    private record GuardRow(long epoch, String nodeId, String handoverTo, String handoverAt) {
+    }
+
+    private static GuardRow readGuard(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT epoch, node_id, handover_to, handover_at FROM guard WHERE id = 1")) {
+            return new GuardRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+        }
+    }
+
+    /** Rejects a switch-over whose offer was withdrawn or made to another node, and a forced takeover from a node that is not the holder. */
+    private static void checkTakeover(GuardRow guard, String nodeId, Takeover takeover) {
+        if (takeover.cause() == RoleChangeCause.SWITCHOVER) {
+            boolean offered = guard.handoverTo() != null && (guard.handoverTo().equals(nodeId) || guard.handoverTo().equals("*"));
+            if (guard.epoch() != takeover.handoverEpoch() || !offered) {
+                throw new TakeoverRejectedException("the hand-over of epoch " + takeover.handoverEpoch() + " is no longer valid: the guard holds epoch "
+                        + guard.epoch() + " of node " + guard.nodeId() + (guard.handoverTo() == null ? " with no hand-over"
+                        : " handed over to " + guard.handoverTo()));
+            }
+        }
+        if (takeover.cause() == RoleChangeCause.FORCED_TAKEOVER && !guard.nodeId().equals(takeover.fencedHolder())) {
+            throw new TakeoverRejectedException("node " + takeover.fencedHolder() + " is not the holder: the guard holds epoch "
+                    + guard.epoch() + " of node " + (guard.nodeId().isEmpty() ? "(none)" : guard.nodeId()));
         }
     }
 

@@ -46,7 +46,8 @@ final class JournalSchema {
     };
 
     /**
-     * Version 2: schedule slots and operator actions. A slot's key is the service and the slot's instant
+     * Version 2: schedule slots, operator actions, the hand-over columns of the guard and the role
+     * changes (see {@link RoleChanges} and {@link Handovers}). A slot's key is the service and the slot's instant
      * in epoch milliseconds, so that no node, whatever its clock, can record (and run) a slot twice.
      */
     private static final String[] V2 = {
@@ -59,6 +60,11 @@ final class JournalSchema {
             + " filter TEXT, outcome TEXT NOT NULL, detail TEXT)",
         "CREATE INDEX operator_actions_by_item ON operator_actions (item_id)",
         "CREATE INDEX operator_actions_by_service ON operator_actions (service, id)",
+        // A switch-over in progress: the holder hands its epoch to handover_to (a node id, or '*' for any node).
+        "ALTER TABLE guard ADD COLUMN handover_to TEXT",
+        "ALTER TABLE guard ADD COLUMN handover_at TEXT",
+        "CREATE TABLE role_changes (epoch INTEGER PRIMARY KEY, node_id TEXT NOT NULL, previous_node TEXT,"
+            + " cause TEXT NOT NULL, started_at TEXT NOT NULL, completed_at TEXT NOT NULL, actor TEXT, detail TEXT)",
     };
 
     /** Steps from each version to the next: {@code STEPS[v - 1]} turns version v into v + 1. */

@@ -30,6 +30,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private final AtomicBoolean fenced = new AtomicBoolean();
     private volatile long lastRenewStartNanos;
     private volatile boolean stopped;
+    private volatile String handoverTo;
     private long counter;
     private Thread renewer;
     private Thread watchdog;
@@ -49,7 +50,7 @@ public final class LeaseKeeper implements AutoCloseable {
     /** Writes the first heartbeat (which must succeed) and starts both threads. */
     public void start() throws IOException {
         long startNanos = System.nanoTime();
-        file.write(heartbeat(false));
+        write(false);
         lastRenewStartNanos = startNanos;
         renewer = Thread.ofPlatform().name("lease-renewer").daemon().start(this::renewLoop);
         watchdog = Thread.ofPlatform().name("lease-watchdog").daemon().start(this::watchLoop);
@@ -67,9 +68,27 @@ public final class LeaseKeeper implements AutoCloseable {
         return fenced.get();
     }
 
-    private Lease heartbeat(boolean released) {
+    /**
+     * Marks this and every later heartbeat as handing the epoch over to {@code target} (a node id or
+     * {@link Lease#ANY_NODE}), and writes one at once so that passive nodes see it on their next poll.
+     * The lease keeps being renewed, so other passive nodes still see a live holder.
+     */
+    public void offerHandover(String target) throws IOException {
+        handoverTo = target;
+        write(false);
+    }
+
+    /** Clears a hand-over offer and writes a plain heartbeat at once. */
+    public void withdrawHandover() throws IOException {
+        handoverTo = null;
+        write(false);
+    }
+
+    /** Writes one heartbeat. Synchronized because the renewer and an offer both write through one temporary file. */
+    private synchronized void write(boolean released) throws IOException {
         counter++;
-        return new Lease(counter, nodeId, epoch, ProcessHandle.current().pid(), host, wallClock.instant().toString(), released);
+        file.write(new Lease(counter, nodeId, epoch, ProcessHandle.current().pid(), host, wallClock.instant().toString(), released,
+                handoverTo));
     }
 
     private void renewLoop() {
@@ -77,7 +96,7 @@ public final class LeaseKeeper implements AutoCloseable {
         while (!stopped && !fenced.get()) {
             long start = System.nanoTime();
             try {
-                file.write(heartbeat(false));
+                write(false);
                 if (!fenced.get()) {
                     lastRenewStartNanos = start;
                 }
@@ -130,7 +149,8 @@ public final class LeaseKeeper implements AutoCloseable {
         join(renewer);
         if (release && !fenced.get()) {
             try {
-                file.write(heartbeat(true));
+                handoverTo = null;
+                write(true);
             } catch (IOException e) {
                 log.warn("Cannot release the lease of node {} epoch {}: {}; other nodes take over when it expires", nodeId, epoch, e.toString());
             }

@@ -1,7 +1,9 @@
 package io.baton.core.lease;
 
+import io.baton.core.journal.RoleChangeCause;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -13,9 +15,11 @@ import org.slf4j.LoggerFactory;
  * never compares its wall clock with the holder's.
  *
  * <p>The lease is free when: there is no lease file and no epoch was ever claimed; the holder released
- * it on an orderly stop; the counter has not moved for {@code leaseDuration}; or it was written by an
- * earlier process of this same node on this host that is no longer running, so a restarted node does
- * not wait for its own dead lease.
+ * it on an orderly stop; the holder hands its epoch over to this node (or to any node) in a switch-over;
+ * the counter has not moved for {@code leaseDuration}; or it was written by an earlier process of this
+ * same node on this host that is no longer running, so a restarted node does not wait for its own dead
+ * lease. A hand-over addressed to another node does not free the lease: the holder keeps renewing it
+ * during the hand-over, so this node takes over only if the holder then falls silent.
  */
 public final class LeaseWatcher {
 
@@ -41,34 +45,43 @@ public final class LeaseWatcher {
      * @param everClaimed whether any epoch was claimed in this data directory; without one, a missing
      *     lease file means no node was ever active
      */
-    public String awaitFree(boolean everClaimed, BooleanSupplier keepWaiting) throws InterruptedException {
+    public Vacancy awaitFree(boolean everClaimed, BooleanSupplier keepWaiting) throws InterruptedException {
         Lease last = null;
         long lastChangeNanos = System.nanoTime();
+        Instant lastChange = Instant.now();
         boolean announced = false;
         while (keepWaiting.getAsBoolean()) {
             Lease now = readQuietly();
             long t = System.nanoTime();
             if (now == null && !everClaimed) {
-                return "no node was ever active on this data directory";
+                return new Vacancy("no node was ever active on this data directory", RoleChangeCause.FIRST_START, Instant.now(), 0);
             }
             if (now != null && now.released()) {
-                return "node " + now.nodeId() + " released epoch " + now.epoch();
+                return new Vacancy("node " + now.nodeId() + " released epoch " + now.epoch(), RoleChangeCause.RELEASE, Instant.now(), 0);
+            }
+            if (now != null && now.handsOverTo(nodeId)) {
+                return new Vacancy("node " + now.nodeId() + " hands epoch " + now.epoch() + " over to "
+                        + (Lease.ANY_NODE.equals(now.handoverTo()) ? "any passive node" : "this node"),
+                        RoleChangeCause.SWITCHOVER, Instant.now(), now.epoch());
             }
             if (now != null && isOwnDeadPredecessor(now)) {
-                return "the lease was left by an earlier process of this node (pid " + now.pid() + "), which is no longer running";
+                return new Vacancy("the lease was left by an earlier process of this node (pid " + now.pid() + "), which is no longer running",
+                        RoleChangeCause.RESTART, Instant.now(), 0);
             }
             if (!Objects.equals(now, last)) {
                 if (last == null || now == null || now.counter() != last.counter() || !now.nodeId().equals(last.nodeId())) {
                     lastChangeNanos = t;
+                    lastChange = Instant.now();
                 }
                 last = now;
             }
             long silentNanos = t - lastChangeNanos;
             if (silentNanos >= leaseDuration.toNanos()) {
-                return last == null
+                String reason = last == null
                         ? "no lease heartbeat for " + leaseDuration.toMillis() + " ms"
                         : "the lease of node " + last.nodeId() + " (epoch " + last.epoch() + ") expired after " + silentNanos / 1_000_000
                                 + " ms of silence";
+                return new Vacancy(reason, RoleChangeCause.EXPIRY, lastChange, 0);
             }
             if (!announced && last != null) {
                 log.info("Node {} is passive: node {} holds epoch {}", nodeId, last.nodeId(), last.epoch());

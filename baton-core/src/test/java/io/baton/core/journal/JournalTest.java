@@ -166,6 +166,9 @@ class JournalTest {
         try (Connection c = plain(); Statement s = c.createStatement()) {
             s.executeUpdate("DROP TABLE schedule_slots");
             s.executeUpdate("DROP TABLE operator_actions");
+            s.executeUpdate("DROP TABLE role_changes");
+            s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_to");
+            s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_at");
             s.executeUpdate("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
         }
 
@@ -173,6 +176,7 @@ class JournalTest {
 
         assertThat(countWithPlainConnection("SELECT count(*) FROM schedule_slots")).isZero();
         assertThat(countWithPlainConnection("SELECT count(*) FROM operator_actions")).isZero();
+        assertThat(countWithPlainConnection("SELECT count(*) FROM role_changes")).as("role changes after the migration").isEqualTo(1);
         assertThat(countWithPlainConnection("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'"))
                 .isEqualTo(JournalSchema.VERSION);
         assertThat(file().resolveSibling(file().getFileName() + ".v1.bak")).exists();

@@ -64,6 +64,10 @@ class LeaseKeeperTest {
         return () -> System.nanoTime() < end;
     }
 
+    private static String reasonOf(Vacancy vacancy) {
+        return vacancy == null ? null : vacancy.reason();
+    }
+
     private static long millisSince(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
@@ -104,7 +108,7 @@ class LeaseKeeperTest {
     void heartbeatsKeepWatcherWaiting() throws Exception {
         LeaseKeeper keeper = startKeeper("node-a", 1);
 
-        String reason = watcher("node-b").awaitFree(true, forAtMost(LEASE.multipliedBy(3)));
+        String reason = reasonOf(watcher("node-b").awaitFree(true, forAtMost(LEASE.multipliedBy(3))));
 
         assertThat(reason).as("reason the watcher found the lease free").isNull();
         assertThat(keeper.isValid()).isTrue();
@@ -118,7 +122,7 @@ class LeaseKeeperTest {
         keeper.stop(false);
         long start = System.nanoTime();
 
-        String reason = watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5)));
+        String reason = reasonOf(watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5))));
 
         long waited = millisSince(start);
         assertThat(reason).startsWith("the lease of node node-a (epoch 1) expired after ");
@@ -133,7 +137,7 @@ class LeaseKeeperTest {
         keeper.stop(true);
         long start = System.nanoTime();
 
-        String reason = watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5)));
+        String reason = reasonOf(watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5))));
 
         assertThat(reason).isEqualTo("node node-a released epoch 3");
         assertThat(millisSince(start)).isLessThan(LEASE.toMillis() / 2);
@@ -144,7 +148,7 @@ class LeaseKeeperTest {
     void noLeaseNeverClaimedFreeAtOnce() throws Exception {
         long start = System.nanoTime();
 
-        String reason = watcher("node-b").awaitFree(false, forAtMost(Duration.ofSeconds(5)));
+        String reason = reasonOf(watcher("node-b").awaitFree(false, forAtMost(Duration.ofSeconds(5))));
 
         assertThat(reason).isEqualTo("no node was ever active on this data directory");
         assertThat(millisSince(start)).isLessThan(LEASE.toMillis() / 2);
@@ -154,7 +158,7 @@ class LeaseKeeperTest {
     void noLeaseAfterClaimWaitsDuration() throws Exception {
         long start = System.nanoTime();
 
-        String reason = watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5)));
+        String reason = reasonOf(watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5))));
 
         assertThat(reason).isEqualTo("no lease heartbeat for " + LEASE.toMillis() + " ms");
         assertThat(millisSince(start)).isGreaterThanOrEqualTo(LEASE.toMillis());
@@ -164,7 +168,7 @@ class LeaseKeeperTest {
     void unparsableLeaseCountsAsSilence() throws Exception {
         Files.writeString(leaseFile.path(), "{\"counter\": 1, \"nodeId\"");
 
-        String reason = watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5)));
+        String reason = reasonOf(watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5))));
 
         assertThat(leaseFile.read()).isNull();
         assertThat(reason).isEqualTo("no lease heartbeat for " + LEASE.toMillis() + " ms");
@@ -174,10 +178,10 @@ class LeaseKeeperTest {
     void ownDeadPredecessorFreeAtOnce() throws Exception {
         Process exited = new ProcessBuilder("true").start();
         assertThat(exited.waitFor(10, TimeUnit.SECONDS)).as("helper process exited").isTrue();
-        leaseFile.write(new Lease(42, "node-b", 2, exited.pid(), HOST, "2025-03-01T10:00:00Z", false));
+        leaseFile.write(new Lease(42, "node-b", 2, exited.pid(), HOST, "2025-03-01T10:00:00Z", false, null));
         long start = System.nanoTime();
 
-        String reason = watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5)));
+        String reason = reasonOf(watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5))));
 
         assertThat(reason).contains("earlier process of this node (pid " + exited.pid() + ")");
         assertThat(millisSince(start)).isLessThan(LEASE.toMillis() / 2);
@@ -187,18 +191,73 @@ class LeaseKeeperTest {
     void sameNodeOtherHostNotPredecessor() throws Exception {
         Process exited = new ProcessBuilder("true").start();
         assertThat(exited.waitFor(10, TimeUnit.SECONDS)).as("helper process exited").isTrue();
-        leaseFile.write(new Lease(42, "node-b", 2, exited.pid(), "other-host", "2025-03-01T10:00:00Z", false));
+        leaseFile.write(new Lease(42, "node-b", 2, exited.pid(), "other-host", "2025-03-01T10:00:00Z", false, null));
 
-        String reason = watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5)));
+        String reason = reasonOf(watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5))));
 
         assertThat(reason).startsWith("the lease of node node-b (epoch 2) expired after ");
+    }
+
+    @Test
+    void handoverFreesLeaseForTarget() throws Exception {
+        LeaseKeeper keeper = startKeeper("node-a", 4);
+        keeper.offerHandover("node-b");
+        long start = System.nanoTime();
+
+        Vacancy vacancy = watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5)));
+
+        assertThat(vacancy).as("vacancy seen by the target").isNotNull();
+        assertThat(vacancy.cause()).isEqualTo(io.baton.core.journal.RoleChangeCause.SWITCHOVER);
+        assertThat(vacancy.handoverEpoch()).isEqualTo(4);
+        assertThat(millisSince(start)).as("time to see the hand-over").isLessThan(LEASE.toMillis());
+    }
+
+    @Test
+    void handoverToAnyNodeFreesLease() throws Exception {
+        LeaseKeeper keeper = startKeeper("node-a", 4);
+        keeper.offerHandover(Lease.ANY_NODE);
+
+        Vacancy vacancy = watcher("node-b").awaitFree(true, forAtMost(Duration.ofSeconds(5)));
+
+        assertThat(vacancy.cause()).isEqualTo(io.baton.core.journal.RoleChangeCause.SWITCHOVER);
+    }
+
+    @Test
+    void handoverToOtherNodeKeepsLeaseHeld() throws Exception {
+        LeaseKeeper keeper = startKeeper("node-a", 4);
+        keeper.offerHandover("node-c");
+
+        Vacancy vacancy = watcher("node-b").awaitFree(true, forAtMost(LEASE.multipliedBy(3)));
+
+        assertThat(vacancy).as("vacancy seen by a node the hand-over is not for").isNull();
+    }
+
+    @Test
+    void holderIgnoresItsOwnHandover() throws Exception {
+        LeaseKeeper keeper = startKeeper("node-a", 4);
+        keeper.offerHandover(Lease.ANY_NODE);
+
+        Vacancy vacancy = watcher("node-a").awaitFree(true, forAtMost(LEASE.multipliedBy(2)));
+
+        assertThat(vacancy).as("vacancy seen by the node that offers the hand-over").isNull();
+    }
+
+    @Test
+    void withdrawnHandoverKeepsLeaseHeld() throws Exception {
+        LeaseKeeper keeper = startKeeper("node-a", 4);
+        keeper.offerHandover("node-b");
+        keeper.withdrawHandover();
+
+        Vacancy vacancy = watcher("node-b").awaitFree(true, forAtMost(LEASE.multipliedBy(2)));
+
+        assertThat(vacancy).as("vacancy after the hand-over was withdrawn").isNull();
     }
 
     @Test
     void watcherStopsWhenAskedTo() throws Exception {
         startKeeper("node-a", 1);
 
-        String reason = watcher("node-b").awaitFree(true, () -> false);
+        String reason = reasonOf(watcher("node-b").awaitFree(true, () -> false));
 
         assertThat(reason).isNull();
     }

@@ -3,13 +3,17 @@ package io.baton.server.api;
 import io.baton.core.config.ConfigException;
 import io.baton.core.config.ServiceDescriptor;
 import io.baton.core.journal.Journal;
+import io.baton.core.config.Durations;
+import io.baton.core.journal.RoleChanges;
 import io.baton.core.journal.Runs;
 import io.baton.core.journal.ScheduleSlots;
 import io.baton.core.journal.WorkItems;
 import io.baton.core.lease.Lease;
 import io.baton.core.lease.LeaseFile;
 import io.baton.server.node.NodeDaemon;
+import io.baton.server.node.ForcedTakeoverRefusedException;
 import io.baton.server.node.NodeRole;
+import io.baton.server.node.SwitchOverResult;
 import io.baton.server.service.RunOutcome;
 import io.baton.server.service.ServiceManager;
 import io.baton.server.service.ServiceRuntime;
@@ -24,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,6 +123,12 @@ public final class ApiServer {
         app.post("/api/node/stop", ctx -> {
             ctx.json(Map.of("message", "node " + node.nodeId() + " is stopping"));
             Thread.ofPlatform().name("api-stop").start(node::shutdown);
+        });
+        app.post("/api/switchover", this::switchOver);
+        app.post("/api/takeover", this::forceTakeover);
+        app.get("/api/role-changes", ctx -> {
+            int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n > 0 && n <= 10_000, "between 1 and 10000").getOrDefault(20);
+            ctx.json(journal().call(c -> RoleChanges.recent(c, limit)));
         });
         app.get("/api/services", ctx -> ctx.json(services().list().stream().map(ApiServer::serviceView).toList()));
         app.post("/api/services", this::deploy);
@@ -231,6 +242,61 @@ public final class ApiServer {
         ServiceRuntime s = services().deploy(req.fileName() == null ? "service.yaml" : req.fileName(), req.descriptor(),
                 req.jars() == null ? Map.of() : req.jars());
         ctx.status(HttpStatus.CREATED).json(serviceView(s));
+    }
+
+    private void switchOver(Context ctx) {
+        SwitchOverRequest req = ctx.body().isBlank() ? new SwitchOverRequest(null, null) : ctx.bodyAsClass(SwitchOverRequest.class);
+        Duration timeout = req.timeout() == null ? DEFAULT_SWITCHOVER_TIMEOUT : Durations.parseOrNull(req.timeout());
+        if (timeout == null || timeout.isZero()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid timeout '" + req.timeout() + "': expected "
+                    + Durations.EXPECTED, "timeout");
+        }
+        if (node.role() != NodeRole.ACTIVE) {
+            throw passive();
+        }
+        SwitchOverResult result;
+        try {
+            result = node.switchOver(req.to() == null || req.to().isBlank() ? null : req.to().trim(), timeout);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", e.getMessage(), "to");
+        } catch (IllegalStateException e) {
+            throw new ApiException(HttpStatus.CONFLICT, "switchover_rejected", e.getMessage());
+        }
+        if (!result.completed()) {
+            throw new ApiException(HttpStatus.CONFLICT, "switchover_failed", result.message());
+        }
+        ctx.json(result);
+    }
+
+    private void forceTakeover(Context ctx) {
+        TakeoverRequest req = ctx.bodyAsClass(TakeoverRequest.class);
+        String actor = "api-token from " + ctx.ip();
+        long start = System.nanoTime();
+        long epoch;
+        try {
+            epoch = node.forceTakeover(req.confirmFenced(), actor);
+        } catch (ForcedTakeoverRefusedException e) {
+            log.warn("Node {} rejected a forced takeover from node {} requested by {}: {}", node.nodeId(), req.confirmFenced(), actor, e.getMessage());
+            throw new ApiException(HttpStatus.CONFLICT, "takeover_rejected", e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("nodeId", node.nodeId());
+        body.put("previousNode", req.confirmFenced());
+        body.put("epoch", epoch);
+        body.put("millis", (System.nanoTime() - start) / 1_000_000);
+        body.put("actor", actor);
+        ctx.json(body);
+    }
+
+    /** Time a switch-over target has to take over, and the services to stop, when the request names none. */
+    static final Duration DEFAULT_SWITCHOVER_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Body of a switch-over call: the target node (any passive node when null) and the timeout as a duration text. */
+    public record SwitchOverRequest(String to, String timeout) {
+    }
+
+    /** Body of a forced takeover call: the holder the operator fenced. */
+    public record TakeoverRequest(String confirmFenced) {
     }
 
     /** Body of a deploy call: the descriptor's text and the service's jars, Base64-encoded. */

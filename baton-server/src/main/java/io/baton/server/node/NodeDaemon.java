@@ -12,10 +12,14 @@ import io.baton.core.journal.Journal;
 import io.baton.core.journal.JournalException;
 import io.baton.core.journal.JournalSchemaException;
 import io.baton.core.lease.EpochRecord;
+import io.baton.core.journal.RoleChangeCause;
+import io.baton.core.journal.Takeover;
+import io.baton.core.journal.TakeoverRejectedException;
 import io.baton.core.lease.EpochStore;
 import io.baton.core.lease.LeaseFile;
 import io.baton.core.lease.LeaseKeeper;
 import io.baton.core.lease.LeaseWatcher;
+import io.baton.core.lease.Vacancy;
 import io.baton.server.api.ApiServer;
 import io.baton.server.cluster.ApiProbe;
 import io.baton.server.cluster.HolderMonitor;
@@ -74,14 +78,24 @@ public final class NodeDaemon {
     private volatile NodeRole role = NodeRole.STARTING;
     private volatile boolean shuttingDown;
     private volatile String activeHolder = "";
+    private volatile ForcedTakeover.Request forcedTakeover;
+    private final java.util.concurrent.atomic.AtomicBoolean switchOverRunning = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile String lastTakeoverFailure;
+    private volatile long forcedEpoch;
     private ApiServer api;
     private Thread roleThread;
     @SuppressWarnings("unused") // held only to keep the program directory locked
     private java.nio.channels.FileLock programLock;
 
-    /** Everything that exists only while this node is active in one epoch. */
-    private record Active(long epoch, LeaseKeeper keeper, Journal journal, ServiceManager services, Housekeeping housekeeping,
-            CountDownLatch ended, AtomicReference<String> endReason, java.util.concurrent.atomic.AtomicBoolean fenced) {
+    /**
+     * Everything that exists only while this node is active in one epoch. {@code handoverOffered} is set
+     * while a switch-over offers the epoch, so that being deposed then counts as the hand-over's success;
+     * {@code deposedBy} holds the deposition and {@code steppedDown} opens once the node is passive again.
+     */
+    record Active(long epoch, ActiveContext ctx, LeaseKeeper keeper, Journal journal, ServiceManager services,
+            AtomicReference<Housekeeping> housekeeping, CountDownLatch ended, AtomicReference<String> endReason,
+            java.util.concurrent.atomic.AtomicBoolean fenced, java.util.concurrent.atomic.AtomicBoolean handoverOffered,
+            AtomicReference<DeposedException> deposedBy, CountDownLatch steppedDown) {
     }
 
     /**
@@ -188,19 +202,24 @@ public final class NodeDaemon {
             while (!shuttingDown) {
                 role = NodeRole.PASSIVE;
                 updateHolder(leaseFile);
-                String why = watcher.awaitFree(epochs.highest() > 0, () -> !shuttingDown);
-                if (why == null) {
+                Vacancy vacancy = watcher.awaitFree(epochs.highest() > 0, () -> !shuttingDown && forcedTakeover == null);
+                ForcedTakeover.Request forced = forcedTakeover;
+                if (vacancy == null && (forced == null || shuttingDown)) {
                     break;
                 }
+                Takeover takeover = forced != null ? forced.takeover() : takeoverFor(vacancy);
                 long epoch = epochs.highest() + 1;
-                EpochRecord claim = new EpochRecord(epoch, config.nodeId(), host, ProcessHandle.current().pid(), Instant.now().toString(), why);
+                EpochRecord claim = new EpochRecord(epoch, config.nodeId(), host, ProcessHandle.current().pid(), Instant.now().toString(),
+                        takeover.cause().text() + ": " + takeover.detail());
                 if (!epochs.tryClaim(claim)) {
                     log.info("Node {} lost the race for epoch {} to node {}", config.nodeId(), epoch, epochs.holder(epoch));
+                    finishForced(forced, "node " + epochs.holder(epoch) + " claimed epoch " + epoch + " first");
                     continue;
                 }
-                Active a = becomeActive(epoch, leaseFile, why);
+                Active a = becomeActive(epoch, leaseFile, takeover);
+                finishForced(forced, a == null ? lastTakeoverFailure : null);
                 if (a == null) {
-                    sleep(cluster.leaseDuration());
+                    sleep(takeover.cause() == RoleChangeCause.SWITCHOVER ? cluster.pollInterval() : cluster.leaseDuration());
                     continue;
                 }
                 a.ended().await();
@@ -216,7 +235,22 @@ public final class NodeDaemon {
         }
     }
 
-    private Active becomeActive(long epoch, LeaseFile leaseFile, String why) {
+    private static Takeover takeoverFor(Vacancy vacancy) {
+        return new Takeover(vacancy.cause(), vacancy.since(), vacancy.handoverEpoch(), null, null, vacancy.reason());
+    }
+
+    /** Completes a forced takeover request with its failure, or with success when {@code failure} is null. */
+    private void finishForced(ForcedTakeover.Request forced, String failure) {
+        if (forced == null) {
+            return;
+        }
+        forcedTakeover = null;
+        forced.complete(failure);
+    }
+
+    private Active becomeActive(long epoch, LeaseFile leaseFile, Takeover takeover) {
+        String why = takeover.detail();
+        lastTakeoverFailure = null;
         CountDownLatch ended = new CountDownLatch(1);
         AtomicReference<String> endReason = new AtomicReference<>();
         // Fencing stops publishing at once; an orderly stop does not, because it drains the publish queue.
@@ -229,15 +263,18 @@ public final class NodeDaemon {
         try {
             long busyMillis = Math.min(1000, cluster.renewInterval().toMillis() / 2);
             journal = Journal.openAndTakeGuard(data.journalFile(), epoch, config.nodeId(), cluster.sameHost(), busyMillis,
-                    deposed -> onDeposed(self.get(), deposed));
+                    deposed -> onDeposed(self.get(), deposed), takeover);
         } catch (JournalSchemaException e) {
             log.error("Node {} will not become active: {}", config.nodeId(), e.getMessage());
+            lastTakeoverFailure = e.getMessage();
             return null;
-        } catch (DeposedException e) {
+        } catch (DeposedException | TakeoverRejectedException e) {
             log.warn("Node {} cannot take epoch {}: {}", config.nodeId(), epoch, e.getMessage());
+            lastTakeoverFailure = e.getMessage();
             return null;
         } catch (JournalException e) {
             log.error("Node {} cannot take epoch {}: {}", config.nodeId(), epoch, e.getMessage());
+            lastTakeoverFailure = e.getMessage();
             return null;
         }
         try {
@@ -245,19 +282,23 @@ public final class NodeDaemon {
         } catch (IOException e) {
             log.error("Node {} took epoch {} but cannot write the lease {}: {}; stepping down", config.nodeId(), epoch,
                     leaseFile.path(), e.toString());
+            lastTakeoverFailure = "took epoch " + epoch + " but cannot write the lease " + leaseFile.path() + ": " + e;
             journal.close();
             return null;
         }
 
-        log.info("Node {} is active with epoch {} ({})", config.nodeId(), epoch, why);
+        log.info("Node {} is active with epoch {} ({}: {})", config.nodeId(), epoch, takeover.cause().text(), why);
+        // A forced takeover is done once the guard bump is committed; recovery and service starts follow.
+        forcedEpoch = epoch;
+        finishForced(takeover.cause() == RoleChangeCause.FORCED_TAKEOVER ? forcedTakeover : null, null);
         ActiveContext ctx = new ActiveContext(config.nodeId(), epoch, data, home, journal,
                 () -> keeper.isValid() && !fenced.get(), Clock.systemDefaultZone());
         // A worker whose daemon falls silent exits before the lease could pass to another node.
         Duration idle = cluster.workerSilenceBound();
         ServiceManager services = new ServiceManager(ctx, pidFiles, idle, config.maxWorkers());
-        Housekeeping housekeeping = new Housekeeping(ctx, cluster.retention(),
-                () -> services.list().stream().map(ServiceRuntime::descriptor).filter(java.util.Objects::nonNull).toList());
-        Active a = new Active(epoch, keeper, journal, services, housekeeping, ended, endReason, fenced);
+        Housekeeping housekeeping = newHousekeeping(ctx, services);
+        Active a = new Active(epoch, ctx, keeper, journal, services, new AtomicReference<>(housekeeping), ended, endReason, fenced,
+                new java.util.concurrent.atomic.AtomicBoolean(), new AtomicReference<>(), new CountDownLatch(1));
         self.set(a);
         try {
             Recovery.run(ctx);
@@ -281,13 +322,76 @@ public final class NodeDaemon {
         return a;
     }
 
+    private Housekeeping newHousekeeping(ActiveContext ctx, ServiceManager services) {
+        return new Housekeeping(ctx, cluster.retention(),
+                () -> services.list().stream().map(ServiceRuntime::descriptor).filter(java.util.Objects::nonNull).toList());
+    }
+
+    /**
+     * Hands this node's epoch over to {@code target}, or to the first passive node that sees the offer
+     * when it is null; see {@link SwitchOver}. Returns once the target committed the newer epoch and this
+     * node is passive, or once the switch-over failed and this node is active again.
+     *
+     * @throws IllegalStateException when this node is not active or a switch-over is already running
+     */
+    public SwitchOverResult switchOver(String target, Duration timeout) {
+        Active a = active.get();
+        if (a == null || role != NodeRole.ACTIVE) {
+            throw new IllegalStateException("node " + config.nodeId() + " is " + role + ", not ACTIVE");
+        }
+        if (config.nodeId().equals(target)) {
+            throw new IllegalArgumentException("node " + target + " is already the active node; name a passive node with --to");
+        }
+        if (!switchOverRunning.compareAndSet(false, true)) {
+            throw new IllegalStateException("a switch-over of node " + config.nodeId() + " is already in progress");
+        }
+        try {
+            return new SwitchOver(config.nodeId(), a, r -> role = r, () -> restartHousekeeping(a)).run(target, timeout);
+        } finally {
+            switchOverRunning.set(false);
+        }
+    }
+
+    private void restartHousekeeping(Active a) {
+        Housekeeping fresh = newHousekeeping(a.ctx(), a.services());
+        a.housekeeping().set(fresh);
+        fresh.start();
+    }
+
+    /**
+     * Takes the next epoch from {@code holder} without waiting for its lease to expire, after an
+     * operator confirmed that the holder is fenced; see {@link ForcedTakeover}. Returns the epoch taken.
+     *
+     * @throws ForcedTakeoverRefusedException when this node is not passive, {@code holder} is not the
+     *     holder, its lease is still renewed, or the takeover failed
+     */
+    public long forceTakeover(String holder, String actor) {
+        if (role != NodeRole.PASSIVE) {
+            throw new ForcedTakeoverRefusedException("node " + config.nodeId() + " is " + role
+                    + "; a forced takeover runs on a passive node");
+        }
+        ForcedTakeover check = new ForcedTakeover(new LeaseFile(data.leaseFile()), config.nodeId(), host,
+                cluster.renewInterval().multipliedBy(2).plus(cluster.pollInterval()));
+        ForcedTakeover.Request request = check.request(holder, actor);
+        synchronized (this) {
+            if (forcedTakeover != null) {
+                throw new ForcedTakeoverRefusedException("a forced takeover on node " + config.nodeId() + " is already in progress");
+            }
+            forcedTakeover = request;
+        }
+        log.warn("Node {}: forced takeover from node {} requested by {}; the operator confirmed that node {} is fenced",
+                config.nodeId(), holder, actor, holder);
+        request.await(Duration.ofSeconds(60));
+        return forcedEpoch;
+    }
+
     /** Called by the lease watchdog: kill everything at once, no I/O on the data directory. */
     private void fence(Active a, String reason) {
         if (a == null || !a.fenced().compareAndSet(false, true)) {
             return;
         }
         a.endReason().compareAndSet(null, reason);
-        a.housekeeping().stop();
+        a.housekeeping().get().stop();
         a.services().fenceAll();
         a.journal().abandon();
         log.error("Node {} fenced itself in epoch {}: {}; all workers killed, nothing more is published", config.nodeId(), a.epoch(), reason);
@@ -295,15 +399,36 @@ public final class NodeDaemon {
     }
 
     private void onDeposed(Active a, DeposedException e) {
+        if (a != null && a.handoverOffered().get()) {
+            handedOver(a, e);
+            return;
+        }
         fence(a, e.getMessage());
+    }
+
+    /** Ends the epoch after a switch-over: the services are already stopped and the publish queue drained. */
+    private void handedOver(Active a, DeposedException e) {
+        if (!a.fenced().compareAndSet(false, true)) {
+            return;
+        }
+        a.deposedBy().set(e);
+        a.endReason().compareAndSet(null, "handed epoch " + a.epoch() + " over to node " + e.guardNode() + " (epoch " + e.guardEpoch() + ")");
+        a.services().fenceAll();
+        a.journal().abandon();
+        a.ended().countDown();
     }
 
     private void stepDown(Active a) {
         active.set(null);
-        a.housekeeping().stop();
+        a.housekeeping().get().stop();
         a.keeper().stop(false);
         role = NodeRole.PASSIVE;
-        log.warn("Node {} stepped down from epoch {} and is passive: {}", config.nodeId(), a.epoch(), a.endReason().get());
+        if (a.deposedBy().get() != null && a.handoverOffered().get()) {
+            log.info("Node {} {} and is passive", config.nodeId(), a.endReason().get());
+        } else {
+            log.warn("Node {} stepped down from epoch {} and is passive: {}", config.nodeId(), a.epoch(), a.endReason().get());
+        }
+        a.steppedDown().countDown();
     }
 
     /**
@@ -321,7 +446,7 @@ public final class NodeDaemon {
         log.info("Node {} is stopping", config.nodeId());
         Active a = active.getAndSet(null);
         if (a != null && a.endReason().compareAndSet(null, "node stopping")) {
-            a.housekeeping().stopAndWait(Duration.ofSeconds(5));
+            a.housekeeping().get().stopAndWait(Duration.ofSeconds(5));
             a.services().stopAll();
             a.journal().close();
             a.keeper().stop(true);

@@ -268,6 +268,76 @@ public final class ServiceManager {
         shutdown();
     }
 
+    /**
+     * The services a switch-over stopped, and the workers that were still alive afterwards.
+     *
+     * @param wereRunning services that were running or waiting for a worker slot, to start again if the switch-over fails
+     * @param aliveWorkers pids of workers that had not exited; a switch-over must not continue while any is listed
+     */
+    public record HandoverStop(List<String> wereRunning, List<Long> aliveWorkers) {
+    }
+
+    /**
+     * Stops every service at a commit point for a switch-over, in parallel. A service that has not
+     * stopped after {@code timeout} is killed, which abandons its work item. Unlike {@link #stopAll()},
+     * the manager stays usable, so that {@link #restart} can start the services again in this epoch.
+     */
+    public HandoverStop stopForHandover(Duration timeout) {
+        List<String> wereRunning = new ArrayList<>();
+        List<Long> pids = new ArrayList<>();
+        List<Thread> stops = new ArrayList<>();
+        List<ServiceRuntime> all = list();
+        for (ServiceRuntime s : all) {
+            if (s.state() == ServiceState.RUNNING || s.state() == ServiceState.WAITING || s.state() == ServiceState.STARTING) {
+                wereRunning.add(s.name());
+            }
+            Long pid = s.workerPid();
+            if (pid != null) {
+                pids.add(pid);
+            }
+            stops.add(Thread.ofPlatform().name("handover-stop-" + s.name()).start(s::stop));
+        }
+
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < stops.size(); i++) {
+            long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            join(stops.get(i), leftMillis);
+            if (stops.get(i).isAlive()) {
+                log.warn("Service {} did not stop within the switch-over timeout of {} ms; killing its worker and abandoning its work item",
+                        all.get(i).name(), timeout.toMillis());
+                all.get(i).kill();
+            }
+        }
+        for (Thread t : stops) {
+            join(t, 0);
+        }
+
+        List<Long> alive = pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
+        return new HandoverStop(wereRunning, alive);
+    }
+
+    /** Starts the named services again, after a switch-over that did not complete. */
+    public void restart(List<String> names) {
+        for (String name : names) {
+            ServiceRuntime s = services.get(name);
+            if (s == null) {
+                continue;
+            }
+            String error = s.start();
+            if (error != null) {
+                log.error("Service {} could not be started again after the switch-over failed: {}", name, error);
+            }
+        }
+    }
+
+    private static void join(Thread t, long millis) {
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Kills every worker at once, touching nothing on the data directory: the node is fenced or deposed. */
     public void fenceAll() {
         slots.close();

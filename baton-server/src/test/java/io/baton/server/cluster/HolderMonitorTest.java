@@ -70,7 +70,7 @@ class HolderMonitorTest {
     }
 
     private void renew() throws Exception {
-        lease.write(new Lease(++counter, "node-a", 1, 4242, "host-a", "2026-03-01T10:00:00Z", false));
+        lease.write(new Lease(++counter, "node-a", 1, 4242, "host-a", "2026-03-01T10:00:00Z", false, null));
     }
 
     private void register(String apiUrl) throws Exception {

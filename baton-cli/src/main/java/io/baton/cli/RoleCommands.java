@@ -1,0 +1,78 @@
+package io.baton.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.core.config.Durations;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Commands that move the active role between the nodes of a cluster. */
+final class RoleCommands {
+
+    private RoleCommands() {
+    }
+
+    @Command(name = "switchover", mixinStandardHelpOptions = true,
+            description = {"Hands the active role of this node to a passive node without waiting for the lease to expire.",
+                "Run it against the active node. It stops every service at a commit point, publishes what is committed, and waits until "
+                    + "the target has taken the next epoch; if the target does not take it within the timeout, this node stays active and "
+                    + "starts its services again (exit code 1)."})
+    static final class SwitchOver implements Callable<Integer> {
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--to", paramLabel = "NODE", description = "node id of the passive node to hand over to (default: the first passive node that sees the offer)")
+        String to;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
+                description = "time the services get to reach a commit point, and then the target gets to take over, such as 30s or 2m (default: ${DEFAULT-VALUE})")
+        String timeout;
+
+        @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+        Path home;
+
+        @Override
+        public Integer call() throws Exception {
+            if (Durations.parseOrNull(timeout) == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "invalid --timeout '" + timeout + "': expected " + Durations.EXPECTED);
+            }
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("to", to);
+            body.put("timeout", timeout);
+            JsonNode r = Api.connect(Home.resolve(home)).post("/api/switchover", body);
+            System.out.println("Switched over to node " + r.path("newNode").asText() + " (epoch " + r.path("epoch").asLong() + ") in "
+                    + r.path("millis").asLong() + " ms.");
+            System.out.println(r.path("message").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "takeover", mixinStandardHelpOptions = true,
+            description = {"Makes this passive node active at once, after you fenced the hung active node by hand (stopped or killed it, "
+                    + "or cut it off the shared storage).",
+                "The node checks that NODE holds the lease, that its lease is not being renewed, and, when NODE runs on this host, that its "
+                    + "process is stopped or gone. The takeover is logged and recorded with who requested it."})
+    static final class Takeover implements Callable<Integer> {
+
+        @Option(names = "--confirm-fenced", paramLabel = "NODE", required = true, description = "node id of the active node that you fenced")
+        String fenced;
+
+        @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+        Path home;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode r = Api.connect(Home.resolve(home)).post("/api/takeover", Map.of("confirmFenced", fenced));
+            System.out.println("Node " + r.path("nodeId").asText() + " took over epoch " + r.path("epoch").asLong() + " from node "
+                    + r.path("previousNode").asText() + " in " + r.path("millis").asLong() + " ms (recorded as requested by "
+                    + r.path("actor").asText() + ").");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.baton.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.testkit.NodeProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A forced takeover from a SIGSTOPped holder, and the checks that reject it while the holder is live. */
+class ForcedTakeoverIT {
+
+    private static final int FILES = 60;
+
+    /** Lease duration of {@link TestCluster#TEST_CLUSTER_YAML}. */
+    private static final long LEASE_MILLIS = 4_000;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void forcedTakeoverOfStoppedHolder() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Path inbox = Files.createDirectories(cluster.data.resolve("inbox"));
+            for (int i = 0; i < FILES; i++) {
+                Files.writeString(inbox.resolve(String.format("f-%03d.txt", i)), "file " + i + "\n");
+            }
+            NodeProcess a = cluster.node("node-a");
+            a.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            NodeProcess b = cluster.node("node-b");
+            b.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
+
+            NodeProcess.CliResult live = b.cli("takeover", "--confirm-fenced", "node-a");
+            assertThat(live.exitCode()).as("takeover from a live holder").isEqualTo(1);
+            assertThat(live.err()).as("message for a live holder").contains("node-a runs on this host as pid").contains("is not fenced");
+            NodeProcess.CliResult wrong = b.cli("takeover", "--confirm-fenced", "node-x");
+            assertThat(wrong.exitCode()).as("takeover from a node that is not the holder").isEqualTo(1);
+            assertThat(wrong.err()).as("message for a wrong holder").contains("node node-x is not the holder: the lease names node node-a");
+            NodeProcess.CliResult missing = b.cli("takeover");
+            assertThat(missing.exitCode()).as("takeover without --confirm-fenced").isEqualTo(2);
+
+            assertThat(a.cli("deploy", cluster.serviceFolder("mover", """
+                    name: mover
+                    autoStart: true
+                    schedule: { every: 300ms }
+                    source: { path: inbox }
+                    process:
+                      - type: class
+                        class: io.baton.testkit.steps.SlowCopyStep
+                        settings: { delayMillis: "100" }
+                    targets: [ { path: outbox } ]
+                    onSuccess: { delete: true }
+                    """).toString()).exitCode()).as("deploy").isZero();
+            a.cli("start", "mover");
+            NodeProcess.await(Duration.ofSeconds(60), "some outputs", () -> CrashConsistencyIT.filesUnder(cluster.data.resolve("outbox")).size() > 5);
+
+            a.signal("STOP");
+            NodeProcess.CliResult forced = b.cli("takeover", "--confirm-fenced", "node-a");
+            assertThat(forced.exitCode()).as("forced takeover of the stopped holder: " + forced.err()).isZero();
+            assertThat(forced.out()).contains("took over epoch 2 from node node-a");
+            long millis = Long.parseLong(forced.out().replaceAll("(?s).* in (\\d+) ms.*", "$1"));
+            assertThat(millis).as("time of the forced takeover on node-b (ms)").isLessThan(LEASE_MILLIS);
+            b.awaitRole("ACTIVE", Duration.ofSeconds(30));
+
+            a.signal("CONT");
+            a.awaitRole("PASSIVE", Duration.ofSeconds(30));
+            NodeProcess.await(Duration.ofMinutes(2), "node-b to finish the files", () -> CrashConsistencyIT.filesUnder(inbox).isEmpty());
+            List<Path> outputs = CrashConsistencyIT.filesUnder(cluster.data.resolve("outbox"));
+            assertThat(outputs).as("outputs").hasSize(FILES);
+            for (Path out : outputs) {
+                int n = Integer.parseInt(out.getFileName().toString().substring(2, 5));
+                assertThat(Files.readString(out)).as(out.toString()).isEqualTo("file " + n + "\n");
+            }
+            String logA = Files.readString(cluster.data.resolve("logs/node-node-a.log"));
+            assertThat(logA).as("log of node-a after SIGCONT").contains("is passive");
+
+            assertThat(b.cli("node", "stop").exitCode()).isZero();
+            assertThat(a.cli("node", "stop").exitCode()).isZero();
+            assertThat(cluster.query("SELECT count(*) FROM items WHERE state = 'DISPOSED'").get(0).get(0)).as("disposed items")
+                    .isEqualTo(Integer.toString(FILES));
+            List<List<String>> forcedRow = cluster.query("SELECT node_id, previous_node, cause, actor FROM role_changes WHERE epoch = 2");
+            assertThat(forcedRow).as("role change of epoch 2").containsExactly(List.of("node-b", "node-a", "forced-takeover", "api-token from 127.0.0.1"));
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.baton.server.node;
+
+/** A forced takeover was rejected or failed; the message says why and what to do. */
+public final class ForcedTakeoverRefusedException extends RuntimeException {
+
+    public ForcedTakeoverRefusedException(String message) {
+        super(message);
+    }
+}
