@@ -48,9 +48,11 @@ public final class DescriptorParser {
     public static final String CHARSET_PROPERTY = "charset";
 
     private final Path dataDirectory;
+    private final RemoteSpecParser remotes;
 
     public DescriptorParser(Path dataDirectory) {
         this.dataDirectory = dataDirectory;
+        this.remotes = new RemoteSpecParser(this::resolve);
     }
 
     public ServiceDescriptor parse(String file, String yaml) {
@@ -65,7 +67,7 @@ public final class DescriptorParser {
 
         SourceSpec source = source(root.object("source"), root);
         List<TargetSpec> targets = targets(root);
-        DispositionSpec onSuccess = disposition(root.object("onSuccess"));
+        DispositionSpec onSuccess = disposition(root.object("onSuccess"), source.remote() != null);
         FailurePolicy onFailure = failure(root.object("onFailure"), name);
         checkFolders(root, source, targets, onSuccess);
         checkQuarantine(root, source, onFailure);
@@ -171,13 +173,16 @@ public final class DescriptorParser {
         if (!root.has("source")) {
             throw root.error("source", null, "a source folder, for example source: { path: inbox/orders }");
         }
-        f.rejectUnknown(Set.of("type", "path", "include", "exclude", "recursive", "order", "maxFilesPerRun", "acceptEmptyFiles", "ready",
-                "charset"));
+        Set<String> fields = new java.util.HashSet<>(Set.of("type", "path", "include", "exclude", "recursive", "order", "maxFilesPerRun",
+                "acceptEmptyFiles", "ready", "charset"));
+        fields.addAll(RemoteSpecParser.FIELDS);
+        f.rejectUnknown(fields);
         String type = f.string("type", "folder");
-        if (!type.equals("folder")) {
-            throw f.error("type", type, "'folder' (the only source type of this version)");
+        RemoteSpec remote = type.equals("folder") ? null : remotes.parse(f, type);
+        if (remote != null && f.bool("recursive", false)) {
+            throw f.error("recursive", "true", "no recursive listing for a remote source; name the remote folder in uri");
         }
-        Path path = folder(f, "path");
+        Path path = remote == null ? folder(f, "path") : null;
         List<String> include = f.strings("include");
         if (include.isEmpty()) {
             include = List.of("*");
@@ -197,7 +202,7 @@ public final class DescriptorParser {
         };
         return new SourceSpec(path, include, exclude, f.bool("recursive", false), fileOrder,
                 f.integer("maxFilesPerRun", 1000, 1, 1_000_000), f.bool("acceptEmptyFiles", false), readiness(f.object("ready")),
-                charset(f));
+                charset(f), remote);
     }
 
     /** Reads {@code source.charset}, default UTF-8; a name this JVM does not support is rejected here, at deploy. */
@@ -270,11 +275,11 @@ public final class DescriptorParser {
         }
         List<TargetSpec> targets = new ArrayList<>();
         for (YamlFields f : list) {
-            f.rejectUnknown(Set.of("type", "path", "name"));
+            Set<String> fields = new java.util.HashSet<>(Set.of("type", "path", "name"));
+            fields.addAll(RemoteSpecParser.FIELDS);
+            f.rejectUnknown(fields);
             String type = f.string("type", "folder");
-            if (!type.equals("folder")) {
-                throw f.error("type", type, "'folder' (the only target type of this version)");
-            }
+            RemoteSpec remote = type.equals("folder") ? null : remotes.parse(f, type);
             String template = f.string("name", "{name}");
             if (template.isBlank()) {
                 throw f.error("name", template, "a file name template such as {name} or {basename}.jsonl");
@@ -283,12 +288,12 @@ public final class DescriptorParser {
             if (template.contains("/") || template.contains("\\") || template.equals("..") || template.equals(".")) {
                 throw f.error("name", template, "a file name without '/', '\\\\' or '..'");
             }
-            targets.add(new TargetSpec(folder(f, "path"), template));
+            targets.add(new TargetSpec(remote == null ? folder(f, "path") : null, template, remote));
         }
         return targets;
     }
 
-    private DispositionSpec disposition(YamlFields f) {
+    private DispositionSpec disposition(YamlFields f, boolean remoteSource) {
         f.rejectUnknown(Set.of("archive", "delete", "keep", "keepFor"));
         int chosen = (f.has("archive") ? 1 : 0) + (f.bool("delete", false) ? 1 : 0) + (f.bool("keep", false) ? 1 : 0);
         if (chosen > 1) {
@@ -300,6 +305,15 @@ public final class DescriptorParser {
                 throw f.error("keepFor", Durations.format(keepFor), "no keepFor unless inputs are archived; keepFor sets how long archived inputs are kept");
             }
             return new DispositionSpec(f.bool("delete", false) ? DispositionKind.DELETE : DispositionKind.KEEP, null, null);
+        }
+        if (remoteSource) {
+            // The archive of a remote source is a folder on the same server, so it is never resolved locally.
+            String template = f.requiredString("archive", "a remote archive folder such as /outbound/done/{yyyy}, or delete: true, or keep: true");
+            checkTemplate(f, "archive", template, ARCHIVE_PLACEHOLDERS);
+            if (!template.startsWith("/") || template.contains("..") || template.contains("\\")) {
+                throw f.error("archive", template, "an absolute remote folder path without '..', such as /outbound/done/{yyyy}");
+            }
+            return new DispositionSpec(DispositionKind.ARCHIVE, template, keepFor);
         }
         String template = f.string("archive", "archive/{yyyy}/{MM}/{dd}");
         checkTemplate(f, "archive", template, ARCHIVE_PLACEHOLDERS);
@@ -314,9 +328,12 @@ public final class DescriptorParser {
     }
 
     private void checkFolders(YamlFields root, SourceSpec source, List<TargetSpec> targets, DispositionSpec onSuccess) {
+        if (source.remote() != null) {
+            return;
+        }
         for (int i = 0; i < targets.size(); i++) {
             Path target = targets.get(i).path();
-            if (overlaps(target, source.path())) {
+            if (target != null && overlaps(target, source.path())) {
                 throw new ConfigException(root.file(), "targets[" + i + "].path", target,
                         "a folder outside the source folder " + source.path() + ", or outputs would be picked up as inputs");
             }
@@ -331,6 +348,9 @@ public final class DescriptorParser {
     }
 
     private static void checkQuarantine(YamlFields root, SourceSpec source, FailurePolicy onFailure) {
+        if (source.remote() != null) {
+            return;
+        }
         Path quarantine = onFailure.quarantine().normalize();
         Path inbox = source.path().normalize();
         boolean pickedUpAgain = quarantine.equals(inbox) || (source.recursive() && quarantine.startsWith(inbox));
