@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * A real OpenSSH {@code sshd} on 127.0.0.1 with its own configuration, host keys and authorized keys
  * in a folder of the test's own, serving SFTP only ({@code internal-sftp}). Logins: {@code root} and
  * {@code nobody}, both with {@link #clientKey()} or the passphrase-protected {@link #encryptedClientKey()}.
- * Nobody can log in with a password, so any password is a wrong one.
+ * Password login is enabled but no user has a password, so any password is a wrong one.
  *
  * <p>When {@code /usr/sbin/sshd} is missing the test is skipped, except under CI (the {@code CI}
  * environment variable is set), where it fails: {@code .ci/run} installs openssh-server.
@@ -46,7 +46,7 @@ public final class OpenSshServer implements AutoCloseable {
      */
     public static OpenSshServer start(Path dir, String... extraConfig) throws IOException, InterruptedException {
         requireSshd();
-        // sshd reads the authorized keys as the logged-in user, so nobody must be able to reach them.
+        // sshd reads the authorized keys as the logged-in user, so the user "nobody" must be able to reach them.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         OpenSshServer server = new OpenSshServer(dir, freePort(), List.of(extraConfig));
         server.keygen("ecdsa", "host_ecdsa", "");
@@ -138,6 +138,11 @@ public final class OpenSshServer implements AutoCloseable {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
         process = null;
+    }
+
+    /** Returns the processes that serve open connections: the listener's descendants. */
+    public List<ProcessHandle> connectionProcesses() {
+        return process == null ? List.of() : process.descendants().toList();
     }
 
     /** Starts the server again on the same port with the same keys. */

@@ -34,7 +34,7 @@ public interface RemoteSession extends AutoCloseable {
     /** Creates a remote folder and its missing parents. */
     void createFolders(String folder) throws TransportException;
 
-    /** Closes the connection; never throws. */
+    /** Closes the connection. Implementations catch their own close errors, because a broken connection is closed too. */
     @Override
     void close();
 

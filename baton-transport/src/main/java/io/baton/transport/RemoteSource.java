@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * touched on the server. A download goes to a temporary name in staging and reaches its final local
  * name only once its byte count equals the size the claim recorded, so a partial download is never
  * processed. A disposition first checks that the remote file still has the claimed size and
- * modification time; a file replaced since the claim is a new delivery and is left alone.
+ * modification time, because a file replaced since the claim is a new delivery and must be left alone.
  */
 public final class RemoteSource {
 
@@ -113,7 +113,7 @@ public final class RemoteSource {
     /**
      * Downloads a claimed file into {@code local}: first to a temporary name beside it, then, once the
      * byte count matches the claimed size, renamed. A transfer that fails is retried from the start on a
-     * new connection; the partial file is removed whatever happens.
+     * new connection. The partial file is removed in a finally block, so no failure leaves it behind.
      *
      * @throws TransportException when the download failed or delivered a size other than the claimed one
      */

@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
  * <p>Sub-step one uploads the staged output to a temporary name unique to the publish action
  * ({@code .baton-<action id>.part}) and checks its size on the server; the caller records
  * "uploaded" before sub-step two renames it to the final name. The rename never replaces a file.
- * A replay decides from the recorded sub-step, never from a file of the same size at the final name:
- * before "uploaded" is recorded, any file at the final name is someone else's, and the delivery fails
- * instead of replacing it; after it, a missing temporary file and a final file of the expected size
- * mean that the rename was done before the crash.
+ * A replay decides from the recorded sub-step, never from a file of the same size at the final name.
+ * Before "uploaded" is recorded, any file at the final name is someone else's, so the delivery fails
+ * instead of replacing it. After it, a missing temporary file and an existing final file mean that the
+ * rename was done before the crash, because only this action uses its temporary name.
  */
 public final class RemoteTarget {
 
@@ -48,7 +48,7 @@ public final class RemoteTarget {
      *
      * @param staged   the local output; it must still exist unless progress is {@link Progress#UPLOADED}
      * @param name     the final file name in the target folder
-     * @throws TransportException when a step failed, or the final name holds a file this action did not put there
+     * @throws TransportException when a step failed, or the final name is taken by a file this action did not put there
      */
     public void deliver(long actionId, Progress progress, Path staged, String name, ProgressRecorder recorder) throws TransportException {
         String problem = RemoteNames.problem(name);
@@ -81,7 +81,7 @@ public final class RemoteTarget {
             s.rename(temp, target);
             return null;
         });
-        log.info("Delivered {} ({} bytes) to {}", target, size, remote.server());
+        log.info("Delivered {} to {}", target, remote.server());
     }
 
     private void upload(Path staged, String temp, String target, long size) throws TransportException {

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads the secrets of a remote connection when it opens. A secret file holds the secret on its first
- * line; a trailing line break is not part of it. Errors name the file or variable, never the value.
+ * Reads the secrets of a remote connection when it opens. A secret file contains the secret on its first
+ * line, without the trailing line break. Errors name the file or variable, never the value.
  */
 public final class Secrets {
 

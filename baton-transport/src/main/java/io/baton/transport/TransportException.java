@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * A failed remote operation, with the server and the remote path it concerned. {@link #transientFault()}
- * tells the caller whether trying again on a new connection can help (a dropped connection, a refused
+ * returns to the caller whether trying again on a new connection can help (a dropped connection, a refused
  * connect) or not (a rejected host key, a wrong password, a missing folder, a permission problem).
  * Messages say what failed, on which server and path, and what to do next; they never hold a secret.
  */
@@ -25,7 +25,7 @@ public final class TransportException extends IOException {
         return server;
     }
 
-    /** The remote path the operation concerned, or null for a failure of the connection itself. */
+    /** Returns the remote path the operation concerned, or null for a failure of the connection itself. */
     public String path() {
         return path;
     }

@@ -18,7 +18,7 @@ public record RemoteSpec(String protocol, String host, int port, String user, St
         Path knownHosts, HostKeyPolicy hostKeyPolicy, AlgorithmPolicy algorithmPolicy, Duration connectTimeout,
         Duration idleTimeout, int retries, Duration retryBackoff) {
 
-    /** What happens to a host that has no entry in the known-hosts file. */
+    /** Policy for a host that has no entry in the known-hosts file. */
     public enum HostKeyPolicy {
         /** Rejected before authentication. */
         STRICT,
@@ -26,7 +26,7 @@ public record RemoteSpec(String protocol, String host, int port, String user, St
         ACCEPT_NEW
     }
 
-    /** Which key-exchange and host-key algorithms the client offers. */
+    /** Set of key-exchange and host-key algorithms the client offers. */
     public enum AlgorithmPolicy {
         /** Only algorithms without SHA-1: ssh-rsa and diffie-hellman-group14-sha1 are left out. */
         MODERN,
@@ -35,14 +35,14 @@ public record RemoteSpec(String protocol, String host, int port, String user, St
     }
 
     /**
-     * Where the secrets come from. Each secret is read from a file or from an environment variable when
+     * Sources of the secrets. Each secret is read from a file or from an environment variable when
      * the connection opens, and is never kept in the descriptor, logged or returned by the API.
      */
     public record Credentials(Path passwordFile, String passwordVariable, Path keyFile, Path passphraseFile,
             String passphraseVariable) {
     }
 
-    /** Returns {@code protocol://user@host:port}, the name of the server in logs and messages; it holds no secret. */
+    /** Returns {@code protocol://user@host:port}, the name of the server in logs and messages, without any secret. */
     public String server() {
         return protocol + "://" + user + "@" + host + ":" + port;
     }

@@ -41,7 +41,7 @@ final class RemoteSpecParser {
             throw f.error("uri", text, "a URI such as " + type + "://user@host:22/outgoing (" + e.getReason() + ")");
         }
         if (!type.equals(uri.getScheme())) {
-            throw f.error("uri", text, "a URI that starts with " + type + "://, as type: " + type + " says");
+            throw f.error("uri", text, "a URI that starts with " + type + "://, to match type: " + type);
         }
         if (uri.getHost() == null || uri.getUserInfo() == null || uri.getUserInfo().contains(":")) {
             throw f.error("uri", text, "user and host, such as " + type + "://user@host:22/outgoing, and no password in the URI "
@@ -63,7 +63,7 @@ final class RemoteSpecParser {
             default -> throw f.error("algorithms", f.string("algorithms", ""), "'modern' (the default) or 'allow-legacy'");
         };
         if (!f.has("knownHosts")) {
-            throw f.error("knownHosts", null, "the path of a known_hosts file that holds the server's host key "
+            throw f.error("knownHosts", null, "the path of a known_hosts file that contains the server's host key "
                     + "(ssh-keyscan -p PORT HOST > known_hosts, then check the fingerprint with the server's owner)");
         }
 

@@ -42,7 +42,7 @@ final class HostKeyCheck implements ServerKeyVerifier {
         this.spec = spec;
     }
 
-    /** The reason the last check rejected the key, or null. */
+    /** Returns the reason the last check rejected the key, or null. */
     String rejection() {
         return rejection;
     }
@@ -77,8 +77,8 @@ final class HostKeyCheck implements ServerKeyVerifier {
     }
 
     /**
-     * Returns null when an entry for the host holds this key, else the fingerprints of the other keys
-     * the file holds for the host (empty when it has none).
+     * Returns null when an entry for the host contains this key, else the fingerprints of the other keys
+     * the file contains for the host (empty when it has none).
      */
     private List<String> knownKeys(ClientSession session, PublicKey serverKey) throws IOException {
         List<KnownHostEntry> entries;

@@ -103,7 +103,7 @@ public final class SftpConnector implements RemoteConnector {
         }
     }
 
-    /** Classifies a failed connect and says what to do; only an unreachable server is worth a retry. */
+    /** Classifies a failed connect and adds the fix. Only an unreachable server is worth a retry. */
     private static TransportException connectFailure(RemoteSpec spec, HostKeyCheck hostKeys, Exception e) {
         String server = spec.server();
         if (hostKeys.rejection() != null) {

@@ -33,7 +33,7 @@ class SftpAgainstOpenSshTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        // The login nobody reads the authorized keys and its folders under this folder.
+        // The user "nobody" logs in too: sshd reads the authorized keys as that user, under this folder.
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createDirectories(dir.resolve("sshd"));
         server = OpenSshServer.start(dir.resolve("sshd"));
