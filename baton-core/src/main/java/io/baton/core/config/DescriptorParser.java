@@ -48,9 +48,11 @@ public final class DescriptorParser {
     public static final String CHARSET_PROPERTY = "charset";
 
     private final Path dataDirectory;
+    private final RemoteSpecParser remotes;
 
     public DescriptorParser(Path dataDirectory) {
         this.dataDirectory = dataDirectory;
+        this.remotes = new RemoteSpecParser(this::resolve);
     }
 
     public ServiceDescriptor parse(String file, String yaml) {
@@ -65,7 +67,7 @@ public final class DescriptorParser {
 
         SourceSpec source = source(root.object("source"), root);
         List<TargetSpec> targets = targets(root);
-        DispositionSpec onSuccess = disposition(root.object("onSuccess"));
+        DispositionSpec onSuccess = disposition(root.object("onSuccess"), source.remote() != null);
         FailurePolicy onFailure = failure(root.object("onFailure"), name);
         checkOutsideInternals(root, source, targets, onSuccess, onFailure);
         checkFolders(root, source, targets, onSuccess);
@@ -172,13 +174,16 @@ public final class DescriptorParser {
         if (!root.has("source")) {
             throw root.error("source", null, "a source folder, for example source: { path: inbox/orders }");
         }
-        f.rejectUnknown(Set.of("type", "path", "include", "exclude", "recursive", "order", "maxFilesPerRun", "acceptEmptyFiles", "ready",
-                "charset"));
+        Set<String> fields = new java.util.HashSet<>(Set.of("type", "path", "include", "exclude", "recursive", "order", "maxFilesPerRun",
+                "acceptEmptyFiles", "ready", "charset"));
+        fields.addAll(RemoteSpecParser.FIELDS);
+        f.rejectUnknown(fields);
         String type = f.string("type", "folder");
-        if (!type.equals("folder")) {
-            throw f.error("type", type, "'folder' (the only source type of this version)");
+        RemoteSpec remote = type.equals("folder") ? null : remotes.parse(f, type);
+        if (remote != null && f.bool("recursive", false)) {
+            throw f.error("recursive", "true", "no recursive listing for a remote source; name the remote folder in uri");
         }
-        Path path = folder(f, "path");
+        Path path = remote == null ? folder(f, "path") : null;
         List<String> include = f.strings("include");
         if (include.isEmpty()) {
             include = List.of("*");
@@ -198,7 +203,7 @@ public final class DescriptorParser {
         };
         return new SourceSpec(path, include, exclude, f.bool("recursive", false), fileOrder,
                 f.integer("maxFilesPerRun", 1000, 1, 1_000_000), f.bool("acceptEmptyFiles", false), readiness(f.object("ready")),
-                charset(f));
+                charset(f), remote);
     }
 
     /** Reads {@code source.charset}, default UTF-8; a name this JVM does not support is rejected here, at deploy. */
@@ -271,11 +276,11 @@ public final class DescriptorParser {
         }
         List<TargetSpec> targets = new ArrayList<>();
         for (YamlFields f : list) {
-            f.rejectUnknown(Set.of("type", "path", "name"));
+            Set<String> fields = new java.util.HashSet<>(Set.of("type", "path", "name"));
+            fields.addAll(RemoteSpecParser.FIELDS);
+            f.rejectUnknown(fields);
             String type = f.string("type", "folder");
-            if (!type.equals("folder")) {
-                throw f.error("type", type, "'folder' (the only target type of this version)");
-            }
+            RemoteSpec remote = type.equals("folder") ? null : remotes.parse(f, type);
             String template = f.string("name", "{name}");
             if (template.isBlank()) {
                 throw f.error("name", template, "a file name template such as {name} or {basename}.jsonl");
@@ -284,12 +289,12 @@ public final class DescriptorParser {
             if (template.contains("/") || template.contains("\\") || template.equals("..") || template.equals(".")) {
                 throw f.error("name", template, "a file name without '/', '\\\\' or '..'");
             }
-            targets.add(new TargetSpec(folder(f, "path"), template));
+            targets.add(new TargetSpec(remote == null ? folder(f, "path") : null, template, remote));
         }
         return targets;
     }
 
-    private DispositionSpec disposition(YamlFields f) {
+    private DispositionSpec disposition(YamlFields f, boolean remoteSource) {
         f.rejectUnknown(Set.of("archive", "delete", "keep", "keepFor"));
         int chosen = (f.has("archive") ? 1 : 0) + (f.bool("delete", false) ? 1 : 0) + (f.bool("keep", false) ? 1 : 0);
         if (chosen > 1) {
@@ -301,6 +306,15 @@ public final class DescriptorParser {
                 throw f.error("keepFor", Durations.format(keepFor), "no keepFor unless inputs are archived; keepFor sets how long archived inputs are kept");
             }
             return new DispositionSpec(f.bool("delete", false) ? DispositionKind.DELETE : DispositionKind.KEEP, null, null);
+        }
+        if (remoteSource) {
+            // The archive of a remote source is a folder on the same server, so it is never resolved locally.
+            String template = f.requiredString("archive", "a remote archive folder such as /outbound/done/{yyyy}, or delete: true, or keep: true");
+            checkTemplate(f, "archive", template, ARCHIVE_PLACEHOLDERS);
+            if (!template.startsWith("/") || template.contains("..") || template.contains("\\")) {
+                throw f.error("archive", template, "an absolute remote folder path without '..', such as /outbound/done/{yyyy}");
+            }
+            return new DispositionSpec(DispositionKind.ARCHIVE, template, keepFor);
         }
         String template = f.string("archive", "archive/{yyyy}/{MM}/{dd}");
         checkTemplate(f, "archive", template, ARCHIVE_PLACEHOLDERS);
@@ -315,9 +329,12 @@ public final class DescriptorParser {
     }
 
     private void checkFolders(YamlFields root, SourceSpec source, List<TargetSpec> targets, DispositionSpec onSuccess) {
+        if (source.remote() != null) {
+            return;
+        }
         for (int i = 0; i < targets.size(); i++) {
             Path target = targets.get(i).path();
-            if (overlaps(target, source.path())) {
+            if (target != null && overlaps(target, source.path())) {
                 throw new ConfigException(root.file(), "targets[" + i + "].path", target,
                         "a folder outside the source folder " + source.path() + ", or outputs would be picked up as inputs");
             }
@@ -341,11 +358,17 @@ public final class DescriptorParser {
     private void checkOutsideInternals(YamlFields root, SourceSpec source, List<TargetSpec> targets, DispositionSpec onSuccess,
             FailurePolicy onFailure) {
         Map<String, Path> folders = new java.util.LinkedHashMap<>();
-        folders.put("source.path", source.path());
-        for (int i = 0; i < targets.size(); i++) {
-            folders.put("targets[" + i + "].path", targets.get(i).path());
+        boolean remoteSource = source.remote() != null;
+        if (!remoteSource) {
+            folders.put("source.path", source.path());
         }
-        if (onSuccess.kind() == DispositionKind.ARCHIVE) {
+        for (int i = 0; i < targets.size(); i++) {
+            if (targets.get(i).path() != null) {
+                folders.put("targets[" + i + "].path", targets.get(i).path());
+            }
+        }
+        // A remote source's archive folder is on the server.
+        if (onSuccess.kind() == DispositionKind.ARCHIVE && !remoteSource) {
             folders.put("onSuccess.archive", archiveRoot(onSuccess));
         }
         folders.put("onFailure.quarantine", onFailure.quarantine());
@@ -368,6 +391,9 @@ public final class DescriptorParser {
     }
 
     private static void checkQuarantine(YamlFields root, SourceSpec source, FailurePolicy onFailure) {
+        if (source.remote() != null) {
+            return;
+        }
         Path quarantine = RealPaths.of(onFailure.quarantine());
         Path inbox = RealPaths.of(source.path());
         boolean pickedUpAgain = quarantine.equals(inbox) || (source.recursive() && quarantine.startsWith(inbox));

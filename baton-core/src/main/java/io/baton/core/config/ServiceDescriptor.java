@@ -65,9 +65,16 @@ public record ServiceDescriptor(
     /**
      * Source folder of the input files, with pickup rules. {@code charset} is the declared encoding of
      * the files' content, which record steps use unless a step's own {@code charset} setting overrides it.
+     * For a remote source {@code remote} is set and {@code path} is null: inputs are downloaded into staging.
      */
     public record SourceSpec(Path path, List<String> include, List<String> exclude, boolean recursive,
-            FileOrder order, int maxFilesPerRun, boolean acceptEmptyFiles, ReadinessSpec ready, Charset charset) {
+            FileOrder order, int maxFilesPerRun, boolean acceptEmptyFiles, ReadinessSpec ready, Charset charset,
+            RemoteSpec remote) {
+
+        public SourceSpec(Path path, List<String> include, List<String> exclude, boolean recursive,
+                FileOrder order, int maxFilesPerRun, boolean acceptEmptyFiles, ReadinessSpec ready, Charset charset) {
+            this(path, include, exclude, recursive, order, maxFilesPerRun, acceptEmptyFiles, ready, charset, null);
+        }
     }
 
     /**
@@ -88,8 +95,15 @@ public record ServiceDescriptor(
     public record StepSpec(String type, String className, Map<String, String> settings) {
     }
 
-    /** A folder that receives the outputs, with the template of their names. */
-    public record TargetSpec(Path path, String nameTemplate) {
+    /**
+     * A folder that receives the outputs, with the template of their names. For a remote target
+     * {@code remote} is set and {@code path} is null.
+     */
+    public record TargetSpec(Path path, String nameTemplate, RemoteSpec remote) {
+
+        public TargetSpec(Path path, String nameTemplate) {
+            this(path, nameTemplate, null);
+        }
     }
 
     /** Disposition of an input once its outputs are committed. */

@@ -82,11 +82,30 @@ public final class ServiceManager {
 
     private Loaded read(Path file) {
         try {
-            return new Loaded(parser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8)), null);
+            ServiceDescriptor d = parser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+            checkRunnable(file.toString(), d);
+            return new Loaded(d, null);
         } catch (ConfigException e) {
             return new Loaded(null, e.getMessage());
         } catch (IOException e) {
             return new Loaded(null, "cannot read " + file + ": " + e);
+        }
+    }
+
+    /**
+     * Rejects a descriptor with a remote source or target: the descriptor format and the transport
+     * module have them, but the run engine still reads and writes local folders only.
+     * TODO: run remote sources and targets through RemoteSource and RemoteTarget, with uploads as recorded publish actions.
+     */
+    private static void checkRunnable(String file, ServiceDescriptor d) {
+        String expected = "'folder': this version of the node runs local folders only; remote sources and targets are not run yet";
+        if (d.source().remote() != null) {
+            throw new ConfigException(file, "source.type", d.source().remote().protocol(), expected);
+        }
+        for (int i = 0; i < d.targets().size(); i++) {
+            if (d.targets().get(i).remote() != null) {
+                throw new ConfigException(file, "targets[" + i + "].type", d.targets().get(i).remote().protocol(), expected);
+            }
         }
     }
 
@@ -185,6 +204,7 @@ public final class ServiceManager {
      */
     public synchronized ServiceRuntime deploy(String fileName, String yaml, Map<String, String> jars) throws IOException {
         ServiceDescriptor d = parser.parse(fileName, yaml);
+        checkRunnable(fileName, d);
         String clash = targetClash(d);
         if (clash != null) {
             throw new ConfigException(fileName, "targets", clash, "a target folder or name template that no other service uses");

@@ -1,0 +1,50 @@
+package io.baton.transport.sftp;
+
+import io.baton.core.config.RemoteSpec.AlgorithmPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.sshd.client.ClientBuilder;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.common.BaseBuilder;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.signature.BuiltinSignatures;
+
+/**
+ * The key-exchange and host-key algorithms a client offers. The modern set is Apache MINA SSHD's
+ * default preference without any algorithm built on SHA-1 or DSA; {@link AlgorithmPolicy#ALLOW_LEGACY}
+ * appends {@code diffie-hellman-group14-sha1} and {@code ssh-rsa}, which some old servers still need.
+ */
+final class SshAlgorithms {
+
+    private static final Set<BuiltinDHFactories> SHA1_KEX = Set.of(BuiltinDHFactories.dhg1, BuiltinDHFactories.dhg14,
+            BuiltinDHFactories.dhgex);
+    private static final Set<BuiltinSignatures> WEAK_SIGNATURES = Set.of(BuiltinSignatures.rsa, BuiltinSignatures.rsa_cert,
+            BuiltinSignatures.dsa, BuiltinSignatures.dsa_cert);
+
+    private SshAlgorithms() {
+    }
+
+    /** Sets the client's offers for the policy; call before {@link SshClient#start()}. */
+    static void apply(SshClient client, AlgorithmPolicy policy) {
+        List<BuiltinDHFactories> kex = new ArrayList<>();
+        for (BuiltinDHFactories f : BaseBuilder.DEFAULT_KEX_PREFERENCE) {
+            if (!SHA1_KEX.contains(f) && f.isSupported()) {
+                kex.add(f);
+            }
+        }
+        List<BuiltinSignatures> signatures = new ArrayList<>();
+        for (BuiltinSignatures s : BaseBuilder.DEFAULT_SIGNATURE_PREFERENCE) {
+            if (!WEAK_SIGNATURES.contains(s) && s.isSupported()) {
+                signatures.add(s);
+            }
+        }
+        if (policy == AlgorithmPolicy.ALLOW_LEGACY) {
+            kex.add(BuiltinDHFactories.dhg14);
+            signatures.add(BuiltinSignatures.rsa);
+        }
+        client.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false, kex, ClientBuilder.DH2KEX));
+        client.setSignatureFactories(new ArrayList<>(signatures));
+    }
+}
