@@ -38,7 +38,7 @@ now_ms() { date +%s%3N; }
 fast_yaml() {
     cat <<'YAML'
 name: bench-fast
-lease: { duration: 2500ms, renewInterval: 250ms, renewDeadline: 1s, pollInterval: 100ms }
+lease: { duration: 3s, renewInterval: 300ms, renewDeadline: 1500ms, pollInterval: 200ms }
 YAML
 }
 

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +31,7 @@ public final class ScheduleSlots {
                 + " outcome, node_id, epoch, recorded_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, service);
             s.setLong(2, slot.toEpochMilli());
-            s.setString(3, OffsetDateTime.ofInstant(slot, zone).toString());
+            s.setString(3, io.baton.core.schedule.SlotTimes.format(slot, zone));
             s.setString(4, outcome.name());
             s.setString(5, nodeId);
             s.setLong(6, epoch);

@@ -81,8 +81,8 @@ public final class CronExpression {
         if (parts.length == 5) {
             parts = new String[] {"0", parts[0], parts[1], parts[2], parts[3], parts[4]};
         } else if (parts.length != 6) {
-            throw new IllegalArgumentException("it has " + parts.length
-                    + " fields; expected 6 (second minute hour day-of-month month day-of-week) or 5 (without the second)");
+            throw new IllegalArgumentException("it has " + parts.length + (parts.length == 1 ? " field" : " fields")
+                    + "; expected 6 (second minute hour day-of-month month day-of-week) or 5 (without the second)");
         }
 
         BitSet sec = field("second", parts[0], 0, 59, null);

@@ -140,8 +140,10 @@ public final class SchedulePlanner {
         if (count == 1 && !Duration.between(lastDue, wall).minus(ON_TIME).isPositive()) {
             return new SlotPlan(List.of(), 0, lastDue, "schedule", clockNote);
         }
-        String why = "misfire " + misfire.text() + ": " + count + (count >= MAX_COUNTED ? "+" : "")
-                + " slot(s) due at once (" + cause + ")";
+        String counted = count + (count >= MAX_COUNTED ? "+" : "");
+        String why = misfire == MisfirePolicy.RUN_ONCE
+                ? "misfire run-once: one run for " + counted + " slot(s) that came due together (" + cause + ")"
+                : "misfire skip: " + counted + " slot(s) passed without a run (" + cause + ")";
         if (misfire == MisfirePolicy.RUN_ONCE) {
             listed.removeLast();
             return new SlotPlan(List.copyOf(trim(listed)), count - 1, lastDue, why, clockNote);

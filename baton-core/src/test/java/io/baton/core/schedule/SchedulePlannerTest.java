@@ -27,7 +27,7 @@ class SchedulePlannerTest {
         assertThat(plan.fire()).isEqualTo(T0);
         assertThat(plan.missed()).containsExactly(T0.minusSeconds(45), T0.minusSeconds(30), T0.minusSeconds(15));
         assertThat(plan.missedTotal()).isEqualTo(3);
-        assertThat(plan.why()).contains("misfire run-once").contains("4 slot(s)");
+        assertThat(plan.why()).contains("misfire run-once: one run for 4 slot(s)");
         assertThat(planner.next()).isEqualTo(T0.plusSeconds(15));
         assertThat(planner.tick(T0.plusSeconds(1), SECOND).fire()).isNull();
     }

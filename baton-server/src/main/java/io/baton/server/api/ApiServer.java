@@ -373,7 +373,7 @@ public final class ApiServer {
             m.put("maxRunDuration", maxRun == null ? null : io.baton.core.config.Durations.format(maxRun));
         }
         m.put("paused", s.paused());
-        m.put("nextSlots", s.nextSlots(5).stream().map(Object::toString).toList());
+        m.put("nextSlots", s.nextSlots(5));
         m.put("runInProgress", s.runInProgress());
         m.put("workerPid", s.workerPid());
         m.put("restarts", s.restarts());

@@ -2,10 +2,10 @@ package io.baton.server.api;
 
 import io.baton.core.schedule.CronExpression;
 import io.baton.core.schedule.CronSchedule;
+import io.baton.core.schedule.SlotTimes;
 import io.javalin.http.HttpStatus;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ record CronPreview(String expression, String timeZone, List<String> nextSlots) {
         CronSchedule schedule = new CronSchedule(cron, zone);
         List<String> slots = new ArrayList<>();
         for (Instant s = schedule.nextAfter(Instant.now()); s != null && slots.size() < count; s = schedule.nextAfter(s)) {
-            slots.add(OffsetDateTime.ofInstant(s, zone).toString());
+            slots.add(SlotTimes.format(s, zone));
         }
         return new CronPreview(cron.toString(), zone.getId(), slots);
     }

@@ -7,9 +7,9 @@ import io.baton.core.schedule.MisfirePolicy;
 import io.baton.core.schedule.Schedule;
 import io.baton.core.schedule.SchedulePlanner;
 import io.baton.core.schedule.SlotPlan;
+import io.baton.core.schedule.SlotTimes;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -92,8 +92,8 @@ final class ScheduleTimer {
     }
 
     /** Returns the next slots to come, shown with the UTC offset of the schedule's zone. */
-    synchronized List<OffsetDateTime> upcoming(int count) {
-        return planner.upcoming(count).stream().map(this::offset).toList();
+    synchronized List<String> upcoming(int count) {
+        return planner.upcoming(count).stream().map(this::show).toList();
     }
 
     private void sleep() {
@@ -180,11 +180,7 @@ final class ScheduleTimer {
                 ctx.clock().instant(), detail));
     }
 
-    private OffsetDateTime offset(Instant slot) {
-        return OffsetDateTime.ofInstant(slot, schedule.zone());
-    }
-
     private String show(Instant slot) {
-        return slot == null ? "none" : offset(slot).toString();
+        return slot == null ? "none" : SlotTimes.format(slot, schedule.zone());
     }
 }

@@ -175,7 +175,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     }
 
     /** The next slots of the schedule with their UTC offsets; empty without a schedule or while stopped or paused. */
-    public java.util.List<java.time.OffsetDateTime> nextSlots(int count) {
+    public java.util.List<String> nextSlots(int count) {
         ScheduleTimer timer = schedule;
         return timer == null || paused ? java.util.List.of() : timer.upcoming(count);
     }
@@ -211,7 +211,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
         if (!recorded) {
             return ScheduleTimer.SlotStart.ALREADY_RECORDED;
         }
-        submitRun("schedule slot " + java.time.OffsetDateTime.ofInstant(slot, zone) + ("schedule".equals(why) ? "" : " (" + why + ")"), slot);
+        submitRun("schedule slot " + io.baton.core.schedule.SlotTimes.format(slot, zone) + ("schedule".equals(why) ? "" : " (" + why + ")"), slot);
         return ScheduleTimer.SlotStart.STARTED;
     }
 
