@@ -552,7 +552,7 @@ final class RunExecutor {
         Path quarantined;
         try {
             quarantined = Naming.inside(d.onFailure().quarantine(), parentOf(item.relPath()),
-                    Naming.unique(nameOf(item.relPath()), "item-" + item.id()));
+                    Naming.quarantineName(nameOf(item.relPath()), item.id()));
         } catch (IllegalArgumentException e) {
             quarantined = d.onFailure().quarantine().resolve("item-" + item.id());
         }

@@ -303,7 +303,7 @@ public final class WorkItemActions {
         }
         InputMoves.linkBack(quarantined, key, input);
         InputMoves.unlink(quarantined);
-        InputMoves.unlink(quarantined.resolveSibling(quarantined.getFileName() + ".reason.txt"));
+        InputMoves.unlink(quarantined.resolveSibling(quarantined.getFileName() + Naming.REASON_SUFFIX));
         return "moved back from " + quarantined + " to " + input;
     }
 
