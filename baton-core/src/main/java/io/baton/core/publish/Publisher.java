@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -135,7 +136,8 @@ public final class Publisher {
         List<ItemResult> results = new ArrayList<>();
         for (ItemActions ia : batch) {
             long id = ia.item().id();
-            if (ia.item().state() == WorkItemState.QUARANTINED) {
+            if (movesToQuarantine(ia)) {
+                quarantineResult(ia.item(), pending.get(id)).ifPresent(results::add);
                 continue;
             }
             if (blocked.containsKey(id)) {
@@ -147,6 +149,25 @@ public final class Publisher {
             }
         }
         return results;
+    }
+
+    private static boolean movesToQuarantine(ItemActions ia) {
+        return ia.actions().stream().anyMatch(a -> a.kind() == ActionKind.QUARANTINE_INPUT);
+    }
+
+    /**
+     * Returns the state change of an item whose input is being moved to quarantine, if any. The item is
+     * reported as quarantined only once its input is in the quarantine folder. Until then it is
+     * DISPOSITION_PENDING, with the input still in the source folder, and the move is retried like an archive.
+     */
+    private static Optional<ItemResult> quarantineResult(ItemRecord item, String failure) {
+        if (failure != null) {
+            return Optional.of(new ItemResult(item.id(), WorkItemState.DISPOSITION_PENDING, null));
+        }
+        if (item.state() == WorkItemState.DISPOSITION_PENDING) {
+            return Optional.of(new ItemResult(item.id(), WorkItemState.QUARANTINED, null));
+        }
+        return Optional.empty();
     }
 
     private static ItemRecord itemOf(List<ItemActions> batch, long itemId) {
