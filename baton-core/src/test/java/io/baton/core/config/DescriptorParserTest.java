@@ -555,7 +555,10 @@ class DescriptorParserTest {
     void yamlSyntaxErrorRejected() {
         ConfigException e = rejected("name: orders\nsource: [inbox\n");
 
-        assertNames(e, "(document)", null, "valid YAML (");
+        assertThat(e.field()).isEqualTo("(document)");
+        assertThat(e.getMessage()).startsWith(descriptorFile + ": invalid YAML at line 2, column ");
+        assertThat(e.getMessage()).contains("flow sequence");
+        assertThat(e.getMessage()).doesNotContain("field '(document)' is missing");
     }
 
     @Test
