@@ -116,7 +116,7 @@ public final class ApiServer {
 
         app.get("/api/node", ctx -> ctx.json(nodeView()));
         app.post("/api/node/stop", ctx -> {
-            ctx.json(Map.of("message", "node " + node.nodeId() + " is stopping"));
+            ctx.json(Map.of("message", "Node " + node.nodeId() + " is stopping"));
             Thread.ofPlatform().name("api-stop").start(node::shutdown);
         });
         app.get("/api/services", ctx -> ctx.json(services().list().stream().map(ApiServer::serviceView).toList()));
@@ -127,7 +127,7 @@ public final class ApiServer {
             if (!services().undeploy(name)) {
                 throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed");
             }
-            ctx.json(Map.of("message", "service " + name + " undeployed"));
+            ctx.json(Map.of("message", "Service " + name + " undeployed"));
         });
         app.post("/api/services/{name}/start", ctx -> {
             ServiceRuntime s = service(ctx);
@@ -296,6 +296,7 @@ public final class ApiServer {
         m.put("name", s.name());
         m.put("state", s.state());
         m.put("reason", s.reason());
+        m.put("descriptorValid", s.descriptor() != null);
         if (s.descriptor() != null) {
             m.put("description", s.descriptor().description());
             m.put("autoStart", s.descriptor().autoStart());
