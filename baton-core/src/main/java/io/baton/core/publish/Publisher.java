@@ -292,7 +292,12 @@ public final class Publisher {
 
     private void ensureFolder(Path folder) throws IOException {
         if (!knownFolders.contains(folder)) {
-            Files.createDirectories(folder);
+            try {
+                Files.createDirectories(folder);
+            } catch (FileAlreadyExistsException e) {
+                // The JDK reports a file at the folder's own path this way; the cause is the same as below it.
+                throw new FileSystemException(e.getFile(), null, "Not a directory");
+            }
             knownFolders.add(folder);
         }
     }
@@ -397,6 +402,10 @@ public final class Publisher {
     private static String describe(IOException e) {
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied: " + e.getMessage();
+        }
+        if (e instanceof FileSystemException f && "Not a directory".equals(f.getReason())) {
+            return "a part of the path " + f.getFile() + " is a file, not a folder; move that file away, and the next run"
+                    + " tries again";
         }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason() + ": " + f.getFile();

@@ -476,6 +476,8 @@ class PublisherTest {
         assertThat(failed).containsExactly(new ItemResult(d.itemId(), WorkItemState.DISPOSITION_PENDING, null));
         assertThat(identityOf(d.input())).as("input after the failed move").isEqualTo(d.identity());
         assertThat(recorder.ended(action(ia, ActionKind.QUARANTINE_INPUT).id()).state()).isEqualTo(ActionState.FAILED);
+        assertThat(recorder.ended(action(ia, ActionKind.QUARANTINE_INPUT).id()).detail()).as("detail of the failed move")
+                .contains("is a file, not a folder").contains("move that file away");
         assertThat(WorkItemState.QUARANTINED.canMoveTo(WorkItemState.DISPOSITION_PENDING)).isTrue();
 
         Files.delete(quarantine);
