@@ -552,6 +552,15 @@ class DescriptorParserTest {
     }
 
     @Test
+    void invalidGlobOnOneLine() {
+        ConfigException e = rejected(MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  include: \"[\"\n"));
+
+        assertThat(e.field()).isEqualTo("source.include");
+        assertThat(e.getMessage()).doesNotContain("\n");
+        assertThat(e.getMessage()).contains("'['").contains("at character 1").contains("backslash");
+    }
+
+    @Test
     void yamlSyntaxErrorRejected() {
         ConfigException e = rejected("name: orders\nsource: [inbox\n");
 
