@@ -85,7 +85,7 @@ public final class CsvToJsonLinesStep implements Step {
             StrictDecodingReader text = new StrictDecodingReader(input, settings.charset());
             RecordLengthLimitReader reader = new RecordLengthLimitReader(text, settings.maxRecordChars());
             try (CSVParser parser = CSVParser.parse(reader, settings.format())) {
-                records = convert(parser, reader, json);
+                records = convert(parser, reader, json, settings.format().getDelimiterString());
             }
             checkLineBreakSeen(text, records, settings);
         }
@@ -95,10 +95,10 @@ public final class CsvToJsonLinesStep implements Step {
     }
 
     /** Writes one JSON object per record after the header and returns the number written. */
-    private static long convert(CSVParser parser, RecordLengthLimitReader reader, JsonGenerator json)
+    private static long convert(CSVParser parser, RecordLengthLimitReader reader, JsonGenerator json, String delimiter)
             throws IOException {
         Iterator<CSVRecord> records = parser.iterator();
-        if (!hasNext(records)) {
+        if (!hasNext(records, delimiter)) {
             return 0;
         }
 
@@ -108,7 +108,7 @@ public final class CsvToJsonLinesStep implements Step {
         reader.recordEnded(headerEndLine);
 
         long count = 0;
-        while (hasNext(records)) {
+        while (hasNext(records, delimiter)) {
             CSVRecord record = records.next();
             long endLine = parser.getCurrentLineNumber();
             checkFieldCount(record, header, endLine - lineBreaks(record.values()));
@@ -127,7 +127,7 @@ public final class CsvToJsonLinesStep implements Step {
     }
 
     /** Calls {@code hasNext()}, which parses the next record, and restores the IOException it wraps. */
-    private static boolean hasNext(Iterator<CSVRecord> records) throws IOException {
+    private static boolean hasNext(Iterator<CSVRecord> records, String delimiter) throws IOException {
         try {
             return records.hasNext();
         } catch (UncheckedIOException e) {
@@ -136,7 +136,10 @@ public final class CsvToJsonLinesStep implements Step {
                 throw rejected;
             }
             if (cause instanceof CSVException invalid) {
-                throw new RejectedInputException("Invalid CSV: " + invalid.getMessage(), invalid);
+                // A wrong delimiter is the usual cause: a quoted field then runs into the file's real delimiter.
+                throw new RejectedInputException("Invalid CSV: " + invalid.getMessage() + ". The step's delimiter setting is \""
+                        + delimiter + "\"; if the file separates fields with another character, set it, for example"
+                        + " settings: { delimiter: \";\" }", invalid);
             }
             // Anything else is a failure to read the file, which a later attempt may not meet.
             throw cause;

@@ -165,6 +165,15 @@ class CsvToJsonLinesStepTest {
     }
 
     @Test
+    void invalidCsvNamesDelimiter() {
+        assertThatThrownBy(() -> run("\"id\";\"name\"\n\"1\";\"Zoë\"\n", Map.of()))
+                .isInstanceOf(RejectedInputException.class)
+                .hasMessageStartingWith("Invalid CSV")
+                .hasMessageContaining("delimiter setting is \",\"")
+                .hasMessageContaining("delimiter: \";\"");
+    }
+
+    @Test
     void rejectsHeaderWithoutLineBreak() {
         assertThatThrownBy(() -> run("id,name", Map.of()))
                 .isInstanceOf(RejectedInputException.class)
