@@ -58,7 +58,13 @@ public final class ApiServer {
         Javalin app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
         ApiServer api = new ApiServer(app, node, token.getBytes(StandardCharsets.UTF_8), runFolder);
         api.routes();
-        app.start(host, port);
+        try {
+            app.start(host, port);
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw new java.net.BindException("the API port " + port + " on " + host + " is already in use by another process;"
+                    + " stop that process, or give this node another port with --api-port N or api.port in "
+                    + "conf/node.yaml of its program directory");
+        }
         writeSecret(runFolder.resolve("api.token"), token);
         Files.writeString(runFolder.resolve("api.port"), Integer.toString(app.port()) + "\n", StandardCharsets.UTF_8);
         return api;
