@@ -151,8 +151,16 @@ public final class Publisher {
         return results;
     }
 
+    /**
+     * Tells whether the batch moves the item's input into quarantine. A retried item keeps the finished
+     * quarantine action of its earlier attempt, so only an open one counts for an item past quarantine.
+     */
     private static boolean movesToQuarantine(ItemActions ia) {
-        return ia.actions().stream().anyMatch(a -> a.kind() == ActionKind.QUARANTINE_INPUT);
+        if (ia.item().state() == WorkItemState.QUARANTINED) {
+            return true;
+        }
+        return ia.item().state() == WorkItemState.DISPOSITION_PENDING && ia.actions().stream()
+                .anyMatch(a -> a.kind() == ActionKind.QUARANTINE_INPUT && !a.state().isFinal());
     }
 
     /**
