@@ -174,7 +174,7 @@ await_active_node() {
     while [ "$SECONDS" -lt "$deadline" ]; do
         node_running || fail "the node exited during startup; see $WORK/node-console.log"
         local status=
-        if [ -f "$HOME_DIR/run/api.port" ] && status=$(baton status 2>/dev/null) && [[ "$status" == *'"role" : "ACTIVE"'* ]]; then
+        if [ -f "$HOME_DIR/run/api.port" ] && status=$(baton status --json 2>/dev/null) && [[ "$status" == *'"role" : "ACTIVE"'* ]]; then
             return 0
         fi
         sleep 0.5

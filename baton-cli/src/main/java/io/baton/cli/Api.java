@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /** The CLI's client of the node's REST API, with the address and token the local daemon wrote to {@code run/}. */
 final class Api {
@@ -84,15 +86,34 @@ final class Api {
         JsonNode body = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
         if (r.statusCode() >= 400) {
             String message = body.path("message").asText(r.body());
-            throw new ApiFailure(message);
+            throw new ApiFailure(r.statusCode(), message);
         }
         return body;
     }
 
     /** A call the node refused or could not take; the message is the node's. */
     static final class ApiFailure extends RuntimeException {
+        /** The HTTP status of the node's response, or 0 when the node could not be reached. */
+        private final int status;
+
         ApiFailure(String message) {
+            this(0, message);
+        }
+
+        ApiFailure(int status, String message) {
             super(message);
+            this.status = status;
+        }
+
+        /**
+         * Throws a usage error (exit 2) when the node rejected the request as invalid (400), for commands whose
+         * options go into the request as they are, so that the invalid value is the caller's argument.
+         */
+        ParameterException asUsageError(CommandLine command) {
+            if (status != 400) {
+                return null;
+            }
+            return new ParameterException(command, getMessage() + "; see: baton " + command.getCommandName() + " --help");
         }
     }
 }

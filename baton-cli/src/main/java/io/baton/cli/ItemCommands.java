@@ -1,6 +1,7 @@
 package io.baton.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.core.journal.OperatorAction;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +27,8 @@ final class ItemCommands {
         @Option(names = "--service", paramLabel = "NAME", description = "filter: items of this service")
         String service;
 
-        @Option(names = "--state", paramLabel = "STATE", description = "filter: items in this state (default: every state the action applies to)")
+        @Option(names = "--state", paramLabel = "STATE",
+                description = "filter: items in this state, one of the states named above (default: all of them)")
         String state;
 
         @Option(names = "--since", paramLabel = "T",
@@ -52,8 +54,12 @@ final class ItemCommands {
         /** The action's name in the API path: retry, release or reprocess. */
         private final String action;
 
-        ItemAction(String action) {
-            this.action = action;
+        /** The work item states the action applies to, as the node checks them. */
+        private final java.util.Set<String> allowedStates;
+
+        ItemAction(OperatorAction action) {
+            this.action = action.label();
+            this.allowedStates = action.allowedStates().stream().map(Enum::name).collect(java.util.stream.Collectors.toSet());
         }
 
         @Override
@@ -66,12 +72,21 @@ final class ItemCommands {
             if (item == null && !filtered) {
                 throw new ParameterException(spec.commandLine(), "missing work item: give an ITEM id or a filter such as --service NAME");
             }
+            if (state != null && !allowedStates.contains(state)) {
+                throw new ParameterException(spec.commandLine(), "invalid --state " + state + ": " + action + " applies to "
+                        + String.join(", ", new java.util.TreeSet<>(allowedStates)));
+            }
             if (item == null && service == null && !all) {
                 throw new ParameterException(spec.commandLine(), "a filter without --service would act on the items of every"
                         + " service; name one with --service NAME, or add --all to confirm");
             }
             Api api = Api.connect(Home.resolve(home));
-            return item != null ? actOnItem(api) : actOnFilter(api);
+            try {
+                return item != null ? actOnItem(api) : actOnFilter(api);
+            } catch (Api.ApiFailure e) {
+                ParameterException usage = e.asUsageError(spec.commandLine());
+                throw usage == null ? e : usage;
+            }
         }
 
         private int actOnItem(Api api) throws Exception {
@@ -116,11 +131,12 @@ final class ItemCommands {
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
-            description = "Processes a QUARANTINED or FAILED work item again at the next run: a quarantined input moves back to"
-                    + " the source folder, and the attempts and backoff are reset. Run baton trigger SERVICE to process it at once.")
+            description = "Processes a QUARANTINED, FAILED, PUBLISH_BLOCKED or DISPOSITION_PENDING work item again at the next"
+                    + " run: a quarantined input moves back to the source folder, and the attempts and backoff are reset; a"
+                    + " blocked or pending item gets its publish actions tried again. Run baton trigger SERVICE to process it at once.")
     static final class Retry extends ItemAction {
         Retry() {
-            super("retry");
+            super(OperatorAction.RETRY);
         }
     }
 
@@ -129,7 +145,7 @@ final class ItemCommands {
                     + " processing it now; the next run takes it as a new delivery, and staged outputs are discarded.")
     static final class Release extends ItemAction {
         Release() {
-            super("release");
+            super(OperatorAction.RELEASE);
         }
     }
 
@@ -138,7 +154,7 @@ final class ItemCommands {
                     + " linked back into the source folder, a kept input is taken again where it is.")
     static final class Reprocess extends ItemAction {
         Reprocess() {
-            super("reprocess");
+            super(OperatorAction.REPROCESS);
         }
     }
 

@@ -6,6 +6,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Commands on deployed services, each one call of the node's API. */
 final class ServiceCommands {
@@ -100,7 +103,8 @@ final class ServiceCommands {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Shows a service's state, schedule with its next slots, and last run; or the node's role without SERVICE.")
+            description = "Shows a service's state, schedule with its next slots, and last run; or the node's role, epoch and"
+                    + " worker slots without SERVICE.")
     static final class Status implements Callable<Integer> {
         @Parameters(paramLabel = "SERVICE", arity = "0..1", description = "service name")
         String service;
@@ -115,34 +119,71 @@ final class ServiceCommands {
         public Integer call() throws Exception {
             Api api = Api.connect(Home.resolve(home));
             JsonNode body = service == null ? api.get("/api/node") : api.get("/api/services/" + service);
-            if (json || service == null) {
+            if (json) {
                 System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
                 return 0;
             }
-            print(body);
+            System.out.print(service == null ? nodeText(body) : serviceText(body));
             return 0;
         }
 
-        private static void print(JsonNode s) {
-            System.out.println("service:    " + s.path("name").asText());
-            System.out.println("state:      " + s.path("state").asText() + text(s.path("reason"), " (", ")"));
-            System.out.println("autoStart:  " + s.path("autoStart").asText());
-            System.out.println("schedule:   " + s.path("schedule").asText("manual") + text(s.path("misfire"), ", misfire ", "")
+        /** Formats the node view of {@code GET /api/node} for people. */
+        static String nodeText(JsonNode n) {
+            StringBuilder out = new StringBuilder();
+            out.append("node:       ").append(n.path("nodeId").asText()).append('\n');
+            out.append("role:       ").append(n.path("role").asText()).append(", epoch ").append(n.path("epoch").asText()).append('\n');
+            out.append("active:     ").append(n.path("activeNode").asText("-")).append('\n');
+            out.append("data:       ").append(n.path("dataDirectory").asText()).append('\n');
+            JsonNode slots = n.path("workerSlots");
+            if (!slots.isMissingNode() && !slots.isNull()) {
+                String max = slots.path("max").isNull() ? "no cap" : "max " + slots.path("max").asText();
+                out.append("workers:    ").append(slots.path("inUse").size()).append(" running (").append(max).append(")")
+                        .append(names(slots.path("inUse"), ": ")).append('\n');
+                if (!slots.path("waiting").isEmpty()) {
+                    out.append("waiting:    ").append(names(slots.path("waiting"), "")).append('\n');
+                }
+            }
+            return out.toString();
+        }
+
+        private static String names(JsonNode list, String before) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            list.forEach(n -> names.add(n.asText()));
+            return names.isEmpty() ? "" : before + String.join(", ", names);
+        }
+
+        /** Formats the service view of {@code GET /api/services/NAME} for people. */
+        static String serviceText(JsonNode s) {
+            java.io.StringWriter text = new java.io.StringWriter();
+            print(s, new java.io.PrintWriter(text, true));
+            return text.toString();
+        }
+
+        private static void print(JsonNode s, java.io.PrintWriter out) {
+            out.println("service:    " + s.path("name").asText());
+            out.println("state:      " + s.path("state").asText() + text(s.path("reason"), " (", ")"));
+            if (!s.path("descriptorValid").asBoolean(true)) {
+                // An invalid descriptor has no schedule or autoStart: printing defaults would look like real settings.
+                out.println("descriptor: invalid; fix service.yaml and run baton deploy again");
+                return;
+            }
+            out.println("autoStart:  " + s.path("autoStart").asText());
+            out.println("schedule:   " + s.path("schedule").asText("manual") + text(s.path("misfire"), ", misfire ", "")
                     + (s.path("paused").asBoolean() ? ", PAUSED" : ""));
             JsonNode next = s.path("nextSlots");
             if (next.isArray() && !next.isEmpty()) {
-                System.out.println("next slots:");
+                out.println("next slots:");
                 for (JsonNode slot : next) {
-                    System.out.println("  " + slot.asText());
+                    out.println("  " + slot.asText());
                 }
             }
-            System.out.println("run now:    " + (s.path("runInProgress").asBoolean() ? "yes" : "no"));
+            out.println("run now:    " + (s.path("runInProgress").asBoolean() ? "yes" : "no"));
             JsonNode last = s.path("lastRun");
-            System.out.println("last run:   " + (last.isMissingNode() || last.isNull() ? "-"
+            out.println("last run:   " + (last.isMissingNode() || last.isNull() ? "-"
                     : last.path("runId").asText() + " " + last.path("state").asText() + " (" + last.path("committed").asText()
                       + " committed, " + last.path("failed").asText() + " failed, " + last.path("quarantined").asText() + " quarantined)"));
-            System.out.println("last poll:  " + s.path("lastPoll").asText("-"));
-            System.out.println("worker pid: " + (s.path("workerPid").isNull() ? "-" : s.path("workerPid").asText()));
+            out.println("last poll:  " + s.path("lastPoll").asText("-"));
+            out.println("worker pid: " + (s.path("workerPid").isNull() ? "-" : s.path("workerPid").asText()));
         }
 
         private static String text(JsonNode n, String before, String after) {
@@ -172,22 +213,38 @@ final class ServiceCommands {
     @Command(name = "cron", mixinStandardHelpOptions = true,
             description = "Checks a cron expression and shows its next slots with their UTC offsets, before it goes into a descriptor.")
     static final class CronCheck implements Callable<Integer> {
+        /** The maximum number of slots the node's API lists for one expression. */
+        static final int MAX_SLOTS = 100;
+
         @Parameters(paramLabel = "EXPRESSION", description = "six fields (second minute hour day-of-month month day-of-week) or five")
         String expression;
 
         @Option(names = "--zone", defaultValue = "UTC", description = "time zone ID (default: ${DEFAULT-VALUE})")
         String zone;
 
-        @Option(names = "--count", defaultValue = "5", description = "how many slots (default: ${DEFAULT-VALUE})")
+        @Option(names = "--count", defaultValue = "5", description = "how many slots, 1 to " + MAX_SLOTS + " (default: ${DEFAULT-VALUE})")
         int count;
 
         @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
         Path home;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            if (count < 1 || count > MAX_SLOTS) {
+                throw new ParameterException(spec.commandLine(), "invalid --count " + count + ": give a number of slots from 1 to "
+                        + MAX_SLOTS);
+            }
             String query = "expression=" + encode(expression) + "&timeZone=" + encode(zone) + "&count=" + count;
-            JsonNode preview = Api.connect(Home.resolve(home)).get("/api/cron?" + query);
+            JsonNode preview;
+            try {
+                preview = Api.connect(Home.resolve(home)).get("/api/cron?" + query);
+            } catch (Api.ApiFailure e) {
+                ParameterException usage = e.asUsageError(spec.commandLine());
+                throw usage == null ? e : usage;
+            }
             System.out.println("cron " + preview.path("expression").asText() + " in " + preview.path("timeZone").asText() + ":");
             for (JsonNode slot : preview.path("nextSlots")) {
                 System.out.println("  " + slot.asText());

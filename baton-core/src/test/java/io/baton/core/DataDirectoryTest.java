@@ -137,7 +137,7 @@ class DataDirectoryTest {
         ConfigException e = assertThrows(ConfigException.class, () -> new DataDirectory(root).open());
 
         assertThat(e.getMessage()).contains(root.resolve("cluster.yaml").toString());
-        assertThat(e.getMessage()).contains("valid YAML");
+        assertThat(e.getMessage()).contains("invalid YAML at line 1, column ");
     }
 
     @Test

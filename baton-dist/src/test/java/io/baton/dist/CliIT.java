@@ -18,8 +18,17 @@ class CliIT {
     @Test
     void commandsReportOutcomesWithExitCodes() throws Exception {
         try (TestCluster cluster = new TestCluster(tmp)) {
+            // A service folder left without its descriptor, as an interrupted copy or a hand edit leaves it.
+            Files.createDirectories(cluster.data.resolve("services/empty"));
             NodeProcess node = cluster.node("cli");
             node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            NodeProcess.CliResult empty = node.cli("status", "empty");
+            assertThat(empty.exitCode()).as("status of a folder without service.yaml: " + empty.err()).isZero();
+            assertThat(empty.out()).contains("INVALID (service.yaml is missing in " + cluster.data.resolve("services/empty"))
+                    .contains("deploy the service again or remove the folder").contains("descriptor: invalid")
+                    .doesNotContain("schedule:").doesNotContain("NoSuchFileException");
+            NodeProcess.CliResult nodeStatus = node.cli("status");
+            assertThat(nodeStatus.out()).as("node status for people").contains("role:       ACTIVE").doesNotContain("{");
             Files.createDirectories(cluster.data.resolve("in"));
             Files.writeString(cluster.data.resolve("in/a.csv"), "id,name\n1,Zürich\n2,\"Sant Julià de Lòria\"\n");
 
@@ -61,6 +70,10 @@ class CliIT {
             assertThat(Files.readString(cluster.data.resolve("out/a.jsonl")))
                     .isEqualTo("{\"id\":\"1\",\"name\":\"Zürich\"}\n{\"id\":\"2\",\"name\":\"Sant Julià de Lòria\"}\n");
 
+            NodeProcess.CliResult badSince = node.cli("retry", "--service", "good", "--since", "yesterday");
+            assertThat(badSince.exitCode()).as("exit code of a filter value the node rejects: " + badSince.err()).isEqualTo(2);
+            assertThat(badSince.err()).contains("yesterday").contains("baton retry --help");
+
             NodeProcess.CliResult runs = node.cli("runs", "good");
             assertThat(runs.exitCode()).isZero();
             assertThat(runs.out()).as("runs").contains("SUCCEEDED");
@@ -79,6 +92,7 @@ class CliIT {
             assertThat(io.baton.testkit.Signals.workersOf(cluster.data)).as("workers after kill").isEmpty();
             NodeProcess.CliResult undeploy = node.cli("undeploy", "good");
             assertThat(undeploy.exitCode()).as("undeploy: " + undeploy.err()).isZero();
+            assertThat(undeploy.out()).as("undeploy message").startsWith("Service good undeployed");
             assertThat(Files.exists(cluster.data.resolve("services/good"))).as("service folder after undeploy").isFalse();
             assertThat(node.cli("status", "good").exitCode()).as("status of an undeployed service").isEqualTo(1);
             assertThat(node.cli("runs", "good").out()).as("history after undeploy").contains("SUCCEEDED");

@@ -169,8 +169,9 @@ class OperatorActionsIT {
             assertThat(itemState(node, blocked)).isEqualTo("PUBLISH_BLOCKED");
 
             NodeProcess.CliResult retry = node.cli("retry", Long.toString(blocked));
-            assertThat(retry.exitCode()).as("retry of a blocked item").isEqualTo(1);
-            assertThat(retry.err()).contains("use baton release");
+            assertThat(retry.exitCode()).as("retry of a blocked item: " + retry.err()).isZero();
+            assertThat(retry.out()).contains("publish actions are retried");
+            assertThat(itemState(node, blocked)).as("state after the retry").isEqualTo("PUBLISH_BLOCKED");
             NodeProcess.CliResult release = node.cli("release", Long.toString(blocked));
             assertThat(release.exitCode()).as("release: " + release.err()).isZero();
             assertThat(release.out()).contains("PUBLISH_BLOCKED -> RETURNED").contains("staged outputs are discarded");
@@ -189,7 +190,46 @@ class OperatorActionsIT {
             assertThat(taken).as("the released input is a new work item").isNotEqualTo(blocked);
             assertThat(itemState(node, taken)).isEqualTo("DISPOSED");
             assertThat(node.get("/api/actions?service=clash").findValuesAsText("outcome")).as("recorded actions")
-                    .containsExactly("refused", "done", "refused");
+                    .containsExactlyInAnyOrder("done", "done", "refused");
+        }
+    }
+
+    @Test
+    void quarantinedFileFixedInPlace() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            NodeProcess node = cluster.node("fixed");
+            node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            Path in = Files.createDirectories(cluster.data.resolve("in"));
+            Path quarantine = cluster.data.resolve("quarantine/rates");
+            Files.write(in.resolve("bad.csv"), LATIN1_CSV);
+            cluster.deployAndStart(node, RATES.formatted(""));
+            long bad = itemIds(node, FolderPickupIT.runOnce(node, "rates")).get("bad.csv");
+            assertThat(itemState(node, bad)).isEqualTo("QUARANTINED");
+            List<Path> quarantined = CrashConsistencyIT.filesUnder(quarantine);
+            assertThat(quarantined).as("quarantine folder").hasSize(2);
+            Path file = quarantined.stream().filter(p -> !p.toString().endsWith(".reason.txt")).findFirst().orElseThrow();
+
+            // The operator converts the file to UTF-8 in place, as `iconv ... > tmp; cp tmp FILE` does: same inode, new size.
+            Files.writeString(file, "id,city\n1,Köln\n");
+            NodeProcess.CliResult retry = node.cli("retry", Long.toString(bad));
+
+            assertThat(retry.exitCode()).as("retry of a changed quarantined file").isEqualTo(1);
+            assertThat(retry.err()).contains("changed after work item " + bad + " was quarantined").contains("nothing was moved")
+                    .contains("baton release " + bad);
+            assertThat(CrashConsistencyIT.filesUnder(quarantine)).as("quarantine after the rejected retry").hasSize(2);
+            assertThat(CrashConsistencyIT.filesUnder(in)).as("source folder after the rejected retry").isEmpty();
+            assertThat(itemState(node, bad)).as("state after the rejected retry").isEqualTo("QUARANTINED");
+
+            NodeProcess.CliResult release = node.cli("release", Long.toString(bad));
+            assertThat(release.exitCode()).as("release: " + release.err()).isZero();
+            assertThat(release.out()).contains("QUARANTINED -> RETURNED").contains("moved back from");
+            assertThat(CrashConsistencyIT.filesUnder(quarantine)).as("quarantine after the release").isEmpty();
+            long again = itemIds(node, FolderPickupIT.runOnce(node, "rates")).get("bad.csv");
+            assertThat(again).as("the fixed file is a new work item").isNotEqualTo(bad);
+            assertThat(itemState(node, again)).isEqualTo("DISPOSED");
+            assertThat(Files.readString(outputsOf(cluster.data.resolve("out"), "bad").get(0))).contains("Köln");
+            assertThat(node.get("/api/actions?service=rates").findValuesAsText("outcome")).as("recorded actions")
+                    .containsExactlyInAnyOrder("done", "refused");
         }
     }
 

@@ -59,7 +59,7 @@ class ScheduleIT {
             assertThat(preview.exitCode()).as(preview.err()).isZero();
             assertThat(preview.out()).containsPattern("T02:30-0[45]:00");
             NodeProcess.CliResult bad = node.cli("cron", "0 0 25 * * *");
-            assertThat(bad.exitCode()).isEqualTo(1);
+            assertThat(bad.exitCode()).as("exit code of an invalid expression, a usage error").isEqualTo(2);
             assertThat(bad.err()).contains("hour 25 is outside 0-23");
             NodeProcess.Response response = node.call("GET", "/api/cron?expression=0+0+25+*+*+*", null);
             assertThat(response.status()).isEqualTo(400);

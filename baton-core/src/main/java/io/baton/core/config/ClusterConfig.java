@@ -22,6 +22,7 @@ public record ClusterConfig(String name, Duration leaseDuration, Duration renewI
 
     public static final String DEFAULT_YAML = """
             # Cluster-wide settings, shared by every node that uses this data directory.
+            # A node reads this file when it starts: restart each node for a change to take effect.
             name: baton
             lease:
               # A passive node takes over after this much silence from the active node.
@@ -40,8 +41,8 @@ public record ClusterConfig(String name, Duration leaseDuration, Duration renewI
               sameHost: false
             retention:
               # Finished work items, runs, schedule slots and operator actions older than 'keep'
-              # are deleted from the journal, every 'every'.
-              journal: { keep: 30d, every: 1h }
+              # are deleted from the journal, every 'every', at most 'batchSize' rows per transaction.
+              journal: { keep: 30d, every: 1h, batchSize: 500 }
               # The journal file is compacted (SQLite VACUUM) this often.
               compaction: { every: 24h }
               # Each log rolls over daily and at maxSize; rolled-over files are kept for maxHistory

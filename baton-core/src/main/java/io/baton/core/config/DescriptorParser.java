@@ -239,6 +239,10 @@ public final class DescriptorParser {
     private static void checkGlob(YamlFields f, String key, String glob) {
         try {
             FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            // The JDK's message spans three lines (text, pattern, caret): one line with the position is enough.
+            throw f.error(key, glob, "a glob pattern such as *.csv (" + e.getDescription() + " at character "
+                    + (e.getIndex() + 1) + "; quote [ { and \\ with a backslash to match them literally)");
         } catch (RuntimeException e) {
             throw f.error(key, glob, "a glob pattern such as *.csv (" + e.getMessage() + ")");
         }

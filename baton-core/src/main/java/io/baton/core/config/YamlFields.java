@@ -38,6 +38,8 @@ public final class YamlFields {
         JsonNode root;
         try {
             root = YAML.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw invalidYaml(file, e);
         } catch (java.io.IOException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new ConfigException(file, "(document)", null, "valid YAML (" + reason + ")");
@@ -49,6 +51,15 @@ public final class YamlFields {
             throw new ConfigException(file, "(document)", root.toString(), "a YAML mapping of fields");
         }
         return new YamlFields(file, "", root);
+    }
+
+    /** Builds the error for a YAML syntax error, with the line and column where the parser stopped. */
+    private static ConfigException invalidYaml(String file, com.fasterxml.jackson.core.JsonProcessingException e) {
+        String problem = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage().lines().findFirst().orElse("");
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return new ConfigException(file, "invalid YAML" + where + ": " + problem
+                + "; fix the syntax there (an unclosed bracket or quote, or wrong indentation)", "(document)");
     }
 
     public String file() {

@@ -11,6 +11,7 @@ import java.util.Set;
  *     │           └──────► DISPOSITION_PENDING (processed; the input could not be archived or deleted)
  *     │           └──────► PUBLISH_BLOCKED (processed; an output could not be created under its final name)
  *     ├──► FAILED ─► (claimed again by a later run) … ─► QUARANTINED
+ *     │                   QUARANTINED ◄─► DISPOSITION_PENDING (the move into quarantine failed; retried)
  *     └──► RELEASED (the run ended before the item was processed; claimable again)
  *
  *  Operator actions:
@@ -52,9 +53,9 @@ public enum WorkItemState {
             case COMMITTED -> next == DISPOSED || next == KEPT || next == DISPOSITION_PENDING || next == PUBLISH_BLOCKED;
             case FAILED -> next == CLAIMED || next == QUARANTINED || next == RELEASED;
             case RELEASED -> next == CLAIMED || next == QUARANTINED;
-            case DISPOSITION_PENDING -> next == DISPOSED;
+            case DISPOSITION_PENDING -> next == DISPOSED || next == QUARANTINED;
             case PUBLISH_BLOCKED -> next == DISPOSED || next == KEPT || next == DISPOSITION_PENDING || next == RETURNED;
-            case QUARANTINED -> next == RELEASED || next == RETURNED;
+            case QUARANTINED -> next == RELEASED || next == RETURNED || next == DISPOSITION_PENDING;
             case KEPT -> next == RETURNED;
             default -> false;
         };

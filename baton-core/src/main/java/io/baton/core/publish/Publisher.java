@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -135,7 +136,8 @@ public final class Publisher {
         List<ItemResult> results = new ArrayList<>();
         for (ItemActions ia : batch) {
             long id = ia.item().id();
-            if (ia.item().state() == WorkItemState.QUARANTINED) {
+            if (movesToQuarantine(ia)) {
+                quarantineResult(ia.item(), pending.get(id)).ifPresent(results::add);
                 continue;
             }
             if (blocked.containsKey(id)) {
@@ -147,6 +149,33 @@ public final class Publisher {
             }
         }
         return results;
+    }
+
+    /**
+     * Tells whether the batch moves the item's input into quarantine. A retried item keeps the finished
+     * quarantine action of its earlier attempt, so only an open one counts for an item past quarantine.
+     */
+    private static boolean movesToQuarantine(ItemActions ia) {
+        if (ia.item().state() == WorkItemState.QUARANTINED) {
+            return true;
+        }
+        return ia.item().state() == WorkItemState.DISPOSITION_PENDING && ia.actions().stream()
+                .anyMatch(a -> a.kind() == ActionKind.QUARANTINE_INPUT && !a.state().isFinal());
+    }
+
+    /**
+     * Returns the state change of an item whose input is being moved to quarantine, if any. The item is
+     * reported as quarantined only once its input is in the quarantine folder. Until then it is
+     * DISPOSITION_PENDING, with the input still in the source folder, and the move is retried like an archive.
+     */
+    private static Optional<ItemResult> quarantineResult(ItemRecord item, String failure) {
+        if (failure != null) {
+            return Optional.of(new ItemResult(item.id(), WorkItemState.DISPOSITION_PENDING, null));
+        }
+        if (item.state() == WorkItemState.DISPOSITION_PENDING) {
+            return Optional.of(new ItemResult(item.id(), WorkItemState.QUARANTINED, null));
+        }
+        return Optional.empty();
     }
 
     private static ItemRecord itemOf(List<ItemActions> batch, long itemId) {
@@ -271,7 +300,12 @@ public final class Publisher {
 
     private void ensureFolder(Path folder) throws IOException {
         if (!knownFolders.contains(folder)) {
-            Files.createDirectories(folder);
+            try {
+                Files.createDirectories(folder);
+            } catch (FileAlreadyExistsException e) {
+                // The JDK reports a file at the folder's own path this way; the cause is the same as below it.
+                throw new FileSystemException(e.getFile(), null, "Not a directory");
+            }
             knownFolders.add(folder);
         }
     }
@@ -376,6 +410,10 @@ public final class Publisher {
     private static String describe(IOException e) {
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied: " + e.getMessage();
+        }
+        if (e instanceof FileSystemException f && "Not a directory".equals(f.getReason())) {
+            return "a part of the path " + f.getFile() + " is a file, not a folder; move that file away, and the next run"
+                    + " tries again";
         }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason() + ": " + f.getFile();

@@ -146,6 +146,9 @@ class ClusterConfigTest {
     @Test
     void defaultYamlStatesRetentionDefaults() throws IOException {
         assertThat(parse(ClusterConfig.DEFAULT_YAML).retention()).isEqualTo(RetentionConfig.DEFAULTS);
+        for (String setting : new String[] {"keep:", "every:", "batchSize:", "maxHistory:", "maxSize:", "totalSize:"}) {
+            assertThat(ClusterConfig.DEFAULT_YAML).as("default cluster.yaml lists " + setting).contains(setting);
+        }
     }
 
     @Test

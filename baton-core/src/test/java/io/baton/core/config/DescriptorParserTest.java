@@ -584,10 +584,22 @@ class DescriptorParserTest {
     }
 
     @Test
+    void invalidGlobOnOneLine() {
+        ConfigException e = rejected(MINIMAL.replace("  path: inbox/orders\n", "  path: inbox/orders\n  include: \"[\"\n"));
+
+        assertThat(e.field()).isEqualTo("source.include");
+        assertThat(e.getMessage()).doesNotContain("\n");
+        assertThat(e.getMessage()).contains("'['").contains("at character 1").contains("backslash");
+    }
+
+    @Test
     void yamlSyntaxErrorRejected() {
         ConfigException e = rejected("name: orders\nsource: [inbox\n");
 
-        assertNames(e, "(document)", null, "valid YAML (");
+        assertThat(e.field()).isEqualTo("(document)");
+        assertThat(e.getMessage()).startsWith(descriptorFile + ": invalid YAML at line 2, column ");
+        assertThat(e.getMessage()).contains("flow sequence");
+        assertThat(e.getMessage()).doesNotContain("field '(document)' is missing");
     }
 
     @Test

@@ -466,6 +466,33 @@ class PublisherTest {
     }
 
     @Test
+    void failedQuarantineMoveNotQuarantined() throws IOException {
+        Delivery d = quarantined("a.csv", "bad header in line 1");
+        Files.writeString(quarantine, "a regular file where the quarantine folder belongs\n");
+        ItemActions ia = batchOf(d);
+
+        List<ItemResult> failed = publish(ia);
+
+        assertThat(failed).containsExactly(new ItemResult(d.itemId(), WorkItemState.DISPOSITION_PENDING, null));
+        assertThat(identityOf(d.input())).as("input after the failed move").isEqualTo(d.identity());
+        assertThat(recorder.ended(action(ia, ActionKind.QUARANTINE_INPUT).id()).state()).isEqualTo(ActionState.FAILED);
+        assertThat(recorder.ended(action(ia, ActionKind.QUARANTINE_INPUT).id()).detail()).as("detail of the failed move")
+                .contains("is a file, not a folder").contains("move that file away");
+        assertThat(WorkItemState.QUARANTINED.canMoveTo(WorkItemState.DISPOSITION_PENDING)).isTrue();
+
+        Files.delete(quarantine);
+        journal.call(c -> {
+            WorkItems.finish(c, d.itemId(), WorkItemState.QUARANTINED, WorkItemState.DISPOSITION_PENDING, null, NOW);
+            return null;
+        });
+        List<ItemResult> retried = publish(batchOf(d));
+
+        assertThat(retried).containsExactly(new ItemResult(d.itemId(), WorkItemState.QUARANTINED, null));
+        assertThat(quarantine.resolve("a.csv")).exists();
+        assertThat(d.input()).doesNotExist();
+    }
+
+    @Test
     void fencedBeforeBatchCreatesNothing() throws IOException {
         Delivery d = committed("a.csv");
         Publisher fenced = new Publisher(recorder, () -> false);

@@ -63,7 +63,13 @@ public final class ApiServer {
         Javalin app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
         ApiServer api = new ApiServer(app, node, token.getBytes(StandardCharsets.UTF_8), runFolder);
         api.routes();
-        app.start(host, port);
+        try {
+            app.start(host, port);
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw new java.net.BindException("the API port " + port + " on " + host + " is already in use by another process;"
+                    + " stop that process, or give this node another port with --api-port N or api.port in "
+                    + "conf/node.yaml of its program directory");
+        }
         writeSecret(runFolder.resolve("api.token"), token);
         Files.writeString(runFolder.resolve("api.port"), Integer.toString(app.port()) + "\n", StandardCharsets.UTF_8);
         return api;
@@ -121,7 +127,7 @@ public final class ApiServer {
 
         app.get("/api/node", ctx -> ctx.json(nodeView()));
         app.post("/api/node/stop", ctx -> {
-            ctx.json(Map.of("message", "node " + node.nodeId() + " is stopping"));
+            ctx.json(Map.of("message", "Node " + node.nodeId() + " is stopping"));
             Thread.ofPlatform().name("api-stop").start(node::shutdown);
         });
         app.post("/api/switchover", this::switchOver);
@@ -138,7 +144,7 @@ public final class ApiServer {
             if (!services().undeploy(name)) {
                 throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed");
             }
-            ctx.json(Map.of("message", "service " + name + " undeployed"));
+            ctx.json(Map.of("message", "Service " + name + " undeployed"));
         });
         app.post("/api/services/{name}/start", ctx -> {
             ServiceRuntime s = service(ctx);
@@ -363,6 +369,7 @@ public final class ApiServer {
         m.put("name", s.name());
         m.put("state", s.state());
         m.put("reason", s.reason());
+        m.put("descriptorValid", s.descriptor() != null);
         if (s.descriptor() != null) {
             m.put("description", s.descriptor().description());
             m.put("autoStart", s.descriptor().autoStart());

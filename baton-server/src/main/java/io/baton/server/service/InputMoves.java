@@ -1,5 +1,6 @@
 package io.baton.server.service;
 
+import io.baton.core.journal.WorkItems.ItemRecord;
 import io.baton.core.publish.FileKeys;
 import io.baton.core.publish.FileKeys.FileKey;
 import io.baton.core.source.FileIdentity;
@@ -55,6 +56,34 @@ final class InputMoves {
             throw e;
         }
         FileKeys.syncDirectory(target.getParent());
+    }
+
+    /**
+     * Checks, before anything moves, that the quarantined file (at {@code quarantined}, or already at
+     * {@code input} after an action that stopped half-way) still has the size and modification time the
+     * journal recorded. A file fixed in place in quarantine is a new delivery, so a retry, which keeps the
+     * item and its work item key, must not take it. A file quarantined by a copy across file systems has
+     * another inode and is left to {@link #linkBack}, which rejects it.
+     */
+    static void checkUnchanged(ItemRecord item, FileKey quarantinedKey, Path quarantined, Path input)
+            throws IOException, ActionRefusedException {
+        FileIdentity recorded = item.identity();
+        if (quarantinedKey.device() != recorded.device() || quarantinedKey.inode() != recorded.inode()) {
+            return;
+        }
+        Path file = quarantinedKey.equals(FileKeys.of(input)) ? input : quarantined;
+        FileIdentity now;
+        try {
+            now = FileIdentity.of(file, recorded.relPath());
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (!now.sameContentAs(recorded)) {
+            throw conflict("the quarantined file " + file + " changed after work item " + item.id() + " was quarantined (size "
+                    + recorded.size() + " -> " + now.size() + " bytes, or a new modification time). Retry takes only the file as"
+                    + " it was quarantined, so nothing was moved. To process the changed file as a new work item, run: baton release "
+                    + item.id());
+        }
     }
 
     /** Removes a name of a file, and its folder entry durably; a missing name is fine. */

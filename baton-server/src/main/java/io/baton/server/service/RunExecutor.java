@@ -240,7 +240,13 @@ final class RunExecutor {
         return null;
     }
 
-    private static String writableFolder(Path folder) {
+    /** Creates a folder when it is missing and returns why it cannot be used, or null when it can. */
+    static String writableFolder(Path folder) {
+        Path file = fileOnPath(folder);
+        if (file != null) {
+            return "folder " + folder + " cannot be created because " + file + " is a file, not a folder;"
+                    + " move that file away or change the path in the descriptor";
+        }
         try {
             Files.createDirectories(folder);
         } catch (java.nio.file.AccessDeniedException e) {
@@ -251,6 +257,16 @@ final class RunExecutor {
         }
         if (!Files.isWritable(folder)) {
             return "folder " + folder + " is not writable: permission denied; give the node's user write access";
+        }
+        return null;
+    }
+
+    /** Returns the first path from {@code folder} upwards that exists and is not a folder, or null. */
+    private static Path fileOnPath(Path folder) {
+        for (Path p = folder.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                return Files.isDirectory(p) ? null : p;
+            }
         }
         return null;
     }
@@ -553,7 +569,7 @@ final class RunExecutor {
         Path quarantined;
         try {
             quarantined = Naming.inside(d.onFailure().quarantine(), parentOf(item.relPath()),
-                    Naming.unique(nameOf(item.relPath()), "item-" + item.id()));
+                    Naming.quarantineName(nameOf(item.relPath()), item.id()));
         } catch (IllegalArgumentException e) {
             quarantined = d.onFailure().quarantine().resolve("item-" + item.id());
         }

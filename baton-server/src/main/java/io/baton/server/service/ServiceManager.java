@@ -87,6 +87,8 @@ public final class ServiceManager {
             return new Loaded(d, null);
         } catch (ConfigException e) {
             return new Loaded(null, e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new Loaded(null, "service.yaml is missing in " + file.getParent() + "; deploy the service again or remove the folder");
         } catch (IOException e) {
             return new Loaded(null, "cannot read " + file + ": " + e);
         }

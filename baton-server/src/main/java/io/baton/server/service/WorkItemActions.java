@@ -208,7 +208,7 @@ public final class WorkItemActions {
             return new Change(c -> requeue(c, item, now, reason), WorkItemState.RELEASED,
                     "attempts and backoff reset; the next run processes " + input);
         }
-        String where = restoreFromQuarantine(item, input);
+        String where = restoreFromQuarantine(item, input, true);
         FileIdentity now = InputMoves.sameInput(input, item.identity());
         return new Change(c -> requeue(c, item, now, reason), WorkItemState.RELEASED,
                 where + "; attempts reset; the next run processes it (it was quarantined: " + item.error() + ")");
@@ -226,8 +226,8 @@ public final class WorkItemActions {
             return null;
         };
         if (item.state() == WorkItemState.QUARANTINED) {
-            String where = restoreFromQuarantine(item, input);
-            InputMoves.sameInput(input, item.identity());
+            // A file changed in quarantine is welcome here: the next run takes it as a new delivery anyway.
+            String where = restoreFromQuarantine(item, input, false);
             return new Change(end, WorkItemState.RETURNED, where + "; the next run takes it as a new delivery");
         }
 
@@ -281,9 +281,11 @@ public final class WorkItemActions {
 
     /**
      * Gives a quarantined input back to its place in the source folder and removes its quarantine name and
-     * reason file (the reason stays in the journal). Returns what was done, for the audit trail.
+     * reason file (the reason stays in the journal). Returns what was done, for the audit trail. With
+     * {@code sameContent}, a file whose size or modification time changed in quarantine is rejected before
+     * anything moves.
      */
-    private String restoreFromQuarantine(ItemRecord item, Path input) throws IOException, ActionRefusedException {
+    private String restoreFromQuarantine(ItemRecord item, Path input, boolean sameContent) throws IOException, ActionRefusedException {
         ActionRecord q = lastAction(item, ActionKind.QUARANTINE_INPUT);
         if (q == null || !q.state().isFinal()) {
             // The move into quarantine never ended: the input is still in the source folder, and the open
@@ -295,9 +297,13 @@ public final class WorkItemActions {
                     + q.detail());
         }
         Path quarantined = Path.of(q.targetPath());
-        InputMoves.linkBack(quarantined, new FileKey(q.device(), q.inode()), input);
+        FileKey key = new FileKey(q.device(), q.inode());
+        if (sameContent) {
+            InputMoves.checkUnchanged(item, key, quarantined, input);
+        }
+        InputMoves.linkBack(quarantined, key, input);
         InputMoves.unlink(quarantined);
-        InputMoves.unlink(quarantined.resolveSibling(quarantined.getFileName() + ".reason.txt"));
+        InputMoves.unlink(quarantined.resolveSibling(quarantined.getFileName() + Naming.REASON_SUFFIX));
         return "moved back from " + quarantined + " to " + input;
     }
 

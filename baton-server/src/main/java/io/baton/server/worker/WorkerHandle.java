@@ -136,11 +136,15 @@ public final class WorkerHandle {
             MDC.put("service", service);
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
+                org.slf4j.event.Level previous = null;
                 while ((line = r.readLine()) != null) {
                     if (!line.isBlank()) {
                         lastErrorLine = line;
                     }
-                    log.info("[worker {}] {}", process.pid(), line);
+                    // The worker's own level is kept, so that its warnings and errors stand out in the service log.
+                    WorkerLogLine entry = WorkerLogLine.parse(line, previous);
+                    log.atLevel(entry.level()).log("[worker {}] {}", process.pid(), entry.text());
+                    previous = entry.level();
                 }
             } catch (IOException e) {
                 log.debug("Worker output of service {} ended: {}", service, e.toString());

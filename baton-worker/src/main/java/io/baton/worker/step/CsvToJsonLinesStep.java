@@ -36,8 +36,8 @@ import org.apache.commons.csv.CSVRecord;
  *       character. It must not be a line break or the quote character.
  *   <li>{@code charset}: the input charset, default UTF-8, any name that {@link Charset#forName}
  *       accepts. For UTF-16 input, {@code UTF-16} reads the byte order from a byte-order mark and
- *       assumes big-endian without one, as Java's decoder does. {@code UTF-16LE} and {@code UTF-16BE}
- *       fix the byte order and accept an optional byte-order mark.
+ *       rejects input without one. {@code UTF-16LE} and {@code UTF-16BE} fix the byte order and accept
+ *       an optional byte-order mark.
  *   <li>{@code maxRecordChars}: the maximum length of one record in characters, default 1,048,576.
  *       Records up to this length always pass. Because the parser reads ahead, the check allows up
  *       to 16,384 characters more before it rejects the input.
@@ -57,7 +57,9 @@ import org.apache.commons.csv.CSVRecord;
  * <p>Other rules: a byte-order mark at the start is skipped. Blank lines (no characters at all
  * between two line ends) are skipped anywhere, also before the header, and are not records. A
  * one-column file therefore needs {@code ""} to express an empty value. An empty input, or one with
- * only a header, produces an empty output and 0 records. Line numbers are 1-based physical lines, so
+ * only a header line that ends with a line break, produces an empty output and 0 records. Text that
+ * has no line break at all, or a NUL character, is rejected, because it comes from a wrong charset
+ * far more often than from a CSV file. Line numbers are 1-based physical lines, so
  * a quoted field that spans lines counts them all.
  *
  * <p>An invalid property throws {@link IllegalArgumentException}, which Baton treats as transient
@@ -80,11 +82,12 @@ public final class CsvToJsonLinesStep implements Step {
         try (InputStream input = context.openInput();
                 OutputStream output = context.openOutput();
                 JsonGenerator json = JSON_FACTORY.createGenerator(output, JsonEncoding.UTF8)) {
-            RecordLengthLimitReader reader = new RecordLengthLimitReader(
-                    new StrictDecodingReader(input, settings.charset()), settings.maxRecordChars());
+            StrictDecodingReader text = new StrictDecodingReader(input, settings.charset());
+            RecordLengthLimitReader reader = new RecordLengthLimitReader(text, settings.maxRecordChars());
             try (CSVParser parser = CSVParser.parse(reader, settings.format())) {
-                records = convert(parser, reader, json);
+                records = convert(parser, reader, json, settings.format().getDelimiterString());
             }
+            checkLineBreakSeen(text, records, settings);
         }
 
         // Counted only after the output is complete, so that a rejected input adds no records.
@@ -92,10 +95,10 @@ public final class CsvToJsonLinesStep implements Step {
     }
 
     /** Writes one JSON object per record after the header and returns the number written. */
-    private static long convert(CSVParser parser, RecordLengthLimitReader reader, JsonGenerator json)
+    private static long convert(CSVParser parser, RecordLengthLimitReader reader, JsonGenerator json, String delimiter)
             throws IOException {
         Iterator<CSVRecord> records = parser.iterator();
-        if (!hasNext(records)) {
+        if (!hasNext(records, delimiter)) {
             return 0;
         }
 
@@ -105,7 +108,7 @@ public final class CsvToJsonLinesStep implements Step {
         reader.recordEnded(headerEndLine);
 
         long count = 0;
-        while (hasNext(records)) {
+        while (hasNext(records, delimiter)) {
             CSVRecord record = records.next();
             long endLine = parser.getCurrentLineNumber();
             checkFieldCount(record, header, endLine - lineBreaks(record.values()));
@@ -124,7 +127,7 @@ public final class CsvToJsonLinesStep implements Step {
     }
 
     /** Calls {@code hasNext()}, which parses the next record, and restores the IOException it wraps. */
-    private static boolean hasNext(Iterator<CSVRecord> records) throws IOException {
+    private static boolean hasNext(Iterator<CSVRecord> records, String delimiter) throws IOException {
         try {
             return records.hasNext();
         } catch (UncheckedIOException e) {
@@ -133,11 +136,32 @@ public final class CsvToJsonLinesStep implements Step {
                 throw rejected;
             }
             if (cause instanceof CSVException invalid) {
-                throw new RejectedInputException("Invalid CSV: " + invalid.getMessage(), invalid);
+                // A wrong delimiter is the usual cause: a quoted field then runs into the file's real delimiter.
+                throw new RejectedInputException("Invalid CSV: " + invalid.getMessage() + ". The step's delimiter setting is \""
+                        + delimiter + "\"; if the file separates fields with another character, set it, for example"
+                        + " settings: { delimiter: \";\" }", invalid);
             }
             // Anything else is a failure to read the file, which a later attempt may not meet.
             throw cause;
         }
+    }
+
+    /**
+     * Rejects text without any line break that gave no record. A one-line CSV contains only a header, so
+     * such an input was almost always decoded in the wrong charset or cut off. UTF-16 read with the wrong
+     * byte order, for one, has no line break.
+     */
+    private static void checkLineBreakSeen(StrictDecodingReader text, long records, CsvSettings settings)
+            throws RejectedInputException {
+        if (records > 0 || !text.deliveredText() || text.line() > 1) {
+            return;
+        }
+        throw new RejectedInputException(String.format(
+                "Invalid CSV: the input decoded as %s has text but no line break, so it has no record after"
+                        + " the header. The declared charset is probably wrong (for UTF-16 without a byte-order"
+                        + " mark, set source.charset or the step's charset setting to UTF-16LE or UTF-16BE), or"
+                        + " the file was cut off after its first line.",
+                settings.charset().name()));
     }
 
     private static void checkHeader(String[] header, long line) throws RejectedInputException {

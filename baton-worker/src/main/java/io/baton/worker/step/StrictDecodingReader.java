@@ -28,8 +28,12 @@ import java.util.Objects;
  * The fixed-order charsets (UTF-8, UTF-16LE, UTF-16BE) deliver it as U+FEFF, which this reader drops.
  * A byte-order mark of another encoding than the declared one (a UTF-16 mark in a UTF-8 file, say)
  * rejects the input at once with a message that names both encodings. The rest of such a file is
- * either invalid or silently wrong in the declared charset. Declared UTF-16 and UTF-32
- * charsets are left to their decoders.
+ * either invalid or silently wrong in the declared charset. Declared "UTF-16" and "UTF-32" need a
+ * byte-order mark: without one, Java's decoders assume big-endian, which turns little-endian text into
+ * other characters without an error, so the input is rejected with a request to declare the byte order.
+ *
+ * <p>A NUL character (U+0000) rejects the input too. Text files contain none, and NULs are what UTF-16
+ * or UTF-32 text, or a binary file, turns into when it is decoded in a single-byte or UTF-8 charset.
  *
  * <p>Not thread-safe. Memory is one byte buffer, whatever the input size.
  */
@@ -54,6 +58,7 @@ final class StrictDecodingReader extends Reader {
     private boolean byteOrderMarkChecked;
     private long line = 1;
     private boolean lastCharWasCarriageReturn;
+    private boolean deliveredText;
 
     StrictDecodingReader(InputStream input, Charset charset) {
         this.input = Objects.requireNonNull(input, "input");
@@ -61,6 +66,11 @@ final class StrictDecodingReader extends Reader {
         this.decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    /** Tells whether this reader has delivered at least one character, a dropped byte-order mark aside. */
+    boolean deliveredText() {
+        return deliveredText;
     }
 
     /** Returns the 1-based line of the next character this reader delivers. */
@@ -88,6 +98,7 @@ final class StrictDecodingReader extends Reader {
             count = dropLeadingByteOrderMark(target, offset, count);
             countLines(target, offset, count);
             if (count > 0) {
+                deliveredText = true;
                 return count;
             }
         }
@@ -128,13 +139,17 @@ final class StrictDecodingReader extends Reader {
     /** Reads the first bytes and rejects a byte-order mark that contradicts the declared charset. */
     private void checkByteOrderMark() throws IOException {
         String name = charset.name().toUpperCase(java.util.Locale.ROOT);
-        if (name.contains("UTF-16") || name.contains("UTF-32")) {
-            return;
-        }
-        while (bytes.remaining() < 3 && !endOfInput) {
+        while (bytes.remaining() < 4 && !endOfInput) {
             refill();
         }
         String found = byteOrderMarkEncoding();
+        if (name.equals("UTF-16") || name.equals("UTF-32")) {
+            checkByteOrderDeclared(name, found);
+            return;
+        }
+        if (name.contains("UTF-16") || name.contains("UTF-32")) {
+            return;
+        }
         if (found == null || (found.equals("UTF-8") && charset.equals(java.nio.charset.StandardCharsets.UTF_8))) {
             return;
         }
@@ -142,13 +157,37 @@ final class StrictDecodingReader extends Reader {
                 "Invalid %s input on line 1: the file starts with a %s byte-order mark, so it is probably"
                         + " %s, not %s. Set source.charset (or the step's charset setting) to %s, or convert"
                         + " the file to %s.",
-                charset.name(), found, found, charset.name(), found.equals("UTF-8") ? "UTF-8" : "UTF-16", charset.name()));
+                charset.name(), found, found, charset.name(), found, charset.name()));
+    }
+
+    /**
+     * Rejects non-empty input in a charset whose byte order comes from a byte-order mark when the mark is
+     * missing, because the decoder's fallback to big-endian decodes little-endian text into other characters.
+     */
+    private void checkByteOrderDeclared(String name, String found) throws RejectedInputException {
+        boolean marked = name.equals("UTF-16")
+                ? "UTF-16LE".equals(found) || "UTF-16BE".equals(found)
+                : "UTF-32LE".equals(found) || "UTF-32BE".equals(found);
+        if (marked || !bytes.hasRemaining()) {
+            return;
+        }
+        throw new RejectedInputException(String.format(
+                "Invalid %s input on line 1: the file has no byte-order mark, so its byte order is unknown."
+                        + " Set source.charset (or the step's charset setting) to %sLE or %sBE, whichever the"
+                        + " file's writer used (Windows tools usually write little-endian, %sLE).",
+                name, name, name, name));
     }
 
     /** Returns the encoding whose byte-order mark starts the buffered bytes, or null. */
     private String byteOrderMarkEncoding() {
         int p = bytes.position();
         int n = bytes.remaining();
+        if (n >= 4 && bytes.get(p) == (byte) 0xFF && bytes.get(p + 1) == (byte) 0xFE && bytes.get(p + 2) == 0 && bytes.get(p + 3) == 0) {
+            return "UTF-32LE";
+        }
+        if (n >= 4 && bytes.get(p) == 0 && bytes.get(p + 1) == 0 && bytes.get(p + 2) == (byte) 0xFE && bytes.get(p + 3) == (byte) 0xFF) {
+            return "UTF-32BE";
+        }
         if (n >= 3 && bytes.get(p) == (byte) 0xEF && bytes.get(p + 1) == (byte) 0xBB && bytes.get(p + 2) == (byte) 0xBF) {
             return "UTF-8";
         }
@@ -185,14 +224,26 @@ final class StrictDecodingReader extends Reader {
         return count - 1;
     }
 
-    private void countLines(char[] chars, int offset, int count) {
+    /** Counts the line ends in delivered characters and rejects a NUL character among them. */
+    private void countLines(char[] chars, int offset, int count) throws RejectedInputException {
         for (int i = offset; i < offset + count; i++) {
             char c = chars[i];
+            if (c == '\0') {
+                throw nulCharacter();
+            }
             if (c == '\r' || (c == '\n' && !lastCharWasCarriageReturn)) {
                 line++;
             }
             lastCharWasCarriageReturn = c == '\r';
         }
+    }
+
+    private RejectedInputException nulCharacter() {
+        return new RejectedInputException(String.format(
+                "Invalid %s input on line %d: the text contains a NUL character (U+0000), which text files do not"
+                        + " contain. The file is probably UTF-16 or UTF-32 (then set source.charset, or the step's"
+                        + " charset setting, to UTF-16LE or UTF-16BE), or not a text file.",
+                charset.name(), line));
     }
 
     private RejectedInputException rejection(CoderResult result) {

@@ -132,6 +132,55 @@ class CsvToJsonLinesStepTest {
     }
 
     @Test
+    void rejectsUtf16WithoutByteOrderMark() {
+        byte[] input = "id,name\n1,Zoë\n".getBytes(Charset.forName("UTF-16LE"));
+
+        assertThatThrownBy(() -> run(input, Map.of("charset", "UTF-16")))
+                .isInstanceOf(RejectedInputException.class)
+                .hasMessageContaining("no byte-order mark")
+                .hasMessageContaining("UTF-16LE or UTF-16BE");
+    }
+
+    @Test
+    void rejectsUtf16LeReadAsBigEndian() {
+        byte[] input = "id,name\n1,Zoë\n".getBytes(Charset.forName("UTF-16LE"));
+
+        assertThatThrownBy(() -> run(input, Map.of("charset", "UTF-16BE")))
+                .isInstanceOf(RejectedInputException.class)
+                .hasMessageContaining("no line break")
+                .hasMessageContaining("UTF-16LE or UTF-16BE");
+    }
+
+    @Test
+    void rejectsNulCharacterWithLineNumber() {
+        byte[] input = "id,name\n1,Zoë\n".getBytes(Charset.forName("UTF-16LE"));
+
+        assertThatThrownBy(() -> run(input, Map.of("charset", "ISO-8859-1")))
+                .isInstanceOf(RejectedInputException.class)
+                .hasMessageContaining("NUL character")
+                .hasMessageContaining("line 1");
+        assertThatThrownBy(() -> run("id,name\n1,a\0b\n", Map.of()))
+                .isInstanceOf(RejectedInputException.class)
+                .hasMessageContaining("line 2");
+    }
+
+    @Test
+    void invalidCsvNamesDelimiter() {
+        assertThatThrownBy(() -> run("\"id\";\"name\"\n\"1\";\"Zoë\"\n", Map.of()))
+                .isInstanceOf(RejectedInputException.class)
+                .hasMessageStartingWith("Invalid CSV")
+                .hasMessageContaining("delimiter setting is \",\"")
+                .hasMessageContaining("delimiter: \";\"");
+    }
+
+    @Test
+    void rejectsHeaderWithoutLineBreak() {
+        assertThatThrownBy(() -> run("id,name", Map.of()))
+                .isInstanceOf(RejectedInputException.class)
+                .hasMessageContaining("no line break");
+    }
+
+    @Test
     void rejectsUtf16ByteOrderMarkInUtf8() {
         byte[] input = concat(UTF16LE_BOM, "id,name\n1,Zoë\n".getBytes(Charset.forName("UTF-16LE")));
 

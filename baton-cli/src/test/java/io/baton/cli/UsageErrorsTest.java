@@ -1,0 +1,90 @@
+package io.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The CLI in-process: arguments it rejects before calling a node (exit 2 with the allowed values), help
+ * text, and the human views of {@code baton status}. No node runs, so a call that got past the checks
+ * would fail with exit 1 instead.
+ */
+class UsageErrorsTest {
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        CommandLine cl = Baton.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void cronCountOutOfRange() {
+        Result r = run("cron", "0 * * * * *", "--count", "120", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--count 120").contains("1 to 100");
+    }
+
+    @Test
+    void cronHelpStatesCountRange() {
+        Result r = run("cron", "--help");
+
+        assertThat(r.out()).contains("1 to 100");
+    }
+
+    @Test
+    void retryStateNotAllowed() {
+        Result r = run("retry", "--service", "orders", "--state", "DISPOSED", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("invalid --state DISPOSED").contains("DISPOSITION_PENDING");
+    }
+
+    @Test
+    void retryHelpListsEveryState() {
+        Result r = run("retry", "--help");
+
+        for (String state : new String[] {"QUARANTINED", "FAILED", "PUBLISH_BLOCKED", "DISPOSITION_PENDING"}) {
+            assertThat(r.out().replaceAll("\\s+", " ")).as("retry --help names " + state).contains(state);
+        }
+    }
+
+    @Test
+    void statusOfInvalidService() throws Exception {
+        JsonNode invalid = Api.JSON.readTree("""
+                {"name": "orders", "state": "INVALID", "reason": "service.yaml is missing in /data/services/orders",
+                 "descriptorValid": false, "paused": false, "nextSlots": [], "runInProgress": false}
+                """);
+
+        String text = ServiceCommands.Status.serviceText(invalid);
+
+        assertThat(text).contains("INVALID (service.yaml is missing").contains("descriptor: invalid");
+        assertThat(text).doesNotContain("schedule:").doesNotContain("autoStart:");
+    }
+
+    @Test
+    void statusOfNodeForPeople() throws Exception {
+        JsonNode node = Api.JSON.readTree("""
+                {"nodeId": "a", "role": "ACTIVE", "epoch": 3, "activeNode": "a", "dataDirectory": "/data",
+                 "workerSlots": {"max": 4, "inUse": ["orders", "rates"], "waiting": ["late"]}}
+                """);
+
+        String text = ServiceCommands.Status.nodeText(node);
+
+        assertThat(text).contains("role:       ACTIVE, epoch 3");
+        assertThat(text).contains("workers:    2 running (max 4): orders, rates");
+        assertThat(text).contains("waiting:    late");
+        assertThat(text).doesNotContain("{");
+    }
+}
