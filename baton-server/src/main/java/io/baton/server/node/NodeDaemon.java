@@ -83,7 +83,18 @@ public final class NodeDaemon {
     }
 
     public String nodeId() { return config.nodeId(); }
-    public NodeRole role() { return role; }
+    /**
+     * Returns the node's role. An active node that is fenced, or past its renew deadline (for example
+     * just after a pause), is reported as STOPPING until it has stepped down. So no caller sees two
+     * active nodes in the moment before a woken node notices that it lost its lease.
+     */
+    public NodeRole role() {
+        Active a = active.get();
+        if (role == NodeRole.ACTIVE && a != null && (a.fenced().get() || !a.keeper().isValid())) {
+            return NodeRole.STOPPING;
+        }
+        return role;
+    }
     public DataDirectory data() { return data; }
     public String activeHolder() { return activeHolder; }
 
@@ -157,46 +168,69 @@ public final class NodeDaemon {
         LeaseFile leaseFile = new LeaseFile(data.leaseFile());
         EpochStore epochs = new EpochStore(data.epochs());
         LeaseWatcher watcher = new LeaseWatcher(leaseFile, config.nodeId(), host, cluster.leaseDuration(), cluster.pollInterval());
+        int failures = 0;
         try {
             while (!shuttingDown) {
-                role = NodeRole.PASSIVE;
-                updateHolder(leaseFile);
-                String why = watcher.awaitFree(epochs.highest() > 0, () -> !shuttingDown);
-                if (why == null) {
-                    break;
+                try {
+                    if (!serveOneTerm(leaseFile, epochs, watcher)) {
+                        break;
+                    }
+                    failures = 0;
+                } catch (IOException e) {
+                    // The share may be unreachable for a while (permissions, a hung mount): stay passive and
+                    // try again, because a role loop that ended would leave this node passive for good.
+                    role = NodeRole.PASSIVE;
+                    if (failures++ == 0) {
+                        log.error("Node {} cannot read the lease or epochs in {}: {}; it stays passive and retries every {} ms",
+                                config.nodeId(), data.state(), e.toString(), cluster.pollInterval().toMillis());
+                    }
+                    sleep(cluster.pollInterval());
                 }
-                long epoch = epochs.highest() + 1;
-                if (!epochs.tryClaim(epoch, config.nodeId())) {
-                    log.info("Node {} lost the race for epoch {} to node {}", config.nodeId(), epoch, epochs.holder(epoch));
-                    continue;
-                }
-                Active a = becomeActive(epoch, leaseFile, why);
-                if (a == null) {
-                    sleep(cluster.leaseDuration());
-                    continue;
-                }
-                a.ended().await();
-                if (shuttingDown) {
-                    break;
-                }
-                stepDown(a);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            log.error("Node {} cannot read the lease or epochs in {}: {}", config.nodeId(), data.state(), e.toString());
         }
     }
 
-    private Active becomeActive(long epoch, LeaseFile leaseFile, String why) {
+    /**
+     * Waits as passive until the lease is free, takes the next epoch if it wins it, and serves as the
+     * active node until that ends. Returns false when the node is shutting down.
+     */
+    private boolean serveOneTerm(LeaseFile leaseFile, EpochStore epochs, LeaseWatcher watcher) throws IOException, InterruptedException {
+        role = NodeRole.PASSIVE;
+        updateHolder(leaseFile);
+        String why = watcher.awaitFree(epochs.highest() > 0, () -> !shuttingDown);
+        if (why == null) {
+            return false;
+        }
+
+        long epoch = epochs.highest() + 1;
+        if (!epochs.tryClaim(epoch, config.nodeId())) {
+            log.info("Node {} lost the race for epoch {} to node {}", config.nodeId(), epoch, epochs.holder(epoch));
+            return true;
+        }
+
+        Active a = becomeActive(epoch, leaseFile, epochs, why);
+        if (a == null) {
+            sleep(cluster.leaseDuration());
+            return true;
+        }
+        a.ended().await();
+        if (shuttingDown) {
+            return false;
+        }
+        stepDown(a);
+        return true;
+    }
+
+    private Active becomeActive(long epoch, LeaseFile leaseFile, EpochStore epochs, String why) {
         CountDownLatch ended = new CountDownLatch(1);
         AtomicReference<String> endReason = new AtomicReference<>();
         // Fencing stops publishing at once; an orderly stop does not, because it drains the publish queue.
         java.util.concurrent.atomic.AtomicBoolean fenced = new java.util.concurrent.atomic.AtomicBoolean();
         AtomicReference<Active> self = new AtomicReference<>();
         LeaseKeeper keeper = new LeaseKeeper(leaseFile, config.nodeId(), epoch, host, cluster.renewInterval(), cluster.renewDeadline(),
-                () -> fence(self.get(), "lease renewal failed for longer than the renew deadline of "
-                        + cluster.renewDeadline().toMillis() + " ms"), Clock.systemUTC());
+                epochs, reason -> fence(self.get(), reason), Clock.systemUTC());
         Journal journal;
         try {
             long busyMillis = Math.min(1000, cluster.renewInterval().toMillis() / 2);
@@ -232,6 +266,11 @@ public final class NodeDaemon {
                 () -> services.list().stream().map(ServiceRuntime::descriptor).filter(java.util.Objects::nonNull).toList());
         Active a = new Active(epoch, keeper, journal, services, housekeeping, ended, endReason, fenced);
         self.set(a);
+        if (keeper.isFenced()) {
+            // The keeper fenced before self was set, so its call found nothing to stop.
+            fence(a, "lease lost while the node was becoming active");
+            return a;
+        }
         try {
             Recovery.run(ctx);
             services.load();
