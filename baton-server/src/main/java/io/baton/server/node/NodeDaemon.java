@@ -90,7 +90,7 @@ public final class NodeDaemon {
      */
     public NodeRole role() {
         Active a = active.get();
-        if (role == NodeRole.ACTIVE && a != null && (a.fenced().get() || !a.keeper().isValid())) {
+        if (role == NodeRole.ACTIVE && (a == null || a.fenced().get() || !a.keeper().isValid())) {
             return NodeRole.STOPPING;
         }
         return role;
@@ -299,7 +299,9 @@ public final class NodeDaemon {
             return;
         }
         a.endReason().compareAndSet(null, reason);
-        a.housekeeping().stop();
+        // Nothing here interrupts a thread: interrupting one that is blocked in file-channel I/O waits for
+        // that I/O, which on a hung share would keep the workers alive. stepDown stops the threads later.
+        a.housekeeping().stopScheduling();
         a.services().fenceAll();
         a.journal().abandon();
         log.error("Node {} fenced itself in epoch {}: {}; all workers killed, nothing more is published", config.nodeId(), a.epoch(), reason);
@@ -311,11 +313,14 @@ public final class NodeDaemon {
     }
 
     private void stepDown(Active a) {
-        active.set(null);
-        a.housekeeping().stop();
-        a.keeper().stop(false);
         role = NodeRole.PASSIVE;
+        active.set(null);
         log.warn("Node {} stepped down from epoch {} and is passive: {}", config.nodeId(), a.epoch(), a.endReason().get());
+
+        // These interrupt threads that may be blocked on a hung share, so they can wait as long as the hang.
+        a.housekeeping().stop();
+        a.services().stopThreads();
+        a.keeper().stop(false);
     }
 
     /**
