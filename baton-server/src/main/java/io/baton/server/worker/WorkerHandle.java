@@ -243,8 +243,8 @@ public final class WorkerHandle {
     }
 
     /**
-     * Sends SIGKILL to a process group; used by fencing, so it touches no shared storage and never
-     * waits for it. The leader and its descendants are killed directly first, because starting
+     * Sends SIGKILL to a process group. Fencing uses it, so it touches no shared storage and does not
+     * wait for it. The leader and its descendants are killed directly first, because starting
      * {@code kill(1)} forks, and the child's close of descriptors inherited from the daemon can block on
      * a hung share. {@code kill(1)} then runs on a thread of its own for members that left the tree.
      */
