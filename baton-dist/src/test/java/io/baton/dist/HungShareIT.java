@@ -143,8 +143,13 @@ class HungShareIT {
         return binary;
     }
 
+    /** Unmounts the share with fusermount3 (package fuse3), or with umount where that is missing. */
     private static void unmount(Path share, Process fs) throws IOException, InterruptedException {
-        new ProcessBuilder("fusermount3", "-u", share.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        try {
+            new ProcessBuilder("fusermount3", "-u", share.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            new ProcessBuilder("umount", share.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        }
         if (!fs.waitFor(10, TimeUnit.SECONDS)) {
             fs.destroyForcibly();
         }

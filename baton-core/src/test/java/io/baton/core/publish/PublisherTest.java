@@ -499,7 +499,8 @@ class PublisherTest {
     void fencedBeforeRemovalKeepsInputName() throws IOException {
         Delivery d = committed("a.csv");
         AtomicInteger checks = new AtomicInteger();
-        // Checks pass for the batch, the output phase and sub-step, and the archive phase and sub-step.
+        // Checks pass for the batch, the output's sub-step, the archive phase and the archive's sub-step,
+        // and fail at the start of the removal phase.
         Publisher fencedLater = new Publisher(recorder, () -> checks.incrementAndGet() <= 4);
 
         assertThrows(FencedException.class, () -> fencedLater.publish(List.of(batchOf(d)), Map.of()));
