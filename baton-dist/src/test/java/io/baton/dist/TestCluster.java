@@ -39,7 +39,12 @@ final class TestCluster implements AutoCloseable {
     }
 
     NodeProcess node(String id) throws IOException {
-        NodeProcess n = new NodeProcess(distHome, root.resolve("home-" + id), data, id).prepare();
+        return node(id, data);
+    }
+
+    /** A node that reaches the data directory under another path, such as a FUSE mount over it. */
+    NodeProcess node(String id, Path dataPath) throws IOException {
+        NodeProcess n = new NodeProcess(distHome, root.resolve("home-" + id), dataPath, id).prepare();
         nodes.add(n);
         return n;
     }

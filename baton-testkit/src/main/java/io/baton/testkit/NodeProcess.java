@@ -165,6 +165,25 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns the role the node's API reports, or an empty string when the node does not answer within
+     * two seconds: a paused process accepts connections but never replies.
+     */
+    public String role() {
+        try {
+            String token = Files.readString(home.resolve("run/api.token")).trim();
+            HttpRequest req = HttpRequest.newBuilder(URI.create(base() + "/api/node")).header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return r.statusCode() == 200 ? JSON.readTree(r.body()).path("role").asText() : "";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     /** Result of a CLI invocation. */
     public record CliResult(int exitCode, String out, String err) {
     }

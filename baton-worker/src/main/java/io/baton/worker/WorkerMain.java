@@ -106,13 +106,27 @@ public final class WorkerMain {
     }
 
     private void idleWatch(long idleTimeoutMillis) {
+        long stepMillis = Math.max(10, idleTimeoutMillis / 10);
+        long lastCheckNanos = System.nanoTime();
         while (true) {
             try {
-                Thread.sleep(Math.max(10, idleTimeoutMillis / 10));
+                Thread.sleep(stepMillis);
             } catch (InterruptedException e) {
                 return;
             }
-            long silentMillis = (System.nanoTime() - lastMessageNanos) / 1_000_000L;
+            long now = System.nanoTime();
+            long oversleptMillis = (now - lastCheckNanos) / 1_000_000L - stepMillis;
+            lastCheckNanos = now;
+            if (oversleptMillis > idleTimeoutMillis / 2) {
+                // This worker itself was paused (SIGSTOP, a frozen VM): the daemon's pings are waiting in
+                // the socket. One more step lets the reader take them; a daemon that is really silent
+                // still ends the worker at the next check.
+                System.err.println("baton worker: this process did not run for " + oversleptMillis
+                        + " ms; checking the daemon's messages before judging its silence");
+                System.err.flush();
+                continue;
+            }
+            long silentMillis = (now - lastMessageNanos) / 1_000_000L;
             if (silentMillis > idleTimeoutMillis) {
                 System.err.println("baton worker: no message from the daemon for " + silentMillis + " ms (limit "
                         + idleTimeoutMillis + " ms); exiting so that no work outlives the daemon's lease");

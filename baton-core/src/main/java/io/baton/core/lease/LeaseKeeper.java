@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * which does no I/O at all, compares the monotonic clock with the start of the last successful
  * renewal; past {@code renewDeadline} it calls the fence action once. The two are apart because a
  * write to a hung network share can block for ever, and the fence must still happen.
+ *
+ * <p>Before each heartbeat the renewer checks that the node still may renew: a node woken from a
+ * pause (SIGSTOP, a frozen VM) longer than the renew deadline writes no heartbeat, and a node that
+ * finds a newer epoch claimed in the epochs folder fences itself instead of writing one, because
+ * another node has judged its lease expired.
  */
 public final class LeaseKeeper implements AutoCloseable {
 
@@ -25,7 +31,8 @@ public final class LeaseKeeper implements AutoCloseable {
     private final String host;
     private final Duration renewInterval;
     private final Duration renewDeadline;
-    private final Runnable fence;
+    private final Consumer<String> fence;
+    private final EpochStore epochs;
     private final Clock wallClock;
     private final AtomicBoolean fenced = new AtomicBoolean();
     private volatile long lastRenewStartNanos;
@@ -37,6 +44,16 @@ public final class LeaseKeeper implements AutoCloseable {
 
     public LeaseKeeper(LeaseFile file, String nodeId, long epoch, String host, Duration renewInterval, Duration renewDeadline,
             Runnable fence, Clock wallClock) {
+        this(file, nodeId, epoch, host, renewInterval, renewDeadline, null, reason -> fence.run(), wallClock);
+    }
+
+    /**
+     * @param epochs the epochs folder, checked for a newer epoch before each renewal; null to skip the check
+     * @param fence called once with the reason when the node must fence itself
+     */
+    public LeaseKeeper(LeaseFile file, String nodeId, long epoch, String host, Duration renewInterval, Duration renewDeadline,
+            EpochStore epochs, Consumer<String> fence, Clock wallClock) {
+        this.epochs = epochs;
         this.file = file;
         this.nodeId = nodeId;
         this.epoch = epoch;
@@ -95,7 +112,20 @@ public final class LeaseKeeper implements AutoCloseable {
         int failures = 0;
         while (!stopped && !fenced.get()) {
             long start = System.nanoTime();
+            if (start - lastRenewStartNanos >= renewDeadline.toNanos()) {
+                // Past the deadline (a pause, or failed renewals) the watchdog fences this node. A late
+                // heartbeat would make passive nodes wait a whole lease duration again.
+                log.warn("Lease of node {} epoch {} not renewed: the last renewal started {} ms ago, past the renew deadline",
+                        nodeId, epoch, (start - lastRenewStartNanos) / 1_000_000);
+                return;
+            }
             try {
+                long newer = newerEpoch();
+                if (newer > 0) {
+                    fenceNow("epoch " + newer + " was claimed by node " + epochs.holder(newer) + " while this node held epoch "
+                            + epoch + "; another node judged this node's lease expired");
+                    return;
+                }
                 write(false);
                 if (!fenced.get()) {
                     lastRenewStartNanos = start;
@@ -118,12 +148,30 @@ public final class LeaseKeeper implements AutoCloseable {
         }
     }
 
+    /** Returns the highest epoch claimed above this node's, or 0 when there is none (or no epochs folder to check). */
+    private long newerEpoch() throws IOException {
+        if (epochs == null) {
+            return 0;
+        }
+        long highest = epochs.highest();
+        return highest > epoch ? highest : 0;
+    }
+
+    private void fenceNow(String reason) {
+        if (fenced.compareAndSet(false, true)) {
+            fence.accept(reason);
+        }
+    }
+
     private void watchLoop() {
         long checkMillis = Math.max(10, Math.min(100, renewDeadline.toMillis() / 20));
         while (!stopped) {
-            if (System.nanoTime() - lastRenewStartNanos >= renewDeadline.toNanos() && fenced.compareAndSet(false, true)) {
+            long sinceRenewal = System.nanoTime() - lastRenewStartNanos;
+            if (sinceRenewal >= renewDeadline.toNanos() && fenced.compareAndSet(false, true)) {
                 // No I/O before the fence action: the share may be hung.
-                fence.run();
+                fence.accept("lease lost: the last successful renewal started " + sinceRenewal / 1_000_000
+                        + " ms ago, past the renew deadline of " + renewDeadline.toMillis()
+                        + " ms (renewals failed or hung, or the process was paused)");
                 return;
             }
             sleep(checkMillis);

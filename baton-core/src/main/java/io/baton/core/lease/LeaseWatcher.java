@@ -30,6 +30,7 @@ public final class LeaseWatcher {
     private final String host;
     private final Duration leaseDuration;
     private final Duration pollInterval;
+    private int readFailures;
 
     public LeaseWatcher(LeaseFile file, String nodeId, String host, Duration leaseDuration, Duration pollInterval) {
         this.file = file;
@@ -104,9 +105,17 @@ public final class LeaseWatcher {
 
     private Lease readQuietly() {
         try {
-            return file.read();
+            Lease lease = file.read();
+            if (readFailures > 0) {
+                log.info("Node {} reads the lease {} again after {} failed read(s)", nodeId, file.path(), readFailures);
+                readFailures = 0;
+            }
+            return lease;
         } catch (IOException e) {
-            log.warn("Cannot read the lease {}: {}", file.path(), e.toString());
+            // Logged once per outage: a passive node polls several times a second.
+            if (readFailures++ == 0) {
+                log.warn("Node {} cannot read the lease {}: {}; an unreadable lease counts as silence", nodeId, file.path(), e.toString());
+            }
             return null;
         }
     }

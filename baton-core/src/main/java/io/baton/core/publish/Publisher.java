@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *       modification time). A file replaced in the meantime is a new delivery and is left alone.</li>
  *   <li>Phases run over a whole batch with one fsync per folder: outputs are durable under their final
  *       names before any input is removed, and an archived copy is durable before the input's name goes.</li>
- *   <li>The fencing check runs before each batch and before each phase; a node that is no longer sure of
- *       its lease publishes nothing more.</li>
+ *   <li>The fencing check runs before each batch, each phase and each sub-step. A node that is no
+ *       longer sure of its lease publishes nothing more.</li>
  * </ul>
  */
 public final class Publisher {
@@ -207,6 +207,9 @@ public final class Publisher {
         if (a.state().isFinal()) {
             return null;
         }
+        // Checked before every sub-step, so that a node woken from a pause stops after at most the one
+        // file-system call it was in, not after the rest of its batch.
+        checkFence();
         Outcome outcome;
         try {
             outcome = step.run();

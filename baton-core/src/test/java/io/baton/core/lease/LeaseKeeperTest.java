@@ -279,6 +279,32 @@ class LeaseKeeperTest {
     }
 
     @Test
+    void newerEpochFencesBeforeNextHeartbeat() throws Exception {
+        EpochStore epochs = new EpochStore(Files.createDirectories(state.resolve("epochs")));
+        epochs.tryClaim(4, "node-a");
+        List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LeaseKeeper keeper = new LeaseKeeper(leaseFile, "node-a", 4, HOST, RENEW, DEADLINE, epochs, reasons::add, Clock.systemUTC());
+        keepers.add(keeper);
+        keeper.start();
+
+        epochs.tryClaim(5, "node-b");
+        long start = System.nanoTime();
+        while (reasons.isEmpty() && millisSince(start) < 3_000) {
+            Thread.sleep(10);
+        }
+        long fenceMillis = millisSince(start);
+        long counter = leaseFile.read().counter();
+        Thread.sleep(RENEW.toMillis() * 3);
+
+        assertThat(reasons).as("fence reasons").hasSize(1);
+        assertThat(reasons.get(0)).contains("epoch 5 was claimed by node node-b");
+        // One renew interval of 100 ms at most, with room for a loaded machine.
+        assertThat(fenceMillis).as("time to fence after epoch 5 was claimed").isLessThan(DEADLINE.toMillis());
+        assertThat(keeper.isValid()).isFalse();
+        assertThat(leaseFile.read().counter()).as("heartbeat counter after the fence").isEqualTo(counter);
+    }
+
+    @Test
     void fenceFollowsDeadlineNotLease() throws Exception {
         startKeeper("node-a", 1);
         Files.move(state, temp.resolve("state-moved"));

@@ -509,7 +509,8 @@ class PublisherTest {
     void fencedAfterOutputsKeepsInput() throws IOException {
         Delivery d = committed("a.csv");
         AtomicInteger checks = new AtomicInteger();
-        Publisher fencedLater = new Publisher(recorder, () -> checks.incrementAndGet() == 1);
+        // Checks pass for the batch and the output's sub-step, and fail at the start of the archive phase.
+        Publisher fencedLater = new Publisher(recorder, () -> checks.incrementAndGet() <= 2);
         ItemActions ia = batchOf(d);
 
         assertThrows(FencedException.class, () -> fencedLater.publish(List.of(ia), Map.of()));
@@ -525,12 +526,29 @@ class PublisherTest {
     void fencedBeforeRemovalKeepsInputName() throws IOException {
         Delivery d = committed("a.csv");
         AtomicInteger checks = new AtomicInteger();
-        Publisher fencedLater = new Publisher(recorder, () -> checks.incrementAndGet() <= 2);
+        // Checks pass for the batch, the output's sub-step, the archive phase and the archive's sub-step,
+        // and fail at the start of the removal phase.
+        Publisher fencedLater = new Publisher(recorder, () -> checks.incrementAndGet() <= 4);
 
         assertThrows(FencedException.class, () -> fencedLater.publish(List.of(batchOf(d)), Map.of()));
 
         assertThat(archive.resolve("a.csv")).exists();
         assertThat(d.input()).exists();
+    }
+
+    @Test
+    void fencedBetweenOutputsPublishesNoMore() throws IOException {
+        Delivery first = committed("a.csv");
+        Delivery second = committed("b.csv");
+        AtomicInteger checks = new AtomicInteger();
+        // Checks pass for the batch and the first output's sub-step, then fail before the second output.
+        Publisher fencedLater = new Publisher(recorder, () -> checks.incrementAndGet() <= 2);
+
+        assertThrows(FencedException.class, () -> fencedLater.publish(List.of(batchOf(first), batchOf(second)), Map.of()));
+
+        assertThat(out.resolve("a.csv")).exists();
+        assertThat(out.resolve("b.csv")).doesNotExist();
+        assertThat(second.input()).exists();
     }
 
     /** Returns a folder on another file system than the temporary folder, or skips the test. */

@@ -67,9 +67,18 @@ public final class Housekeeping {
                 format(config.journalKeep()), format(config.compactionEvery()), format(config.stagingEvery()), format(config.expiryEvery()));
     }
 
-    /** Stops every job at once and returns without waiting, so that it is safe on the fencing path. */
+    /**
+     * Stops every job at once and returns without waiting. It interrupts a job in progress, and
+     * interrupting a thread blocked in file-channel I/O waits for that I/O, so the fencing path calls
+     * {@link #stopScheduling} instead.
+     */
     public void stop() {
         executor.shutdownNow();
+    }
+
+    /** Starts no further job, and lets a job in progress go on. It interrupts no thread, so it does not wait for storage. */
+    public void stopScheduling() {
+        executor.shutdown();
     }
 
     /** Stops every job and waits up to {@code timeout} for a pass in progress to end. */

@@ -117,7 +117,18 @@ public final class NodeDaemon {
     }
 
     public String nodeId() { return config.nodeId(); }
-    public NodeRole role() { return role; }
+    /**
+     * Returns the node's role. An active node that is fenced, or past its renew deadline (for example
+     * just after a pause), is reported as STOPPING until it has stepped down. So no caller sees two
+     * active nodes in the moment before a woken node notices that it lost its lease.
+     */
+    public NodeRole role() {
+        Active a = active.get();
+        if (role == NodeRole.ACTIVE && (a == null || a.fenced().get() || !a.keeper().isValid())) {
+            return NodeRole.STOPPING;
+        }
+        return role;
+    }
     public DataDirectory data() { return data; }
     public String activeHolder() { return activeHolder; }
     public ClusterConfig cluster() { return cluster; }
@@ -198,41 +209,66 @@ public final class NodeDaemon {
         LeaseFile leaseFile = new LeaseFile(data.leaseFile());
         EpochStore epochs = new EpochStore(data.epochs());
         LeaseWatcher watcher = new LeaseWatcher(leaseFile, config.nodeId(), host, cluster.leaseDuration(), cluster.pollInterval());
+        int failures = 0;
         try {
             while (!shuttingDown) {
-                role = NodeRole.PASSIVE;
-                updateHolder(leaseFile);
-                Vacancy vacancy = watcher.awaitFree(epochs.highest() > 0, () -> !shuttingDown && forcedTakeover == null);
-                ForcedTakeover.Request forced = forcedTakeover;
-                if (vacancy == null && (forced == null || shuttingDown)) {
-                    break;
+                try {
+                    if (!serveOneTerm(leaseFile, epochs, watcher)) {
+                        break;
+                    }
+                    failures = 0;
+                } catch (IOException e) {
+                    // The share may be unreachable for a while (permissions, a hung mount): stay passive and
+                    // try again, because a role loop that ended would leave this node passive for good.
+                    role = NodeRole.PASSIVE;
+                    if (failures++ == 0) {
+                        log.error("Node {} cannot read the lease or epochs in {}: {}; it stays passive and retries every {} ms",
+                                config.nodeId(), data.state(), e.toString(), cluster.pollInterval().toMillis());
+                    }
+                    sleep(cluster.pollInterval());
                 }
-                Takeover takeover = forced != null ? forced.takeover() : takeoverFor(vacancy);
-                long epoch = epochs.highest() + 1;
-                EpochRecord claim = new EpochRecord(epoch, config.nodeId(), host, ProcessHandle.current().pid(), Instant.now().toString(),
-                        takeover.cause().text() + ": " + takeover.detail());
-                if (!epochs.tryClaim(claim)) {
-                    log.info("Node {} lost the race for epoch {} to node {}", config.nodeId(), epoch, epochs.holder(epoch));
-                    finishForced(forced, "node " + epochs.holder(epoch) + " claimed epoch " + epoch + " first");
-                    continue;
-                }
-                Active a = becomeActive(epoch, leaseFile, takeover);
-                finishForced(forced, a == null ? lastTakeoverFailure : null);
-                if (a == null) {
-                    sleep(takeover.cause() == RoleChangeCause.SWITCHOVER ? cluster.pollInterval() : cluster.leaseDuration());
-                    continue;
-                }
-                a.ended().await();
-                if (shuttingDown) {
-                    break;
-                }
-                stepDown(a);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            log.error("Node {} cannot read the lease or epochs in {}: {}", config.nodeId(), data.state(), e.toString());
         }
+    }
+
+    /**
+     * Waits as passive until the lease is free (or a forced takeover is requested), takes the next epoch
+     * if it wins it, and serves as the active node until that ends. Returns false when the node is
+     * shutting down.
+     */
+    private boolean serveOneTerm(LeaseFile leaseFile, EpochStore epochs, LeaseWatcher watcher) throws IOException, InterruptedException {
+        role = NodeRole.PASSIVE;
+        updateHolder(leaseFile);
+        Vacancy vacancy = watcher.awaitFree(epochs.highest() > 0, () -> !shuttingDown && forcedTakeover == null);
+        ForcedTakeover.Request forced = forcedTakeover;
+        if (vacancy == null && (forced == null || shuttingDown)) {
+            return false;
+        }
+
+        Takeover takeover = forced != null ? forced.takeover() : takeoverFor(vacancy);
+        long epoch = epochs.highest() + 1;
+        EpochRecord claim = new EpochRecord(epoch, config.nodeId(), host, ProcessHandle.current().pid(), Instant.now().toString(),
+                takeover.cause().text() + ": " + takeover.detail());
+        if (!epochs.tryClaim(claim)) {
+            log.info("Node {} lost the race for epoch {} to node {}", config.nodeId(), epoch, epochs.holder(epoch));
+            finishForced(forced, "node " + epochs.holder(epoch) + " claimed epoch " + epoch + " first");
+            return true;
+        }
+
+        Active a = becomeActive(epoch, leaseFile, epochs, takeover);
+        finishForced(forced, a == null ? lastTakeoverFailure : null);
+        if (a == null) {
+            sleep(takeover.cause() == RoleChangeCause.SWITCHOVER ? cluster.pollInterval() : cluster.leaseDuration());
+            return true;
+        }
+        a.ended().await();
+        if (shuttingDown) {
+            return false;
+        }
+        stepDown(a);
+        return true;
     }
 
     private static Takeover takeoverFor(Vacancy vacancy) {
@@ -248,7 +284,7 @@ public final class NodeDaemon {
         forced.complete(failure);
     }
 
-    private Active becomeActive(long epoch, LeaseFile leaseFile, Takeover takeover) {
+    private Active becomeActive(long epoch, LeaseFile leaseFile, EpochStore epochs, Takeover takeover) {
         String why = takeover.detail();
         lastTakeoverFailure = null;
         CountDownLatch ended = new CountDownLatch(1);
@@ -257,8 +293,7 @@ public final class NodeDaemon {
         java.util.concurrent.atomic.AtomicBoolean fenced = new java.util.concurrent.atomic.AtomicBoolean();
         AtomicReference<Active> self = new AtomicReference<>();
         LeaseKeeper keeper = new LeaseKeeper(leaseFile, config.nodeId(), epoch, host, cluster.renewInterval(), cluster.renewDeadline(),
-                () -> fence(self.get(), "lease renewal failed for longer than the renew deadline of "
-                        + cluster.renewDeadline().toMillis() + " ms"), Clock.systemUTC());
+                epochs, reason -> fence(self.get(), reason), Clock.systemUTC());
         Journal journal;
         try {
             long busyMillis = Math.min(1000, cluster.renewInterval().toMillis() / 2);
@@ -300,6 +335,11 @@ public final class NodeDaemon {
         Active a = new Active(epoch, ctx, keeper, journal, services, new AtomicReference<>(housekeeping), ended, endReason, fenced,
                 new java.util.concurrent.atomic.AtomicBoolean(), new AtomicReference<>(), new CountDownLatch(1));
         self.set(a);
+        if (keeper.isFenced()) {
+            // The keeper fenced before self was set, so its call found nothing to stop.
+            fence(a, "lease lost while the node was becoming active");
+            return a;
+        }
         try {
             Recovery.run(ctx);
             services.load();
@@ -391,7 +431,9 @@ public final class NodeDaemon {
             return;
         }
         a.endReason().compareAndSet(null, reason);
-        a.housekeeping().get().stop();
+        // Nothing here interrupts a thread: interrupting one that is blocked in file-channel I/O waits for
+        // that I/O, which on a hung share would keep the workers alive. stepDown stops the threads later.
+        a.housekeeping().get().stopScheduling();
         a.services().fenceAll();
         a.journal().abandon();
         log.error("Node {} fenced itself in epoch {}: {}; all workers killed, nothing more is published", config.nodeId(), a.epoch(), reason);
@@ -420,14 +462,17 @@ public final class NodeDaemon {
 
     private void stepDown(Active a) {
         active.set(null);
-        a.housekeeping().get().stop();
-        a.keeper().stop(false);
         role = NodeRole.PASSIVE;
         if (a.deposedBy().get() != null && a.handoverOffered().get()) {
             log.info("Node {} {} and is passive", config.nodeId(), a.endReason().get());
         } else {
             log.warn("Node {} stepped down from epoch {} and is passive: {}", config.nodeId(), a.epoch(), a.endReason().get());
         }
+
+        // These interrupt threads that may be blocked on a hung share, so they can wait as long as the hang.
+        a.housekeeping().get().stop();
+        a.services().stopThreads();
+        a.keeper().stop(false);
         a.steppedDown().countDown();
     }
 

@@ -366,6 +366,14 @@ public final class ServiceManager {
         for (ServiceRuntime s : services.values()) {
             s.fence();
         }
+    }
+
+    /**
+     * Stops the scheduler and run threads of a fenced node. It interrupts them, and interrupting a
+     * thread blocked in file-channel I/O waits until that I/O returns, which on a hung share may take
+     * as long as the hang. So it is kept out of {@link #fenceAll}, which must never wait for storage.
+     */
+    public void stopThreads() {
         shutdown();
     }
 

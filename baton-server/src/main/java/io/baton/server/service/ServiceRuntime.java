@@ -231,7 +231,13 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
                     lastRun = outcome;
                 }
             } catch (RuntimeException e) {
-                log.error("Run of service {} ended with an error: {}", name, e.toString(), e);
+                if (!ctx.mayPublish().getAsBoolean()) {
+                    // The node fenced itself or was deposed and closed the journal under the run: expected, not a bug.
+                    log.warn("Run of service {} stopped because node {} is no longer active in epoch {}: {}", name, ctx.nodeId(),
+                            ctx.epoch(), e.toString());
+                } else {
+                    log.error("Run of service {} ended with an error: {}", name, e.toString(), e);
+                }
             } finally {
                 deadline.cancel();
                 MDC.remove("service");

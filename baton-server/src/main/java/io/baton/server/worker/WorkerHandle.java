@@ -246,8 +246,21 @@ public final class WorkerHandle {
         channel.close();
     }
 
-    /** Sends SIGKILL to a process group; used by fencing, so it touches no shared storage. */
+    /**
+     * Sends SIGKILL to a process group. Fencing uses it, so it touches no shared storage and does not
+     * wait for it. The leader and its descendants are killed directly first, because starting
+     * {@code kill(1)} forks, and the child's close of descriptors inherited from the daemon can block on
+     * a hung share. {@code kill(1)} then runs on a thread of its own for members that left the tree.
+     */
     public static void killGroup(long pgid) {
+        ProcessHandle.of(pgid).ifPresent(leader -> {
+            leader.descendants().forEach(ProcessHandle::destroyForcibly);
+            leader.destroyForcibly();
+        });
+        Thread.ofPlatform().name("kill-group-" + pgid).daemon().start(() -> killGroupWithCommand(pgid));
+    }
+
+    private static void killGroupWithCommand(long pgid) {
         try {
             Process kill = new ProcessBuilder(List.of("kill", "-KILL", "--", "-" + pgid))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -1,0 +1,48 @@
+package io.baton.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.testkit.NodeProcess;
+import io.baton.testkit.RoleSampler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three nodes started at the same instant on a new data directory: exactly one becomes active. */
+class SimultaneousStartIT {
+
+    @TempDir
+    Path tmp;
+
+    @RepeatedTest(3)
+    void threeNodesOneActive() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            List<NodeProcess> nodes = List.of(cluster.node("node-a"), cluster.node("node-b"), cluster.node("node-c"));
+            for (NodeProcess n : nodes) {
+                n.start();
+            }
+            for (NodeProcess n : nodes) {
+                n.awaitApi(Duration.ofSeconds(60));
+            }
+            RoleSampler sampler = new RoleSampler(nodes, 100).start();
+            NodeProcess.await(Duration.ofSeconds(30), "one node to become active", () -> sampler.activeNodes().size() == 1);
+
+            // Two lease lengths: a loser that wrongly judged the winner's lease silent would take over meanwhile.
+            Thread.sleep(8_000);
+            sampler.close();
+
+            assertThat(sampler.overlaps()).as("samples with two active nodes, of " + sampler.samples()).isEmpty();
+            List<String> active = sampler.activeNodes();
+            assertThat(active).as("active nodes").hasSize(1);
+            for (NodeProcess n : nodes) {
+                String expected = active.contains(n.nodeId()) ? "ACTIVE" : "PASSIVE";
+                assertThat(n.role()).as("role of " + n.nodeId()).isEqualTo(expected);
+            }
+            assertThat(Files.readString(cluster.data.resolve("state/epochs/1")).trim()).as("holder of epoch 1").isEqualTo(active.get(0));
+            assertThat(Files.exists(cluster.data.resolve("state/epochs/2"))).as("a second epoch").isFalse();
+        }
+    }
+}
