@@ -101,9 +101,10 @@ final class ExactlyOnce {
         assertNonDecreasing("epochs of item commits in commit order", cluster.query(
                 "SELECT min(a.id), i.epoch FROM actions a JOIN items i ON i.id = a.item_id WHERE a.kind = 'PUBLISH_OUTPUT'"
                         + " GROUP BY a.item_id ORDER BY min(a.id)"));
+        io.baton.core.lease.EpochStore epochs = new io.baton.core.lease.EpochStore(cluster.data.resolve("state/epochs"));
         for (List<String> row : cluster.query("SELECT DISTINCT epoch, node_id FROM runs")) {
-            Path claim = cluster.data.resolve("state/epochs").resolve(row.get(0));
-            assertThat(Files.readString(claim).trim()).as("node that claimed epoch " + row.get(0) + " against its runs").isEqualTo(row.get(1));
+            assertThat(epochs.holder(Long.parseLong(row.get(0)))).as("node that claimed epoch " + row.get(0) + " against its runs")
+                    .isEqualTo(row.get(1));
         }
     }
 
