@@ -36,7 +36,10 @@ class HungShareIT {
         TestCluster cluster = new TestCluster(tmp);
         Path share = Files.createDirectories(tmp.resolve("share"));
         Path pauseFile = tmp.resolve("pause");
-        Process fs = new ProcessBuilder(pausefs.toString(), cluster.data.toString(), pauseFile.toString(), share.toString(), "-f")
+        // Every blocked call holds one of the file system's threads: allow far more than the paused node can
+        // block, so that node-b's calls are still served, as a real server serves each client on its own.
+        Process fs = new ProcessBuilder(pausefs.toString(), cluster.data.toString(), pauseFile.toString(), share.toString(), "-f",
+                "-o", "max_threads=256")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("pausefs.out").toFile()).start();
         try {
             NodeProcess.await(Duration.ofSeconds(10), "the FUSE mount at " + share, () -> Files.exists(share.resolve("cluster.yaml")) || !fs.isAlive());
