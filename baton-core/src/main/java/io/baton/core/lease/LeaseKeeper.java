@@ -121,6 +121,13 @@ public final class LeaseKeeper implements AutoCloseable {
             }
             try {
                 long newer = newerEpoch();
+                if (newer > 0 && handoverTo != null) {
+                    // The hand-over this node offered is being taken: the new holder writes the lease now, and
+                    // the switch-over steps this node down once it sees the new epoch in the journal's guard.
+                    log.info("Node {} stops renewing epoch {}: epoch {} was claimed by node {} after the hand-over offer",
+                            nodeId, epoch, newer, epochs.holder(newer));
+                    return;
+                }
                 if (newer > 0) {
                     fenceNow("epoch " + newer + " was claimed by node " + epochs.holder(newer) + " while this node held epoch "
                             + epoch + "; another node judged this node's lease expired");
