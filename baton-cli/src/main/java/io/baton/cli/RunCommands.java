@@ -92,6 +92,15 @@ final class RunCommands {
             for (JsonNode i : body.path("items")) {
                 System.out.println("  item " + i.path("id").asText() + "  " + i.path("state").asText() + "  " + i.path("relPath").asText()
                         + (i.path("error").isNull() ? "" : "  (" + i.path("error").asText() + ")"));
+                for (JsonNode a : body.path("openActions")) {
+                    if (a.path("itemId").asLong() == i.path("id").asLong()) {
+                        boolean gaveUp = a.path("state").asText().equals("GAVE_UP");
+                        System.out.println("    action " + a.path("seq").asText() + " " + a.path("kind").asText() + "  " + a.path("state").asText()
+                                + " after " + a.path("attempts").asText() + " attempt(s)"
+                                + (a.path("detail").isNull() ? "" : ": " + a.path("detail").asText())
+                                + (gaveUp ? "; runs no longer retry it: fix the cause, then baton retry " + i.path("id").asText() : ""));
+                    }
+                }
             }
             return 0;
         }

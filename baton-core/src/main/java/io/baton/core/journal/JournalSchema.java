@@ -51,6 +51,8 @@ final class JournalSchema {
      * in epoch milliseconds, so that no node, whatever its clock, can record (and run) a slot twice.
      */
     private static final String[] V2 = {
+        // When a failed publish action may be tried again, in epoch milliseconds; 0 for at once.
+        "ALTER TABLE actions ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0",
         "CREATE TABLE schedule_slots (service TEXT NOT NULL, slot_at INTEGER NOT NULL, slot_text TEXT NOT NULL,"
             + " outcome TEXT NOT NULL, run_id INTEGER, node_id TEXT NOT NULL, epoch INTEGER NOT NULL,"
             + " recorded_at TEXT NOT NULL, detail TEXT, PRIMARY KEY (service, slot_at))",

@@ -22,6 +22,12 @@ public final class WorkItems {
      */
     public static final int MAX_ACTION_ATTEMPTS = 10;
 
+    /** Wait after the first failed attempt at a publish action; it doubles with each further failure. */
+    public static final java.time.Duration ACTION_BACKOFF = java.time.Duration.ofSeconds(5);
+
+    /** Longest wait between two attempts at a publish action. */
+    public static final java.time.Duration ACTION_BACKOFF_CAP = java.time.Duration.ofHours(1);
+
     /** Outcome of a claim attempt. */
     public sealed interface ClaimOutcome permits Claimed, Skipped {
     }
@@ -209,13 +215,18 @@ public final class WorkItems {
 
     /** Moves a committed item to its end state once its actions are done. */
     public static void finish(Connection c, long itemId, WorkItemState from, WorkItemState to, String detail, Instant now) throws SQLException {
-        move(c, itemId, from, to, "UPDATE items SET state = ?, error = coalesce(?, error), finished_at = ? WHERE id = ? AND state = ?",
+        // A successful end clears an earlier error (a blocked output, say), which the actions' details keep.
+        boolean success = to == WorkItemState.DISPOSED || to == WorkItemState.KEPT;
+        String set = success ? "error = ?" : "error = coalesce(?, error)";
+        move(c, itemId, from, to, "UPDATE items SET state = ?, " + set + ", finished_at = ? WHERE id = ? AND state = ?",
                 to.name(), detail, now.toString(), itemId, from.name());
     }
 
     /**
-     * Records the end state of one attempt at an action. Returns true when a failure was the last one
-     * allowed: the action is then GAVE_UP and runs no longer retry it.
+     * Records the end state of one attempt at an action. A failure waits before its next attempt, twice as
+     * long after each failure (5 s, 10 s, 20 s … at most 1 h), so ten attempts span about 40 minutes, not ten polls.
+     * Returns true when a failure was the last one allowed: the action is then GAVE_UP and runs no longer
+     * retry it.
      */
     public static boolean updateAction(Connection c, long actionId, ActionState state, String detail) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE actions SET state = ?, detail = ?, attempts = attempts + 1 WHERE id = ?")) {
@@ -227,6 +238,14 @@ public final class WorkItems {
         if (state != ActionState.FAILED) {
             return false;
         }
+        try (PreparedStatement s = c.prepareStatement("UPDATE actions SET next_attempt_at = ? + min(?, ? * (1 << min(attempts - 1, 20)))"
+                + " WHERE id = ?")) {
+            s.setLong(1, System.currentTimeMillis());
+            s.setLong(2, ACTION_BACKOFF_CAP.toMillis());
+            s.setLong(3, ACTION_BACKOFF.toMillis());
+            s.setLong(4, actionId);
+            s.executeUpdate();
+        }
         try (PreparedStatement s = c.prepareStatement("UPDATE actions SET state = 'GAVE_UP' WHERE id = ? AND state = 'FAILED' AND attempts >= ?")) {
             s.setLong(1, actionId);
             s.setInt(2, MAX_ACTION_ATTEMPTS);
@@ -234,9 +253,20 @@ public final class WorkItems {
         }
     }
 
+    /** Returns the work item id and service of an action, for messages. */
+    public static String actionOwner(Connection c, long actionId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT a.item_id, i.service, i.rel_path FROM actions a JOIN items i ON i.id = a.item_id"
+                + " WHERE a.id = ?")) {
+            s.setLong(1, actionId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? "work item " + rs.getLong(1) + " (" + rs.getString(3) + ") of service " + rs.getString(2) : "an unknown work item";
+            }
+        }
+    }
+
     /** Re-opens the actions of an item that runs gave up on, with their attempts reset; returns how many. */
     public static int reopenActions(Connection c, long itemId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE actions SET state = 'PENDING', attempts = 0"
+        try (PreparedStatement s = c.prepareStatement("UPDATE actions SET state = 'PENDING', attempts = 0, next_attempt_at = 0"
                 + " WHERE item_id = ? AND state IN ('GAVE_UP', 'FAILED')")) {
             s.setLong(1, itemId);
             return s.executeUpdate();
@@ -260,12 +290,14 @@ public final class WorkItems {
     }
 
     /**
-     * Returns the open actions that runs retry: those of items with no action given up on. An item is left
-     * whole, because publishing part of its actions could dispose of an input whose outputs are not published.
+     * Returns the open actions that runs retry: those of items with no action given up on or waiting out its
+     * backoff. An item is left whole, because publishing part of its actions could dispose of an input whose
+     * outputs are not published.
      */
     public static List<ActionRecord> actionsToRetry(Connection c) throws SQLException {
         return actions(c, "WHERE a.state NOT IN ('DONE', 'SKIPPED', 'GAVE_UP') AND NOT EXISTS (SELECT 1 FROM actions g"
-                + " WHERE g.item_id = a.item_id AND g.state = 'GAVE_UP') ORDER BY a.item_id, a.seq");
+                + " WHERE g.item_id = a.item_id AND (g.state = 'GAVE_UP' OR (g.state = 'FAILED' AND g.next_attempt_at > "
+                + System.currentTimeMillis() + "))) ORDER BY a.item_id, a.seq");
     }
 
     public static List<ActionRecord> actionsOfItem(Connection c, long itemId) throws SQLException {

@@ -125,7 +125,7 @@ public final class CronExpression {
         int slash = item.indexOf('/');
         if (slash >= 0) {
             range = item.substring(0, slash);
-            step = number(name, item.substring(slash + 1), 1, max, null);
+            step = number(name + " step", item.substring(slash + 1), 1, max, null);
         }
 
         int from;

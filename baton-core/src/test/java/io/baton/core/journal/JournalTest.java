@@ -169,6 +169,7 @@ class JournalTest {
             s.executeUpdate("DROP TABLE role_changes");
             s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_to");
             s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_at");
+            s.executeUpdate("ALTER TABLE actions DROP COLUMN next_attempt_at");
             s.executeUpdate("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
         }
 

@@ -21,7 +21,7 @@ class CronExpressionTest {
         "0 0 10-5 * * *      | range 10-5 runs backwards",
         "0 0 0 * * 8         | day of week 8 is outside 0-7",
         "0 0 0 L * *         | day of month 'L' is not a number",
-        "0 */0 * * * *       | minute 0 is outside 1-59",
+        "0 */0 * * * *       | minute step 0 is outside 1-59",
         "@often              | unknown macro @often",
         "0 1,,2 * * * *      | minute has an empty list element",
     })

@@ -191,7 +191,12 @@ public final class ApiServer {
         app.get("/api/services/{name}/slots", ctx -> {
             String name = ctx.pathParam("name");
             int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n > 0 && n <= 10_000, "between 1 and 10000").getOrDefault(20);
-            ctx.json(journal().call(c -> ScheduleSlots.recent(c, name, limit)));
+            List<ScheduleSlots.SlotRecord> slots = journal().call(c -> ScheduleSlots.recent(c, name, limit));
+            if (slots.isEmpty() && services().get(name) == null) {
+                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed and has no schedule slots;"
+                        + " see baton services");
+            }
+            ctx.json(slots);
         });
         app.get("/api/cron", ctx -> ctx.json(CronPreview.of(ctx.queryParam("expression"), ctx.queryParam("timeZone"),
                 ctx.queryParamAsClass("count", Integer.class).check(n -> n > 0 && n <= 100, "between 1 and 100").getOrDefault(5))));
@@ -216,6 +221,16 @@ public final class ApiServer {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("run", run);
                 m.put("items", WorkItems.ofRun(c, id));
+                // Publish actions that are not done yet, so that a blocked or pending item shows which step waits and why.
+                List<WorkItems.ActionRecord> open = new java.util.ArrayList<>();
+                for (WorkItems.ItemRecord item : WorkItems.ofRun(c, id)) {
+                    for (WorkItems.ActionRecord a : WorkItems.actionsOfItem(c, item.id())) {
+                        if (!a.state().isFinal()) {
+                            open.add(a);
+                        }
+                    }
+                }
+                m.put("openActions", open);
                 return m;
             });
             if (body == null) {

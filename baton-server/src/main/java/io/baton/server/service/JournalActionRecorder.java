@@ -65,8 +65,9 @@ final class JournalActionRecorder implements ActionRecorder {
     static void write(Connection c, List<Recorded> recorded) throws SQLException {
         for (Recorded r : recorded) {
             if (WorkItems.updateAction(c, r.actionId(), r.state(), r.detail())) {
-                log.error("Publish action {} failed {} times and is no longer retried: {}; fix the cause, then run"
-                        + " 'baton retry' on its work item", r.actionId(), WorkItems.MAX_ACTION_ATTEMPTS, r.detail());
+                String owner = WorkItems.actionOwner(c, r.actionId());
+                log.error("Publish action {} of {} failed {} times and is no longer retried: {}; fix the cause, then run"
+                        + " 'baton retry' on that work item", r.actionId(), owner, WorkItems.MAX_ACTION_ATTEMPTS, r.detail());
             }
         }
     }
