@@ -170,7 +170,9 @@ public final class NodeDaemon {
         registryWriter = new RegistryWriter(new NodeRegistry(data.nodes()), config.nodeId(), this::registration,
                 NodeRegistry.writeInterval(cluster.renewInterval()));
         registryWriter.start();
-        holderMonitor.start(HOLDER_PROBE_TIMEOUT.plus(cluster.pollInterval()));
+        // Longer than a renew interval, so a renewing holder moves the lease counter between two checks.
+        Duration holderCheckPeriod = HOLDER_PROBE_TIMEOUT.compareTo(cluster.renewInterval()) > 0 ? HOLDER_PROBE_TIMEOUT : cluster.renewInterval();
+        holderMonitor.start(holderCheckPeriod.plus(cluster.pollInterval()));
         roleThread = Thread.ofPlatform().name("role").start(this::roleLoop);
     }
 
