@@ -87,4 +87,35 @@ class UsageErrorsTest {
         assertThat(text).contains("waiting:    late");
         assertThat(text).doesNotContain("{");
     }
+
+    @Test
+    void nodeStopTakesDuration() {
+        Result r = run("node", "stop", "--timeout", "30s", "--home", "/nonexistent-baton-home");
+
+        // Past the option check, the call fails for want of a node: exit 1, not a usage error.
+        assertThat(r.exitCode()).as("exit code, err: " + r.err()).isEqualTo(1);
+        assertThat(r.err()).doesNotContain("not an int");
+    }
+
+    @Test
+    void nodeStopTakesPlainSeconds() {
+        Result r = run("node", "stop", "--timeout", "30", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).as("exit code, err: " + r.err()).isEqualTo(1);
+    }
+
+    @Test
+    void nodeStopInvalidTimeout() {
+        Result r = run("node", "stop", "--timeout", "soon", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("invalid duration 'soon'").contains("30s").contains("whole seconds");
+    }
+
+    @Test
+    void switchoverTakesPlainSeconds() {
+        Result r = run("switchover", "--timeout", "30", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).as("exit code, err: " + r.err()).isEqualTo(1);
+    }
 }

@@ -139,7 +139,7 @@ class SwitchOverIT {
 
             NodeProcess.CliResult invalid = a.cli("switchover", "--timeout", "soon");
             assertThat(invalid.exitCode()).as("exit code of an invalid timeout").isEqualTo(2);
-            assertThat(invalid.err()).contains("invalid --timeout 'soon'");
+            assertThat(invalid.err()).contains("invalid duration 'soon'");
         }
     }
 
