@@ -118,4 +118,29 @@ class UsageErrorsTest {
 
         assertThat(r.exitCode()).as("exit code, err: " + r.err()).isEqualTo(1);
     }
+
+    @Test
+    void itemIdNotANumber() {
+        Result r = run("retry", "abc", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("baton: work item id must be a whole number, not 'abc'").contains("see: baton retry --help");
+        assertThat(r.err()).doesNotContain("is not a long");
+    }
+
+    @Test
+    void limitNotANumber() {
+        Result r = run("runs", "orders", "--limit", "ten", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--limit must be a whole number, not 'ten'");
+    }
+
+    @Test
+    void otherUsageErrorsUnchanged() {
+        Result r = run("runs", "orders", "--no-such-option", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option: '--no-such-option'");
+    }
 }
