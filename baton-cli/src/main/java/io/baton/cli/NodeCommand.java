@@ -131,6 +131,10 @@ final class NodeCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Path h = Home.resolve(home);
+            if (!Files.exists(h.resolve("run/api.port"))) {
+                throw new Api.ApiFailure("no node is running in " + h + " (" + h.resolve("run/api.port") + " is missing), so there is "
+                        + "nothing to stop; to stop a node of another program directory, pass its --home");
+            }
             Api api = Api.connect(h);
             Path pidFile = h.resolve("run/daemon.pid");
             java.util.Optional<ProcessHandle> daemon = Files.exists(pidFile)

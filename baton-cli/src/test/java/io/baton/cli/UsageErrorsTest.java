@@ -3,8 +3,10 @@ package io.baton.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.core.doctor.CheckResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -142,5 +144,54 @@ class UsageErrorsTest {
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("Unknown option: '--no-such-option'");
+    }
+
+    @Test
+    void clusterWithoutDataDirectory() {
+        Result r = run("cluster", "--data", "/nonexistent-baton-data");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("/nonexistent-baton-data/cluster.yaml is missing").contains("not a data directory")
+                .contains("pass --data DIR");
+    }
+
+    @Test
+    void nodeStopWithoutNode() {
+        Result r = run("node", "stop", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("no node is running in /nonexistent-baton-home").contains("nothing to stop");
+        assertThat(r.err()).doesNotContain("start one");
+    }
+
+    @Test
+    void statusOfPassiveNode() throws Exception {
+        JsonNode node = Api.JSON.readTree("""
+                {"nodeId": "b", "role": "PASSIVE", "epoch": 0, "highestEpochSeen": 4, "activeNode": "a", "dataDirectory": "/data"}
+                """);
+
+        String text = ServiceCommands.Status.nodeText(node);
+
+        assertThat(text).contains("role:       PASSIVE, no epoch (highest seen: 4)");
+        assertThat(text).doesNotContain("epoch 0");
+    }
+
+    @Test
+    void doctorSummaryCountsWarnings() {
+        List<CheckResult> results = List.of(CheckResult.pass("writable", "ok"), CheckResult.warn("free-space", "5 MiB", "free space"));
+
+        assertThat(DoctorCommand.summary(results)).isEqualTo("Checks passed with 1 warning (free-space); see the fix lines above.");
+    }
+
+    @Test
+    void doctorSummaryNamesFailures() {
+        List<CheckResult> results = List.of(CheckResult.fail("writable", "no", "chmod"), CheckResult.warn("free-space", "5 MiB", "free space"));
+
+        assertThat(DoctorCommand.summary(results)).isEqualTo("1 check(s) failed: writable; 1 warning (free-space)");
+    }
+
+    @Test
+    void doctorSummaryAllPassed() {
+        assertThat(DoctorCommand.summary(List.of(CheckResult.pass("writable", "ok")))).isEqualTo("All checks passed.");
     }
 }
