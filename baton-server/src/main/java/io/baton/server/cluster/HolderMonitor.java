@@ -121,8 +121,9 @@ public final class HolderMonitor {
 
     /** Returns how long this node has seen the lease counter unchanged, or null while it is active or has not looked yet. */
     public Long leaseSilenceMillis() {
+        // Checked here too: a node that just became active keeps its passive measurement until the next check.
         long s = silenceMillis;
-        return s < 0 ? null : s;
+        return s < 0 || active.getAsBoolean() ? null : s;
     }
 
     /** Runs one check at the monotonic time {@code nowNanos}. */

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,6 +151,22 @@ class HolderMonitorTest {
         assertThat(monitor.alerts()).isEmpty();
         assertThat(logged.list.getLast().getFormattedMessage()).contains("resolved");
         assertThat(monitor.leaseSilenceMillis()).isEqualTo(5000 + 2000);
+    }
+
+    @Test
+    void activeNodeReportsNoSilence() throws Exception {
+        AtomicBoolean active = new AtomicBoolean();
+        HolderMonitor monitor = new HolderMonitor("node-b", "host-b", data, Duration.ofSeconds(4), new LockTable(),
+                new ApiProbe(Duration.ofMillis(200)), active::get, Clock.systemUTC());
+        renew();
+        monitor.check(0);
+        monitor.check(5 * SECOND);
+        assertThat(monitor.leaseSilenceMillis()).as("silence while passive").isEqualTo(5000);
+
+        // Became active after the takeover, before the next check.
+        active.set(true);
+
+        assertThat(monitor.leaseSilenceMillis()).as("silence on the active node").isNull();
     }
 
     @Test
