@@ -32,6 +32,7 @@ public final class Baton implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Baton());
+        cl.setParameterExceptionHandler(new ConversionErrors(cl.getParameterExceptionHandler()));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("baton: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;

@@ -56,9 +56,15 @@ final class ClusterCommand implements Callable<Integer> {
 
     private static ClusterView readDirectly(Path dir) throws Exception {
         DataDirectory directory = new DataDirectory(dir);
+        String clusterYaml;
+        try {
+            clusterYaml = java.nio.file.Files.readString(directory.clusterFile(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Api.ApiFailure(directory.clusterFile() + " is missing, so " + dir + " is not a data directory; pass --data DIR "
+                    + "with the data directory the nodes use, or set dataDirectory in conf/node.yaml of this program directory");
+        }
         // Parsed without DataDirectory.open(), which also demands write access that a reader does not need.
-        ClusterConfig cluster = ClusterConfig.parse(directory.clusterFile(),
-                java.nio.file.Files.readString(directory.clusterFile(), java.nio.charset.StandardCharsets.UTF_8));
+        ClusterConfig cluster = ClusterConfig.parse(directory.clusterFile(), clusterYaml);
         StaleRule staleRule = new StaleRule(NodeRegistry.staleAfter(cluster.renewInterval(), cluster.leaseDuration()),
                 InetAddress.getLocalHost().getHostName());
         return new ClusterViewReader(directory, staleRule).read(Instant.now(), LocalObservation.none());

@@ -45,12 +45,25 @@ final class DoctorCommand implements Callable<Integer> {
                 System.out.printf("%-8s %-18s fix: %s%n", "", "", r.fix());
             }
         }
-        List<CheckResult> failures = results.stream().filter(r -> r.status() == CheckResult.Status.FAIL).toList();
-        if (failures.isEmpty()) {
-            System.out.println("All checks passed.");
-            return 0;
+        System.out.println(summary(results));
+        return results.stream().anyMatch(r -> r.status() == CheckResult.Status.FAIL) ? 1 : 0;
+    }
+
+    /** Builds the last line of the report: the failed checks, else the warnings, else that everything passed. */
+    static String summary(List<CheckResult> results) {
+        List<String> failed = names(results, CheckResult.Status.FAIL);
+        List<String> warned = names(results, CheckResult.Status.WARN);
+        String warnings = warned.size() + (warned.size() == 1 ? " warning" : " warnings") + " (" + String.join(", ", warned) + ")";
+        if (!failed.isEmpty()) {
+            return failed.size() + " check(s) failed: " + String.join(", ", failed) + (warned.isEmpty() ? "" : "; " + warnings);
         }
-        System.out.println(failures.size() + " check(s) failed: " + String.join(", ", failures.stream().map(CheckResult::name).toList()));
-        return 1;
+        if (!warned.isEmpty()) {
+            return "Checks passed with " + warnings + "; see the fix lines above.";
+        }
+        return "All checks passed.";
+    }
+
+    private static List<String> names(List<CheckResult> results, CheckResult.Status status) {
+        return results.stream().filter(r -> r.status() == status).map(CheckResult::name).toList();
     }
 }

@@ -3,6 +3,7 @@ package io.baton.cli;
 import io.baton.core.DataDirectory;
 import io.baton.core.DataDirectoryException;
 import io.baton.core.config.ConfigException;
+import io.baton.core.config.Durations;
 import io.baton.core.config.NodeConfig;
 import io.baton.core.config.RetentionConfig;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -122,18 +124,23 @@ final class NodeCommand implements Callable<Integer> {
         @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
         Path home;
 
-        @Option(names = "--timeout", description = "seconds to wait for the daemon to exit (default: ${DEFAULT-VALUE})", defaultValue = "120")
-        int timeoutSeconds;
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class,
+                description = "time to wait for the daemon to exit, such as 30s or 2m; a plain number is seconds (default: ${DEFAULT-VALUE})")
+        Duration timeout;
 
         @Override
         public Integer call() throws Exception {
             Path h = Home.resolve(home);
+            if (!Files.exists(h.resolve("run/api.port"))) {
+                throw new Api.ApiFailure("no node is running in " + h + " (" + h.resolve("run/api.port") + " is missing), so there is "
+                        + "nothing to stop; to stop a node of another program directory, pass its --home");
+            }
             Api api = Api.connect(h);
             Path pidFile = h.resolve("run/daemon.pid");
             java.util.Optional<ProcessHandle> daemon = Files.exists(pidFile)
                     ? ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())) : java.util.Optional.empty();
             api.post("/api/node/stop");
-            long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 boolean exited = daemon.map(p -> !p.isAlive()).orElse(!api.reachable());
                 if (exited) {
@@ -142,7 +149,8 @@ final class NodeCommand implements Callable<Integer> {
                 }
                 Thread.sleep(100);
             }
-            System.err.println("baton: the node did not stop within " + timeoutSeconds + " s");
+            System.err.println("baton: the node did not stop within " + Durations.format(timeout)
+                    + "; its log in " + readConfig(h).dataDirectory().resolve("logs") + " says what it is waiting for");
             return 1;
         }
     }

@@ -3,13 +3,12 @@ package io.baton.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.core.config.Durations;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Commands that move the active role between the nodes of a cluster. */
 final class RoleCommands {
@@ -24,27 +23,22 @@ final class RoleCommands {
                     + "starts its services again (exit code 1)."})
     static final class SwitchOver implements Callable<Integer> {
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Option(names = "--to", paramLabel = "NODE", description = "node id of the passive node to hand over to (default: the first passive node that sees the offer)")
         String to;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
-                description = "time the services get to reach a commit point, and then the target gets to take over, such as 30s or 2m (default: ${DEFAULT-VALUE})")
-        String timeout;
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+                description = "time the services get to reach a commit point, and then the target gets to take over, such as 30s or 2m; "
+                        + "a plain number is seconds (default: ${DEFAULT-VALUE})")
+        Duration timeout;
 
         @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
         Path home;
 
         @Override
         public Integer call() throws Exception {
-            if (Durations.parseOrNull(timeout) == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "invalid --timeout '" + timeout + "': expected " + Durations.EXPECTED);
-            }
             Map<String, String> body = new LinkedHashMap<>();
             body.put("to", to);
-            body.put("timeout", timeout);
+            body.put("timeout", Durations.format(timeout));
             JsonNode r = Api.connect(Home.resolve(home)).post("/api/switchover", body);
             System.out.println("Switched over to node " + r.path("newNode").asText() + " (epoch " + r.path("epoch").asLong() + ") in "
                     + r.path("millis").asLong() + " ms.");

@@ -131,7 +131,7 @@ final class ServiceCommands {
         static String nodeText(JsonNode n) {
             StringBuilder out = new StringBuilder();
             out.append("node:       ").append(n.path("nodeId").asText()).append('\n');
-            out.append("role:       ").append(n.path("role").asText()).append(", epoch ").append(n.path("epoch").asText()).append('\n');
+            out.append("role:       ").append(n.path("role").asText()).append(", ").append(epochText(n)).append('\n');
             out.append("active:     ").append(n.path("activeNode").asText("-")).append('\n');
             out.append("data:       ").append(n.path("dataDirectory").asText()).append('\n');
             JsonNode slots = n.path("workerSlots");
@@ -144,6 +144,15 @@ final class ServiceCommands {
                 }
             }
             return out.toString();
+        }
+
+        /** Names the epoch this node holds, or, on a node that holds none, the highest one it saw in the lease. */
+        private static String epochText(JsonNode n) {
+            if (n.path("epoch").asLong() > 0) {
+                return "epoch " + n.path("epoch").asText();
+            }
+            JsonNode seen = n.path("highestEpochSeen");
+            return seen.isNumber() && seen.asLong() > 0 ? "no epoch (highest seen: " + seen.asText() + ")" : "no epoch";
         }
 
         private static String names(JsonNode list, String before) {

@@ -3,8 +3,10 @@ package io.baton.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.core.doctor.CheckResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -86,5 +88,110 @@ class UsageErrorsTest {
         assertThat(text).contains("workers:    2 running (max 4): orders, rates");
         assertThat(text).contains("waiting:    late");
         assertThat(text).doesNotContain("{");
+    }
+
+    @Test
+    void nodeStopTakesDuration() {
+        Result r = run("node", "stop", "--timeout", "30s", "--home", "/nonexistent-baton-home");
+
+        // Past the option check, the call fails for want of a node: exit 1, not a usage error.
+        assertThat(r.exitCode()).as("exit code, err: " + r.err()).isEqualTo(1);
+        assertThat(r.err()).doesNotContain("not an int");
+    }
+
+    @Test
+    void nodeStopTakesPlainSeconds() {
+        Result r = run("node", "stop", "--timeout", "30", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).as("exit code, err: " + r.err()).isEqualTo(1);
+    }
+
+    @Test
+    void nodeStopInvalidTimeout() {
+        Result r = run("node", "stop", "--timeout", "soon", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("invalid duration 'soon'").contains("30s").contains("whole seconds");
+    }
+
+    @Test
+    void switchoverTakesPlainSeconds() {
+        Result r = run("switchover", "--timeout", "30", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).as("exit code, err: " + r.err()).isEqualTo(1);
+    }
+
+    @Test
+    void itemIdNotANumber() {
+        Result r = run("retry", "abc", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("baton: work item id must be a whole number, not 'abc'").contains("see: baton retry --help");
+        assertThat(r.err()).doesNotContain("is not a long");
+    }
+
+    @Test
+    void limitNotANumber() {
+        Result r = run("runs", "orders", "--limit", "ten", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--limit must be a whole number, not 'ten'");
+    }
+
+    @Test
+    void otherUsageErrorsUnchanged() {
+        Result r = run("runs", "orders", "--no-such-option", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option: '--no-such-option'");
+    }
+
+    @Test
+    void clusterWithoutDataDirectory() {
+        Result r = run("cluster", "--data", "/nonexistent-baton-data");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("/nonexistent-baton-data/cluster.yaml is missing").contains("not a data directory")
+                .contains("pass --data DIR");
+    }
+
+    @Test
+    void nodeStopWithoutNode() {
+        Result r = run("node", "stop", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("no node is running in /nonexistent-baton-home").contains("nothing to stop");
+        assertThat(r.err()).doesNotContain("start one");
+    }
+
+    @Test
+    void statusOfPassiveNode() throws Exception {
+        JsonNode node = Api.JSON.readTree("""
+                {"nodeId": "b", "role": "PASSIVE", "epoch": 0, "highestEpochSeen": 4, "activeNode": "a", "dataDirectory": "/data"}
+                """);
+
+        String text = ServiceCommands.Status.nodeText(node);
+
+        assertThat(text).contains("role:       PASSIVE, no epoch (highest seen: 4)");
+        assertThat(text).doesNotContain("epoch 0");
+    }
+
+    @Test
+    void doctorSummaryCountsWarnings() {
+        List<CheckResult> results = List.of(CheckResult.pass("writable", "ok"), CheckResult.warn("free-space", "5 MiB", "free space"));
+
+        assertThat(DoctorCommand.summary(results)).isEqualTo("Checks passed with 1 warning (free-space); see the fix lines above.");
+    }
+
+    @Test
+    void doctorSummaryNamesFailures() {
+        List<CheckResult> results = List.of(CheckResult.fail("writable", "no", "chmod"), CheckResult.warn("free-space", "5 MiB", "free space"));
+
+        assertThat(DoctorCommand.summary(results)).isEqualTo("1 check(s) failed: writable; 1 warning (free-space)");
+    }
+
+    @Test
+    void doctorSummaryAllPassed() {
+        assertThat(DoctorCommand.summary(List.of(CheckResult.pass("writable", "ok")))).isEqualTo("All checks passed.");
     }
 }

@@ -97,7 +97,8 @@ class ClusterIT {
         try (TestCluster cluster = new TestCluster(tmp)) {
             NodeProcess.CliResult healthy = cluster.node("doctor").cli("doctor", "--data", cluster.data.toString(), "--samples", "20");
             assertThat(healthy.exitCode()).as("doctor on a healthy directory: " + healthy.out() + healthy.err()).isZero();
-            assertThat(healthy.out()).contains("All checks passed.").contains("PASS     lock-exclusion");
+            // A loaded machine may warn about fsync latency or clocks, so a summary with warnings passes too.
+            assertThat(healthy.out()).containsPattern("All checks passed\\.|Checks passed with \\d+ warnings?").contains("PASS     lock-exclusion");
 
             boolean root = "root".equals(System.getProperty("user.name"));
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -116,10 +116,17 @@ class SwitchOverIT {
             assertThat(a.cli("deploy", cluster.serviceFolder("mover", MOVER).toString()).exitCode()).as("deploy").isZero();
             assertThat(a.cli("start", "mover").exitCode()).as("start mover").isZero();
 
-            NodeProcess.CliResult r = a.cli("switchover", "--to", "node-b", "--timeout", "2s");
+            // A target that is not a running passive node is rejected before any service stops.
+            NodeProcess.CliResult unknown = a.cli("switchover", "--to", "node-b", "--timeout", "2s");
+            assertThat(unknown.exitCode()).as("exit code of a switch-over to a node that is down").isEqualTo(1);
+            assertThat(unknown.err()).as("message").contains("node node-b cannot take over: it has no entry in")
+                    .contains("Nothing was stopped").contains("no passive node is running");
+            assertThat(a.get("/api/services/mover").path("state").asText()).as("state of mover after the rejection").isEqualTo("RUNNING");
 
-            assertThat(r.exitCode()).as("exit code of a switch-over to a node that is down").isEqualTo(1);
-            assertThat(r.err()).as("message").contains("node-b did not take epoch 2 within 2000 ms")
+            NodeProcess.CliResult r = a.cli("switchover", "--timeout", "2s");
+
+            assertThat(r.exitCode()).as("exit code of a switch-over without a passive node").isEqualTo(1);
+            assertThat(r.err()).as("message").contains("any passive node did not take epoch 2 within 2000 ms")
                     .contains("node node-a stays active with epoch 1").contains("started 1 service(s) again");
             assertThat(a.get("/api/node").path("role").asText()).as("role of node-a").isEqualTo("ACTIVE");
             assertThat(a.get("/api/services/mover").path("state").asText()).as("state of mover").isEqualTo("RUNNING");
@@ -132,7 +139,7 @@ class SwitchOverIT {
 
             NodeProcess.CliResult invalid = a.cli("switchover", "--timeout", "soon");
             assertThat(invalid.exitCode()).as("exit code of an invalid timeout").isEqualTo(2);
-            assertThat(invalid.err()).contains("invalid --timeout 'soon'");
+            assertThat(invalid.err()).contains("invalid duration 'soon'");
         }
     }
 

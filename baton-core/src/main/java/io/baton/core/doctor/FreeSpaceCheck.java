@@ -26,7 +26,8 @@ final class FreeSpaceCheck {
         }
         String detail = mib(usable) + " MiB usable on the file system of " + root + " (threshold " + mib(minimumBytes) + " MiB)";
         if (usable < minimumBytes) {
-            return CheckResult.warn(NAME, detail, "free space there: staging and publishing fail with 'No space left on device' when it runs out");
+            return CheckResult.warn(NAME, detail, "free space on that file system (remove old files or grow the volume), or set the "
+                    + "threshold with --min-free-mb; staging and publishing fail with 'No space left on device' when it runs out");
         }
         return CheckResult.pass(NAME, detail);
     }

@@ -62,7 +62,7 @@ public final class LeaseWatcher {
             }
             if (now != null && now.handsOverTo(nodeId)) {
                 return new Vacancy("node " + now.nodeId() + " hands epoch " + now.epoch() + " over to "
-                        + (Lease.ANY_NODE.equals(now.handoverTo()) ? "any passive node" : "this node"),
+                        + (Lease.ANY_NODE.equals(now.handoverTo()) ? "any passive node" : "node " + nodeId),
                         RoleChangeCause.SWITCHOVER, Instant.now(), now.epoch());
             }
             if (now != null && isOwnDeadPredecessor(now)) {

@@ -209,6 +209,7 @@ class LeaseKeeperTest {
         assertThat(vacancy).as("vacancy seen by the target").isNotNull();
         assertThat(vacancy.cause()).isEqualTo(io.baton.core.journal.RoleChangeCause.SWITCHOVER);
         assertThat(vacancy.handoverEpoch()).isEqualTo(4);
+        assertThat(vacancy.reason()).as("recorded cause").isEqualTo("node node-a hands epoch 4 over to node node-b");
         assertThat(millisSince(start)).as("time to see the hand-over").isLessThan(LEASE.toMillis());
     }
 

@@ -1,5 +1,7 @@
 package io.baton.server.api;
 
+import io.baton.core.cluster.NodeRegistration;
+import io.baton.core.cluster.NodeRegistry;
 import io.baton.core.config.ConfigException;
 import io.baton.core.config.ServiceDescriptor;
 import io.baton.core.journal.Journal;
@@ -234,7 +236,7 @@ public final class ApiServer {
                 return m;
             });
             if (body == null) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "run " + id + " is not in the journal");
+                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "run " + id + " is not in the journal; list the runs of a service with: baton runs SERVICE");
             }
             ctx.json(body);
         });
@@ -342,9 +344,24 @@ public final class ApiServer {
 
     private ApiException passive() {
         String holder = currentHolder();
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "passive", "node " + node.nodeId() + " is " + node.role()
-                + (holder.isEmpty() ? "" : "; the active node is " + holder)
-                + "; run the command against the active node (set BATON_HOME or --home to its program directory)");
+        NodeRegistration holderEntry = null;
+        if (!holder.isEmpty()) {
+            try {
+                holderEntry = new NodeRegistry(node.data().nodes()).read(holder);
+            } catch (IOException e) {
+                log.warn("Node {} cannot read the registry entry of node {}: {}", node.nodeId(), holder, e.toString());
+            }
+        }
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "passive", PassiveNodeMessage.text(node.nodeId(), node.role(), holder, holderEntry));
+    }
+
+    private long epochInLease() {
+        try {
+            Lease lease = new LeaseFile(node.data().leaseFile()).read();
+            return lease == null ? 0 : lease.epoch();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private String currentHolder() {
@@ -370,6 +387,10 @@ public final class ApiServer {
         m.put("nodeId", node.nodeId());
         m.put("role", node.role());
         m.put("epoch", node.epoch());
+        if (node.role() != NodeRole.ACTIVE) {
+            // A passive node holds no epoch (0 above); this is the epoch it last saw in the lease.
+            m.put("highestEpochSeen", epochInLease());
+        }
         m.put("activeNode", node.role() == NodeRole.ACTIVE ? node.nodeId() : currentHolder());
         m.put("dataDirectory", node.data().root().toString());
         ServiceManager services = node.services();

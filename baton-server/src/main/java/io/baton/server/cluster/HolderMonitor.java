@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * that is hung rather than dead. Two conditions raise an alert:
  *
  * <ul>
- *   <li>{@code holder-api-silent}: the lease counter moves, but the holder's API has not responded for
- *       {@link #CONFIRMING_CHECKS} checks in a row. Its lease keeps the other nodes passive.
+ *   <li>{@code holder-api-silent}: the lease counter moved since the previous check, but the holder's
+ *       API has not responded for {@link #CONFIRMING_CHECKS} such checks in a row. Its lease keeps the
+ *       other nodes passive. A holder on this host whose pid is not running raises nothing: it is dead,
+ *       and failover takes over once its lease runs out.
  *   <li>{@code journal-held}: the lease has been silent for the lease duration, but a process on this
  *       host holds a lock on the journal, so no node can take the epoch guard.
  * </ul>
@@ -84,7 +86,10 @@ public final class HolderMonitor {
         this.wallClock = wallClock;
     }
 
-    /** Starts checking every {@code period} on a thread of its own. */
+    /**
+     * Starts checking every {@code period} on a thread of its own. The period must be longer than the
+     * holder's renew interval, so a renewing holder moves the counter between any two checks.
+     */
     public void start(Duration period) {
         thread = Thread.ofPlatform().name("holder-monitor").daemon().start(() -> {
             while (!stopped) {
@@ -116,8 +121,9 @@ public final class HolderMonitor {
 
     /** Returns how long this node has seen the lease counter unchanged, or null while it is active or has not looked yet. */
     public Long leaseSilenceMillis() {
+        // Checked here too: a node that just became active keeps its passive measurement until the next check.
         long s = silenceMillis;
-        return s < 0 ? null : s;
+        return s < 0 || active.getAsBoolean() ? null : s;
     }
 
     /** Runs one check at the monotonic time {@code nowNanos}. */
@@ -129,7 +135,9 @@ public final class HolderMonitor {
             return;
         }
         Lease lease = readLease();
-        if (!leaseSeen || !sameHeartbeat(lease, lastLease)) {
+        // The first check after a start has nothing to compare with, so it does not count as a renewal.
+        boolean movedSinceLastCheck = leaseSeen && !sameHeartbeat(lease, lastLease);
+        if (!leaseSeen || movedSinceLastCheck) {
             lastChangeNanos = nowNanos;
             leaseSeen = true;
         }
@@ -138,8 +146,9 @@ public final class HolderMonitor {
         silenceMillis = silence;
 
         List<String> raised = new ArrayList<>();
-        boolean renewed = lease != null && !lease.released() && !lease.nodeId().equals(nodeId) && silence < leaseDuration.toMillis();
-        if (renewed) {
+        boolean heldByOther = lease != null && !lease.released() && !lease.nodeId().equals(nodeId);
+        boolean renewed = heldByOther && silence < leaseDuration.toMillis();
+        if (renewed && movedSinceLastCheck && !deadOnThisHost(lease)) {
             checkHolderApi(lease, nowNanos, raised);
         } else {
             apiFailures = 0;
@@ -168,6 +177,14 @@ public final class HolderMonitor {
                 + " there), then run: baton takeover --confirm-fenced " + lease.nodeId();
         raise(new ClusterAlert("holder-api-silent", lease.nodeId(), lease.host(), lease.pid(), message,
                 wallClock.instant().toString(), 0), nowNanos, raised);
+    }
+
+    /** Returns true when the holder runs on this host and its pid is not a running process. */
+    private boolean deadOnThisHost(Lease lease) {
+        if (!localHost.equals(lease.host())) {
+            return false;
+        }
+        return ProcessHandle.of(lease.pid()).map(p -> !p.isAlive()).orElse(true);
     }
 
     private void checkJournalLocks(Lease lease, long silence, long nowNanos, List<String> raised) {

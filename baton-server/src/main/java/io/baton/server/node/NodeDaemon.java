@@ -5,6 +5,7 @@ import io.baton.core.DataDirectory;
 import io.baton.core.cluster.LockTable;
 import io.baton.core.cluster.NodeRegistration;
 import io.baton.core.cluster.NodeRegistry;
+import io.baton.core.cluster.StaleRule;
 import io.baton.core.config.ClusterConfig;
 import io.baton.core.config.NodeConfig;
 import io.baton.core.journal.DeposedException;
@@ -170,7 +171,9 @@ public final class NodeDaemon {
         registryWriter = new RegistryWriter(new NodeRegistry(data.nodes()), config.nodeId(), this::registration,
                 NodeRegistry.writeInterval(cluster.renewInterval()));
         registryWriter.start();
-        holderMonitor.start(HOLDER_PROBE_TIMEOUT.plus(cluster.pollInterval()));
+        // Longer than a renew interval, so a renewing holder moves the lease counter between two checks.
+        Duration holderCheckPeriod = HOLDER_PROBE_TIMEOUT.compareTo(cluster.renewInterval()) > 0 ? HOLDER_PROBE_TIMEOUT : cluster.renewInterval();
+        holderMonitor.start(holderCheckPeriod.plus(cluster.pollInterval()));
         roleThread = Thread.ofPlatform().name("role").start(this::roleLoop);
     }
 
@@ -372,6 +375,7 @@ public final class NodeDaemon {
      * when it is null; see {@link SwitchOver}. Returns once the target committed the newer epoch and this
      * node is passive, or once the switch-over failed and this node is active again.
      *
+     * @throws IllegalArgumentException when {@code target} is this node or not a passive node with a fresh registry entry
      * @throws IllegalStateException when this node is not active or a switch-over is already running
      */
     public SwitchOverResult switchOver(String target, Duration timeout) {
@@ -381,6 +385,10 @@ public final class NodeDaemon {
         }
         if (config.nodeId().equals(target)) {
             throw new IllegalArgumentException("node " + target + " is already the active node; name a passive node with --to");
+        }
+        if (target != null) {
+            StaleRule staleRule = new StaleRule(NodeRegistry.staleAfter(cluster.renewInterval(), cluster.leaseDuration()), host);
+            new SwitchOverTarget(new NodeRegistry(data.nodes()), staleRule).requirePassive(target, Instant.now());
         }
         if (!switchOverRunning.compareAndSet(false, true)) {
             throw new IllegalStateException("a switch-over of node " + config.nodeId() + " is already in progress");

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,8 +87,11 @@ class HolderMonitorTest {
     void renewingHolderWithSilentApiRaisesAlert() throws Exception {
         register("http://127.0.0.1:" + silentApi.getLocalPort());
         HolderMonitor monitor = monitor();
+        // The first check only records the counter: a renewal is a change between two checks.
+        renew();
+        monitor.check(0);
 
-        for (int i = 0; i < HolderMonitor.CONFIRMING_CHECKS - 1; i++) {
+        for (int i = 1; i < HolderMonitor.CONFIRMING_CHECKS; i++) {
             renew();
             monitor.check(i * 2 * SECOND);
         }
@@ -111,7 +115,7 @@ class HolderMonitorTest {
         register("http://127.0.0.1:" + silentApi.getLocalPort());
         HolderMonitor monitor = monitor();
         long t = 0;
-        for (int i = 0; i < HolderMonitor.CONFIRMING_CHECKS; i++, t += 2 * SECOND) {
+        for (int i = 0; i <= HolderMonitor.CONFIRMING_CHECKS; i++, t += 2 * SECOND) {
             renew();
             monitor.check(t);
         }
@@ -135,7 +139,7 @@ class HolderMonitorTest {
         register("http://127.0.0.1:" + silentApi.getLocalPort());
         HolderMonitor monitor = monitor();
         long t = 0;
-        for (int i = 0; i < HolderMonitor.CONFIRMING_CHECKS; i++, t += 2 * SECOND) {
+        for (int i = 0; i <= HolderMonitor.CONFIRMING_CHECKS; i++, t += 2 * SECOND) {
             renew();
             monitor.check(t);
         }
@@ -147,6 +151,58 @@ class HolderMonitorTest {
         assertThat(monitor.alerts()).isEmpty();
         assertThat(logged.list.getLast().getFormattedMessage()).contains("resolved");
         assertThat(monitor.leaseSilenceMillis()).isEqualTo(5000 + 2000);
+    }
+
+    @Test
+    void activeNodeReportsNoSilence() throws Exception {
+        AtomicBoolean active = new AtomicBoolean();
+        HolderMonitor monitor = new HolderMonitor("node-b", "host-b", data, Duration.ofSeconds(4), new LockTable(),
+                new ApiProbe(Duration.ofMillis(200)), active::get, Clock.systemUTC());
+        renew();
+        monitor.check(0);
+        monitor.check(5 * SECOND);
+        assertThat(monitor.leaseSilenceMillis()).as("silence while passive").isEqualTo(5000);
+
+        // Became active after the takeover, before the next check.
+        active.set(true);
+
+        assertThat(monitor.leaseSilenceMillis()).as("silence on the active node").isNull();
+    }
+
+    @Test
+    void killedHolderRaisesNothing() throws Exception {
+        // A holder killed with SIGKILL renews once more before it dies, then its counter stays the same
+        // while its API refuses every probe. Until its lease runs out it is dead, not hung.
+        register("http://127.0.0.1:" + silentApi.getLocalPort());
+        HolderMonitor monitor = monitor();
+        renew();
+        monitor.check(0);
+        renew();
+        monitor.check(1 * SECOND);
+
+        // Checks every half second, all within the 4 s lease of the last renewal at 1 s.
+        for (int i = 1; i <= HolderMonitor.CONFIRMING_CHECKS + 1; i++) {
+            monitor.check(SECOND + i * SECOND / 2);
+        }
+
+        assertThat(monitor.alerts()).isEmpty();
+        assertThat(warnings()).as("WARN lines").isZero();
+    }
+
+    @Test
+    void deadPidOnThisHostRaisesNothing() throws Exception {
+        Process exited = new ProcessBuilder(Doctor.javaCommandOfThisProcess().getFirst(), "-version").start();
+        exited.waitFor();
+        register("http://127.0.0.1:" + silentApi.getLocalPort());
+        HolderMonitor monitor = monitor();
+
+        // The lease names this host and a pid that has exited, so no probe failure counts.
+        for (int i = 0; i <= HolderMonitor.CONFIRMING_CHECKS + 1; i++) {
+            lease.write(new Lease(++counter, "node-a", 1, exited.pid(), "host-b", "2026-03-01T10:00:00Z", false, null));
+            monitor.check(i * SECOND);
+        }
+
+        assertThat(monitor.alerts()).isEmpty();
     }
 
     @Test
