@@ -26,14 +26,14 @@ public record ClusterConfig(String name, Duration leaseDuration, Duration renewI
             name: baton
             lease:
               # A passive node takes over after this much silence from the active node.
-              duration: 15s
+              duration: 8s
               # How often the active node renews its lease.
-              renewInterval: 2s
+              renewInterval: 1s
               # Past this time without a successful renewal, the active node kills its workers
               # and stops publishing (self-fencing).
-              renewDeadline: 10s
+              renewDeadline: 4s
               # How often a passive node reads the lease.
-              pollInterval: 1s
+              pollInterval: 500ms
             journal:
               # SQLite on the shared directory, with a rollback journal (the only backend of this version).
               backend: shared-fs
@@ -60,10 +60,10 @@ public record ClusterConfig(String name, Duration leaseDuration, Duration renewI
 
         YamlFields lease = root.object("lease");
         lease.rejectUnknown(Set.of("duration", "renewInterval", "renewDeadline", "pollInterval"));
-        Duration duration = lease.duration("duration", Duration.ofSeconds(15), Duration.ofMillis(500));
-        Duration renewInterval = lease.duration("renewInterval", Duration.ofSeconds(2), Duration.ofMillis(50));
-        Duration renewDeadline = lease.duration("renewDeadline", Duration.ofSeconds(10), Duration.ofMillis(100));
-        Duration pollInterval = lease.duration("pollInterval", Duration.ofSeconds(1), Duration.ofMillis(50));
+        Duration duration = lease.duration("duration", Duration.ofSeconds(8), Duration.ofMillis(500));
+        Duration renewInterval = lease.duration("renewInterval", Duration.ofSeconds(1), Duration.ofMillis(50));
+        Duration renewDeadline = lease.duration("renewDeadline", Duration.ofSeconds(4), Duration.ofMillis(100));
+        Duration pollInterval = lease.duration("pollInterval", Duration.ofMillis(500), Duration.ofMillis(50));
 
         YamlFields journal = root.object("journal");
         journal.rejectUnknown(Set.of("backend", "sameHost"));

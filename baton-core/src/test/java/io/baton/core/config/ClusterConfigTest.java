@@ -35,10 +35,10 @@ class ClusterConfigTest {
         ClusterConfig c = parse(ClusterConfig.DEFAULT_YAML);
 
         assertThat(c.name()).isEqualTo("baton");
-        assertThat(c.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(c.renewInterval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.leaseDuration()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(c.renewInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.renewDeadline()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.sameHost()).isFalse();
     }
 
@@ -47,10 +47,10 @@ class ClusterConfigTest {
         ClusterConfig c = parse("name: prod\n");
 
         assertThat(c.name()).isEqualTo("prod");
-        assertThat(c.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(c.renewInterval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.leaseDuration()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(c.renewInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.renewDeadline()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.sameHost()).isFalse();
     }
 

@@ -78,7 +78,7 @@ class DoctorTest {
 
     @Test
     void slowShareFailsTimingsNamingSetting() {
-        ClusterConfig cluster = ClusterConfig.parse(Path.of("cluster.yaml"), "lease: { renewInterval: 2s, renewDeadline: 10s }\n");
+        ClusterConfig cluster = ClusterConfig.parse(Path.of("cluster.yaml"), "lease: { duration: 15s, renewInterval: 2s, renewDeadline: 10s, pollInterval: 1s }\n");
 
         CheckResult timings = new TimingCheck(cluster, new Latency(50, 900, 3500, 4000)).run();
 
@@ -88,7 +88,7 @@ class DoctorTest {
 
     @Test
     void shareSlowerThanRenewIntervalWarns() {
-        ClusterConfig cluster = ClusterConfig.parse(Path.of("cluster.yaml"), "lease: { renewInterval: 2s, renewDeadline: 10s }\n");
+        ClusterConfig cluster = ClusterConfig.parse(Path.of("cluster.yaml"), "lease: { duration: 15s, renewInterval: 2s, renewDeadline: 10s, pollInterval: 1s }\n");
 
         CheckResult timings = new TimingCheck(cluster, new Latency(50, 900, 2500, 2600)).run();
 
