@@ -50,7 +50,7 @@ class ClusterIT {
                 assertThat(view.path("lease").path("holder").asText()).isEqualTo("node-a");
                 assertThat(view.path("lease").path("wallAgeMillis").asLong()).as("lease age").isBetween(0L, 4000L);
                 assertThat(view.path("epoch").path("highest").asLong()).isEqualTo(1);
-                assertThat(view.path("lastChange").path("cause").asText()).isEqualTo("no node was ever active on this data directory");
+                assertThat(view.path("lastChange").path("cause").asText()).isEqualTo("first-start: no node was ever active on this data directory");
                 assertThat(view.path("alerts")).as("alerts").isEmpty();
 
                 NodeProcess.CliResult text = viewer.cli("cluster");
@@ -75,7 +75,7 @@ class ClusterIT {
             JsonNode last = after.path("lastChange");
             assertThat(last.path("epoch").asLong()).isEqualTo(2);
             assertThat(last.path("nodeId").asText()).isEqualTo("node-b");
-            assertThat(last.path("cause").asText()).startsWith("the lease of node node-a (epoch 1) expired after").endsWith("ms of silence");
+            assertThat(last.path("cause").asText()).startsWith("expiry: the lease of node node-a (epoch 1) expired after").endsWith("ms of silence");
             assertThat(after.path("previousHolder").asText()).isEqualTo("node-a");
             assertThat(after.path("epoch").path("guardEpoch").asLong()).isEqualTo(2);
 
