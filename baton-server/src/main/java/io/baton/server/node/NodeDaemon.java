@@ -312,7 +312,12 @@ public final class NodeDaemon {
             return null;
         } catch (JournalException e) {
             log.error("Node {} cannot take epoch {}: {}", config.nodeId(), epoch, e.getMessage());
-            lastTakeoverFailure = e.getMessage();
+            // A holder that hung inside a journal transaction keeps SQLite's lock until its process ends.
+            lastTakeoverFailure = e.getMessage().contains("SQLITE_BUSY")
+                    ? "the journal is still locked by a process of the previous holder (it hung inside a journal"
+                            + " transaction): stop every process of that node (kill -9, or power its host off), then run the"
+                            + " command again; " + e.getMessage()
+                    : e.getMessage();
             return null;
         }
         try {
