@@ -69,7 +69,7 @@ class ShareLossIT {
             assertThat(a.get("/api/node").path("activeNode").asText()).as("active node seen by node-a").isEqualTo("node-b");
             assertThat(b.get("/api/node").path("epoch").asLong()).as("epoch of node-b").isEqualTo(2);
             assertThat(a.output()).as("node-a's log").contains("fenced itself in epoch 1").contains("stepped down from epoch 1");
-            assertThat(b.output()).as("node-b's log").contains("is active with epoch 2 (node node-a (epoch 1) silent for");
+            assertThat(b.output()).as("node-b's log").contains("is active with epoch 2 (expiry: the lease of node node-a (epoch 1) expired after");
             assertThat(writtenByNodeASince(cluster.data, restored)).as("files node-a wrote after access returned").isEmpty();
 
             // node-a's role loop survived the outage: it takes over when node-b stops.
