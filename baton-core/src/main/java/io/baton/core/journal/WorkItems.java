@@ -25,7 +25,7 @@ public final class WorkItems {
     /** Wait after the first failed attempt at a publish action; it doubles with each further failure. */
     public static final java.time.Duration ACTION_BACKOFF = java.time.Duration.ofSeconds(5);
 
-    /** Longest wait between two attempts at a publish action. */
+    /** Maximum wait between two attempts at a publish action. */
     public static final java.time.Duration ACTION_BACKOFF_CAP = java.time.Duration.ofHours(1);
 
     /** Outcome of a claim attempt. */
@@ -240,6 +240,7 @@ public final class WorkItems {
         }
         try (PreparedStatement s = c.prepareStatement("UPDATE actions SET next_attempt_at = ? + min(?, ? * (1 << min(attempts - 1, 20)))"
                 + " WHERE id = ?")) {
+            // NOTE: the backoff is measured on this host's wall clock, so a clock set back lengthens it.
             s.setLong(1, System.currentTimeMillis());
             s.setLong(2, ACTION_BACKOFF_CAP.toMillis());
             s.setLong(3, ACTION_BACKOFF.toMillis());

@@ -123,7 +123,7 @@ public final class LeaseKeeper implements AutoCloseable {
                 long newer = newerEpoch();
                 if (newer > 0 && handoverTo != null) {
                     // The hand-over this node offered is being taken: the new holder writes the lease now, and
-                    // the switch-over steps this node down once it sees the new epoch in the journal's guard.
+                    // the switch-over steps this node down once it reads the new epoch in the journal's guard.
                     log.info("Node {} stops renewing epoch {}: epoch {} was claimed by node {} after the hand-over offer",
                             nodeId, epoch, newer, epochs.holder(newer));
                     return;

@@ -37,7 +37,7 @@ public final class ReadinessTracker {
 
     private final ReadinessSpec spec;
     private final Map<String, Observation> observed = new HashMap<>();
-    /** Why each ready file could not be claimed at its last try, by relative path. */
+    /** The reason each ready file could not be claimed at its last try, by relative path. */
     private final Map<String, String> claimProblems = new HashMap<>();
     private volatile List<Waiting> waiting = List.of();
 
@@ -60,7 +60,7 @@ public final class ReadinessTracker {
     }
 
     /**
-     * Returns the ready candidates as {@link #ready(List, long, Instant)} does. {@code present} holds the
+     * Returns the ready candidates as {@link #ready(List, long, Instant)} does. {@code present} contains the
      * other files of the folder, those the include and exclude globs left out, because a done file need
      * not match the input's globs.
      */

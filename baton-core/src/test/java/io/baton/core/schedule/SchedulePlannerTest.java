@@ -18,7 +18,7 @@ class SchedulePlannerTest {
     private static final Schedule CRON_MINUTE = new CronSchedule(CronExpression.parse("0 * * * * *"), ZoneOffset.UTC);
 
     @Test
-    void downtimeWithRunOnceRunsExactlyOneSlotAndRecordsTheRest() {
+    void downtimeRunOnceFiresOneSlot() {
         SchedulePlanner planner = new SchedulePlanner(EVERY_15S, MisfirePolicy.RUN_ONCE);
 
         // The last slot was recorded 60 s ago: four slots passed while no node ran the schedule.
@@ -33,7 +33,7 @@ class SchedulePlannerTest {
     }
 
     @Test
-    void downtimeWithSkipWaitsForTheNextRegularSlot() {
+    void downtimeSkipWaitsForNextSlot() {
         SchedulePlanner planner = new SchedulePlanner(EVERY_15S, MisfirePolicy.SKIP);
 
         SlotPlan plan = planner.start(T0.minusSeconds(62), T0, 0);
@@ -46,7 +46,7 @@ class SchedulePlannerTest {
     }
 
     @Test
-    void failoverShortlyAfterTheLastSlotDoesNotReplayIt() {
+    void failoverDoesNotReplaySlot() {
         SchedulePlanner planner = new SchedulePlanner(EVERY_15S, MisfirePolicy.RUN_ONCE);
 
         // The old node ran the slot of 5 s ago; the new node takes over now.
@@ -97,7 +97,7 @@ class SchedulePlannerTest {
     }
 
     @Test
-    void clockJumpBackKeepsIntervalPaceAndNeverRepeatsCronSlots() {
+    void clockJumpBackRepeatsNoSlot() {
         SchedulePlanner interval = new SchedulePlanner(new IntervalSchedule(Duration.ofSeconds(60)), MisfirePolicy.RUN_ONCE);
         SchedulePlanner cron = new SchedulePlanner(CRON_MINUTE, MisfirePolicy.RUN_ONCE);
         interval.start(T0.minusSeconds(60), T0.minusSeconds(1), 0);

@@ -222,10 +222,11 @@ public final class ApiServer {
                 }
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("run", run);
-                m.put("items", WorkItems.ofRun(c, id));
+                List<WorkItems.ItemRecord> items = WorkItems.ofRun(c, id);
+                m.put("items", items);
                 // Publish actions that are not done yet, so that a blocked or pending item shows which step waits and why.
                 List<WorkItems.ActionRecord> open = new java.util.ArrayList<>();
-                for (WorkItems.ItemRecord item : WorkItems.ofRun(c, id)) {
+                for (WorkItems.ItemRecord item : items) {
                     for (WorkItems.ActionRecord a : WorkItems.actionsOfItem(c, item.id())) {
                         if (!a.state().isFinal()) {
                             open.add(a);

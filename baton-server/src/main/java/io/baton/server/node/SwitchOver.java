@@ -35,7 +35,7 @@ final class SwitchOver {
     /** How often the holder checks the guard for the target's epoch while it waits. */
     private static final Duration GUARD_POLL = Duration.ofMillis(50);
 
-    /** Longest wait for the role loop to make the node passive after the target took over. */
+    /** Maximum wait for the role loop to make the node passive after the target took over. */
     private static final Duration STEP_DOWN_WAIT = Duration.ofSeconds(10);
 
     private final String nodeId;

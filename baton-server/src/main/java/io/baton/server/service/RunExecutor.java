@@ -523,7 +523,7 @@ final class RunExecutor {
                     Path folder = Naming.archiveFolder(d.onSuccess().archiveTemplate(), ZonedDateTime.now(ctx.clock()));
                     Path archived = Naming.inside(folder, relDir, Naming.unique(fileName, "run-" + runId));
                     if (Files.exists(archived, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        // A file that Baton did not put there holds the name; the item id makes another one unique.
+                        // A file that Baton did not put there has that name, so the item id makes another name unique.
                         archived = Naming.inside(folder, relDir, Naming.unique(fileName, "run-" + runId + ".item-" + item.id()));
                     }
                     actions.add(new ActionSpec(ActionKind.ARCHIVE_INPUT, input.toString(), archived.toString(), item.device(), item.inode()));

@@ -193,8 +193,8 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     }
 
     /**
-     * Starts the run of a schedule slot. The slot is recorded in the journal before the run starts, so
-     * that no node runs it again; a slot that another node already recorded is not run.
+     * Starts the run of a schedule slot. The slot is recorded in the journal before the run starts, so that
+     * no node runs it again. A slot that another node already recorded is not run.
      */
     @Override
     public synchronized ScheduleTimer.SlotStart startSlot(Instant slot, String why) {
@@ -259,7 +259,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
         return future;
     }
 
-    /** Logs the alert for a run that reached its maximum run duration; the run itself sees the deadline and stops. */
+    /** Logs the alert for a run that reached its maximum run duration. The run checks the deadline itself and stops. */
     private void alertRunLimit(RunExecutor executor, RunDeadline deadline) {
         log.warn("Run {} of service {} on node {} reached its maximum run duration of {} after {} ms; stopping it at a commit point,"
                         + " its worker is killed if the run has not ended within stopGracePeriod ({} ms)",
