@@ -49,10 +49,12 @@ import org.slf4j.MDC;
  * on the next epoch. Then it recovers and runs the services. It steps down at once when its lease is
  * in doubt or another node holds a newer epoch.
  *
- * <p>Becoming active, in order: claim {@code state/epochs/<e+1>} by exclusive create; bump the epoch
- * guard in the journal (the takeover); write the first heartbeat; then recovery, then services. Nothing
- * else in the data directory is written before the guard bump, and a passive node writes nothing
- * there at all except its own log and its registry entry ({@code state/nodes/<id>}).
+ * <p>Becoming active, in order: claim {@code state/epochs/<e+1>} by exclusive create; write the first
+ * heartbeat and keep renewing; bump the epoch guard in the journal (the takeover); then recovery, then
+ * services. The heartbeat comes before the guard bump so that the other nodes see the new holder alive
+ * while it opens the journal, which on a loaded machine can take longer than a lease. Nothing else in
+ * the data directory is written before the guard bump, and a passive node writes nothing there at all
+ * except its own log and its registry entry ({@code state/nodes/<id>}).
  *
  * <p>Every node, active or passive, rewrites its registry entry on a thread of its own, and a passive
  * node watches the active one for a hung holder ({@link HolderMonitor}).
@@ -297,6 +299,16 @@ public final class NodeDaemon {
         AtomicReference<Active> self = new AtomicReference<>();
         LeaseKeeper keeper = new LeaseKeeper(leaseFile, config.nodeId(), epoch, host, cluster.renewInterval(), cluster.renewDeadline(),
                 epochs, reason -> fence(self.get(), reason), Clock.systemUTC());
+        try {
+            keeper.start();
+        } catch (IOException e) {
+            log.error("Node {} claimed epoch {} but cannot write the lease {}: {}; stepping down", config.nodeId(), epoch,
+                    leaseFile.path(), e.toString());
+            lastTakeoverFailure = "claimed epoch " + epoch + " but cannot write the lease " + leaseFile.path() + ": " + e;
+            keeper.stop(false);
+            return null;
+        }
+
         Journal journal;
         try {
             long busyMillis = Math.min(1000, cluster.renewInterval().toMillis() / 2);
@@ -305,10 +317,12 @@ public final class NodeDaemon {
         } catch (JournalSchemaException e) {
             log.error("Node {} will not become active: {}", config.nodeId(), e.getMessage());
             lastTakeoverFailure = e.getMessage();
+            keeper.stop(false);
             return null;
         } catch (DeposedException | TakeoverRejectedException e) {
             log.warn("Node {} cannot take epoch {}: {}", config.nodeId(), epoch, e.getMessage());
             lastTakeoverFailure = e.getMessage();
+            keeper.stop(false);
             return null;
         } catch (JournalException e) {
             log.error("Node {} cannot take epoch {}: {}", config.nodeId(), epoch, e.getMessage());
@@ -318,14 +332,13 @@ public final class NodeDaemon {
                             + " transaction): stop every process of that node (kill -9, or power its host off), then run the"
                             + " command again; " + e.getMessage()
                     : e.getMessage();
+            keeper.stop(false);
             return null;
         }
-        try {
-            keeper.start();
-        } catch (IOException e) {
-            log.error("Node {} took epoch {} but cannot write the lease {}: {}; stepping down", config.nodeId(), epoch,
-                    leaseFile.path(), e.toString());
-            lastTakeoverFailure = "took epoch " + epoch + " but cannot write the lease " + leaseFile.path() + ": " + e;
+        if (!keeper.isValid()) {
+            log.error("Node {} took epoch {} in the journal but its lease is no longer valid; stepping down", config.nodeId(), epoch);
+            lastTakeoverFailure = "took epoch " + epoch + " but lost the lease while opening the journal";
+            keeper.stop(false);
             journal.close();
             return null;
         }
