@@ -42,6 +42,8 @@ public final class RemoteSource {
     private final List<PathMatcher> exclude;
     /** Rejected names already warned about, so that each shows once per node and not on every poll. */
     private final Set<String> warned = new HashSet<>();
+    /** Every accepted file name of the last listing, matched or not, for done-file readiness. */
+    private Set<String> present = Set.of();
 
     public RemoteSource(String service, SourceSpec spec, RemoteConnection connection) {
         this.service = service;
@@ -65,17 +67,27 @@ public final class RemoteSource {
     public List<Candidate> list() throws TransportException {
         List<RemoteFile> entries = connection.call(remote.folder(), s -> s.list(remote.folder()));
         List<Candidate> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (RemoteFile f : entries) {
             Path name = acceptedName(f);
-            if (name != null && f.regularFile() && matches(name)) {
-                out.add(new Candidate(name, f.identity()));
+            if (name != null && f.regularFile()) {
+                seen.add(f.name());
+                if (matches(name)) {
+                    out.add(new Candidate(name, f.identity()));
+                }
             }
         }
+        present = seen;
         Comparator<Candidate> order = spec.order() == FileOrder.MODIFIED
                 ? Comparator.comparingLong((Candidate c) -> c.identity().mtimeNanos()).thenComparing(c -> c.identity().relPath())
                 : Comparator.comparing((Candidate c) -> c.identity().relPath());
         out.sort(order);
         return out;
+    }
+
+    /** Returns every accepted file name of the last listing, including those the globs leave out (done files). */
+    public Set<String> present() {
+        return present;
     }
 
     /** Returns the name as a local path, or null with a warning (once per name) when it is unsafe. */
@@ -112,27 +124,37 @@ public final class RemoteSource {
 
     /**
      * Downloads a claimed file into {@code local}: first to a temporary name beside it, then, once the
-     * byte count matches the claimed size, renamed. A transfer that fails is retried from the start on a
-     * new connection. The partial file is removed in a finally block, so no failure leaves it behind.
+     * byte count matches the claimed size, renamed. A transfer that fails on a dropped connection is
+     * retried from the start on a new connection. The partial file is removed in a finally block, so no
+     * failure leaves it behind.
      *
-     * @throws TransportException when the download failed or delivered a size other than the claimed one
+     * @return true when the file is in place; false when it delivered a size other than the claimed one,
+     *     because it is still being written or was replaced, and a later run tries it again
+     * @throws TransportException when the download failed
      */
-    public void download(FileIdentity claimed, Path local) throws IOException {
+    public boolean download(FileIdentity claimed, Path local) throws IOException {
         String path = pathOf(claimed.relPath());
         Files.createDirectories(local.getParent());
         Path partial = local.resolveSibling(".download.part");
         try {
             long bytes = connection.call(path, s -> s.download(path, partial));
             if (bytes != claimed.size()) {
-                throw new TransportException(remote.server(), path, false, "download of " + path + " from " + remote.server()
-                        + " delivered " + bytes + " bytes, but the file had " + claimed.size() + " bytes when it was claimed; "
-                        + "it is still being written or was replaced, and a later run tries it again", null);
+                log.warn("Service {}: download of {} from {} delivered {} bytes, but the file had {} bytes when it was claimed;"
+                        + " it is still being written or was replaced, and a later run tries it again", service, path,
+                        remote.server(), bytes, claimed.size());
+                return false;
             }
             Files.move(partial, local, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(partial);
         }
         log.info("Service {}: downloaded {} ({} bytes) from {}", service, path, claimed.size(), remote.server());
+        return true;
+    }
+
+    /** Returns the remote path of a listed name, as the publish actions record it. */
+    public String remotePath(String name) throws TransportException {
+        return pathOf(name);
     }
 
     /**

@@ -9,25 +9,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers outputs to a remote folder, as a publish action with two recorded sub-steps.
  *
- * <p>Sub-step one uploads the staged output to a temporary name unique to the publish action
- * ({@code .baton-<action id>.part}) and checks its size on the server; the caller records
- * "uploaded" before sub-step two renames it to the final name. The rename never replaces a file.
- * A replay decides from the recorded sub-step, never from a file of the same size at the final name.
- * Before "uploaded" is recorded, any file at the final name is someone else's, so the delivery fails
- * instead of replacing it. After it, a missing temporary file and an existing final file mean that the
- * rename was done before the crash, because only this action uses its temporary name.
+ * <p>Sub-step one uploads the staged output to a temporary name unique to the publish action and to the
+ * epoch that uploads it ({@code .baton-<action id>-e<epoch>.part}) and checks its size on the server; the
+ * caller records "uploaded in epoch e" before sub-step two renames it to the final name. The rename never
+ * replaces a file. A replay decides from the recorded sub-step, never from a file of the same size at the
+ * final name. Before "uploaded" is recorded, any file at the final name is someone else's, so the delivery
+ * fails instead of replacing it. After it, a missing temporary file and an existing final file mean that
+ * the rename was done before the crash, because only this action uses its temporary name.
+ *
+ * <p>The epoch is in the temporary name because a fenced node may still be writing its upload when the
+ * next active node replays the action: an open SFTP handle keeps writing to its file even after a rename,
+ * so two epochs sharing one temporary name could corrupt the delivered file.
  */
 public final class RemoteTarget {
 
     private static final Logger log = LoggerFactory.getLogger(RemoteTarget.class);
 
-    /** Progress of one delivery, as the journal records it. */
-    public enum Progress { PENDING, UPLOADED, DONE }
-
-    /** Records a sub-step durably before the next one starts. */
+    /** Records durably that the upload of an epoch is complete, before the rename starts. */
     @FunctionalInterface
     public interface ProgressRecorder {
-        void uploaded();
+        void uploaded(long epoch);
     }
 
     private final RemoteConnection connection;
@@ -38,42 +39,76 @@ public final class RemoteTarget {
         this.remote = connection.spec();
     }
 
-    /** Returns the temporary name of an action's upload, in the target folder. */
-    public static String temporaryName(long actionId) {
-        return ".baton-" + actionId + ".part";
+    /** Returns the temporary name of an action's upload by one epoch, in the target folder. */
+    public static String temporaryName(long actionId, long epoch) {
+        return ".baton-" + actionId + "-e" + epoch + ".part";
     }
 
     /**
      * Completes one delivery from the recorded progress.
      *
-     * @param staged   the local output; it must still exist unless progress is {@link Progress#UPLOADED}
-     * @param name     the final file name in the target folder
+     * @param uploadedEpoch the epoch whose upload is recorded as complete, or 0 when none is
+     * @param epoch         this node's epoch, which names a new upload
+     * @param staged        the local output; it must still exist unless an upload is recorded
+     * @param name          the final file name in the target folder
      * @throws TransportException when a step failed, or the final name is taken by a file this action did not put there
      */
-    public void deliver(long actionId, Progress progress, Path staged, String name, ProgressRecorder recorder) throws TransportException {
+    public void deliver(long actionId, long uploadedEpoch, long epoch, Path staged, String name, ProgressRecorder recorder)
+            throws TransportException {
         String problem = RemoteNames.problem(name);
         if (problem != null) {
             throw new TransportException(remote.server(), remote.folder(), false, "output name " + RemoteNames.escape(name)
                     + " is rejected: " + problem, null);
         }
-        String temp = remote.pathOf(temporaryName(actionId));
         String target = remote.pathOf(name);
-        long size = sizeOf(staged, progress);
+        long fromEpoch = uploadedEpoch;
 
-        if (progress == Progress.PENDING) {
-            upload(staged, temp, target, size);
-            recorder.uploaded();
+        if (fromEpoch > 0) {
+            String temp = remote.pathOf(temporaryName(actionId, fromEpoch));
+            switch (recordedUpload(temp, target)) {
+                case RENAMED -> {
+                    log.info("Output {} on {} was renamed before the last stop; the delivery is complete", target, remote.server());
+                    return;
+                }
+                case LOST -> {
+                    // Nobody has the output under either name, so uploading it again cannot make a second copy.
+                    log.warn("Uploaded file {} vanished from {} before its rename to {}; uploading it again", temp, remote.server(), target);
+                    fromEpoch = 0;
+                }
+                case TEMPORARY -> { }
+            }
         }
+        if (fromEpoch == 0) {
+            upload(staged, remote.pathOf(temporaryName(actionId, epoch)), target, sizeOf(staged));
+            recorder.uploaded(epoch);
+            fromEpoch = epoch;
+        }
+        rename(remote.pathOf(temporaryName(actionId, fromEpoch)), target);
+        log.info("Delivered {} to {}", target, remote.server());
+    }
+
+    /** Where a recorded upload is now. */
+    private enum UploadState { TEMPORARY, RENAMED, LOST }
+
+    private UploadState recordedUpload(String temp, String target) throws TransportException {
+        return connection.call(target, s -> {
+            if (s.stat(temp) != null) {
+                return UploadState.TEMPORARY;
+            }
+            return s.stat(target) != null ? UploadState.RENAMED : UploadState.LOST;
+        });
+    }
+
+    private void rename(String temp, String target) throws TransportException {
         connection.call(target, s -> {
             RemoteFile uploaded = s.stat(temp);
             RemoteFile existing = s.stat(target);
             if (uploaded == null && existing != null) {
-                log.info("Output {} on {} was renamed before the last stop; the delivery is complete", target, remote.server());
                 return null;
             }
             if (uploaded == null) {
-                throw new TransportException(remote.server(), temp, false, "uploaded file " + temp + " vanished from " + remote.server()
-                        + " before its rename to " + target + "; retry the work item to upload it again", null);
+                throw new TransportException(remote.server(), temp, false, "uploaded file " + temp + " vanished from "
+                        + remote.server() + " before its rename to " + target + "; the next attempt uploads it again", null);
             }
             if (existing != null) {
                 throw existsError(target);
@@ -81,7 +116,6 @@ public final class RemoteTarget {
             s.rename(temp, target);
             return null;
         });
-        log.info("Delivered {} to {}", target, remote.server());
     }
 
     private void upload(Path staged, String temp, String target, long size) throws TransportException {
@@ -108,10 +142,7 @@ public final class RemoteTarget {
                 + "; Baton never replaces a file: move it away, and the next run delivers this output", null);
     }
 
-    private long sizeOf(Path staged, Progress progress) throws TransportException {
-        if (progress != Progress.PENDING) {
-            return -1;
-        }
+    private long sizeOf(Path staged) throws TransportException {
         try {
             return Files.size(staged);
         } catch (java.io.IOException e) {

@@ -98,7 +98,7 @@ class HostileNamesTest {
             var ok = source.list().get(0).identity();
             assertThatThrownBy(() -> source.archive(ok, "/outbound/done", "../x.csv")).hasMessageContaining("is rejected");
             RemoteTarget target = new RemoteTarget(connection);
-            assertThatThrownBy(() -> target.deliver(1, RemoteTarget.Progress.PENDING, Path.of("x"), "../../etc/x", () -> { }))
+            assertThatThrownBy(() -> target.deliver(1, 0, 1, Path.of("x"), "../../etc/x", epoch -> { }))
                     .hasMessageContaining("is rejected");
         }
         assertThat(session.requested).isEmpty();

@@ -9,7 +9,6 @@ import io.baton.core.config.ServiceDescriptor.ReadinessSpec;
 import io.baton.core.config.ServiceDescriptor.SourceSpec;
 import io.baton.core.source.FolderSource.Candidate;
 import io.baton.testkit.OpenSshServer;
-import io.baton.transport.RemoteTarget.Progress;
 import io.baton.transport.sftp.SftpConnector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,9 +89,7 @@ class RemoteDeliveryTest {
             Files.writeString(outbound.resolve("big.csv"), "first part\nsecond part\n");
 
             Path staged = dir.resolve("staging/2/input/big.csv");
-            assertThatThrownBy(() -> source.download(claimed, staged))
-                    .isInstanceOf(TransportException.class)
-                    .hasMessageContaining("delivered 23 bytes, but the file had 11 bytes when it was claimed");
+            assertThat(source.download(claimed, staged)).as("download of a file that grew since its claim").isFalse();
             assertThat(staged).doesNotExist();
             assertThat(staged.resolveSibling(".download.part")).doesNotExist();
         }
@@ -106,27 +103,58 @@ class RemoteDeliveryTest {
 
         try (RemoteConnection c = connection(inbound)) {
             RemoteTarget target = new RemoteTarget(c);
-            // The node dies right after the upload was recorded, before the rename.
-            assertThatThrownBy(() -> target.deliver(41, Progress.PENDING, staged, "out.jsonl", () -> {
-                recorded.add("uploaded");
+            // The node of epoch 3 dies right after the upload was recorded, before the rename.
+            assertThatThrownBy(() -> target.deliver(41, 0, 3, staged, "out.jsonl", epoch -> {
+                recorded.add("uploaded in " + epoch);
                 throw new IllegalStateException("node killed");
             })).hasMessage("node killed");
-            assertThat(inbound.resolve(RemoteTarget.temporaryName(41))).exists();
+            assertThat(inbound.resolve(RemoteTarget.temporaryName(41, 3))).exists();
             assertThat(inbound.resolve("out.jsonl")).doesNotExist();
 
-            // The replay, perhaps on another node, resumes from the recorded sub-step: no second upload.
+            // The replay by epoch 4 resumes from the recorded sub-step: no second upload.
             Files.delete(staged);
-            target.deliver(41, Progress.UPLOADED, staged, "out.jsonl", () -> recorded.add("again"));
+            target.deliver(41, 3, 4, staged, "out.jsonl", epoch -> recorded.add("again"));
             assertThat(inbound.resolve("out.jsonl")).hasContent("{\"a\":1}");
-            assertThat(inbound.resolve(RemoteTarget.temporaryName(41))).doesNotExist();
+            assertThat(inbound.resolve(RemoteTarget.temporaryName(41, 3))).doesNotExist();
 
             // A replay after the rename, whose end was not recorded, finds the delivery complete.
-            target.deliver(41, Progress.UPLOADED, staged, "out.jsonl", () -> recorded.add("again"));
-            assertThat(recorded).containsExactly("uploaded");
+            target.deliver(41, 3, 5, staged, "out.jsonl", epoch -> recorded.add("again"));
+            assertThat(recorded).containsExactly("uploaded in 3");
         }
         try (var files = Files.list(inbound)) {
             assertThat(files).hasSize(1);
         }
+    }
+
+    @Test
+    void vanishedUploadIsUploadedAgainUnderTheNewEpoch() throws Exception {
+        Path inbound = Files.createDirectories(dir.resolve("inbound-lost"));
+        Path staged = Files.writeString(dir.resolve("lost.jsonl"), "{\"b\":2}\n");
+        List<Long> recorded = new ArrayList<>();
+
+        try (RemoteConnection c = connection(inbound)) {
+            // Epoch 2 recorded its upload, but someone removed the temporary file before the rename.
+            new RemoteTarget(c).deliver(9, 2, 6, staged, "b.jsonl", recorded::add);
+        }
+        assertThat(recorded).containsExactly(6L);
+        assertThat(inbound.resolve("b.jsonl")).hasContent("{\"b\":2}");
+        try (var files = Files.list(inbound)) {
+            assertThat(files).hasSize(1);
+        }
+    }
+
+    @Test
+    void fencedNodesLateUploadCannotTouchTheDeliveredFile() throws Exception {
+        Path inbound = Files.createDirectories(dir.resolve("inbound-fenced"));
+        Path staged = Files.writeString(dir.resolve("f.jsonl"), "{\"c\":3}\n");
+        // A fenced node of epoch 2 still writes its own temporary file; the new epoch never uses that name.
+        Path late = Files.writeString(inbound.resolve(RemoteTarget.temporaryName(12, 2)), "partial");
+
+        try (RemoteConnection c = connection(inbound)) {
+            new RemoteTarget(c).deliver(12, 0, 3, staged, "c.jsonl", epoch -> { });
+        }
+        Files.writeString(late, "more bytes from the fenced node", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(inbound.resolve("c.jsonl")).hasContent("{\"c\":3}");
     }
 
     @Test
@@ -137,12 +165,12 @@ class RemoteDeliveryTest {
 
         try (RemoteConnection c = connection(inbound)) {
             RemoteTarget target = new RemoteTarget(c);
-            assertThatThrownBy(() -> target.deliver(7, Progress.PENDING, staged, "out.jsonl", () -> { }))
+            assertThatThrownBy(() -> target.deliver(7, 0, 1, staged, "out.jsonl", epoch -> { }))
                     .isInstanceOf(TransportException.class)
                     .hasMessageContaining("target file " + inbound + "/out.jsonl exists")
                     .hasMessageContaining("never replaces");
         }
         assertThat(inbound.resolve("out.jsonl")).hasContent("{\"a\":0}");
-        assertThat(inbound.resolve(RemoteTarget.temporaryName(7))).doesNotExist();
+        assertThat(inbound.resolve(RemoteTarget.temporaryName(7, 1))).doesNotExist();
     }
 }

@@ -318,6 +318,10 @@ public final class DescriptorParser {
             if (!template.startsWith("/") || template.contains("..") || template.contains("\\")) {
                 throw f.error("archive", template, "an absolute remote folder path without '..', such as /outbound/done/{yyyy}");
             }
+            if (keepFor != null) {
+                throw f.error("keepFor", Durations.format(keepFor), "no keepFor for a remote archive folder: Baton expires local"
+                        + " folders only; let the server's owner expire " + template);
+            }
             return new DispositionSpec(DispositionKind.ARCHIVE, template, keepFor);
         }
         String template = f.string("archive", "archive/{yyyy}/{MM}/{dd}");

@@ -45,9 +45,9 @@ public final class JournalRetention {
      */
     public static List<Candidate> candidates(Connection c, Instant cutoff, long afterId, int limit) throws SQLException {
         String sql = "SELECT id, service, state, rel_path, size, mtime_ns, dev, ino, ctime_ns, finished_at,"
-                + " (SELECT a.target_path FROM actions a WHERE a.item_id = items.id AND a.kind = 'QUARANTINE_INPUT' ORDER BY a.seq DESC LIMIT 1),"
-                + " (SELECT a.dev FROM actions a WHERE a.item_id = items.id AND a.kind = 'QUARANTINE_INPUT' ORDER BY a.seq DESC LIMIT 1),"
-                + " (SELECT a.ino FROM actions a WHERE a.item_id = items.id AND a.kind = 'QUARANTINE_INPUT' ORDER BY a.seq DESC LIMIT 1)"
+                + " (SELECT a.target_path FROM actions a WHERE a.item_id = items.id AND a.kind IN ('QUARANTINE_INPUT', 'QUARANTINE_DOWNLOAD') ORDER BY a.seq DESC LIMIT 1),"
+                + " (SELECT a.dev FROM actions a WHERE a.item_id = items.id AND a.kind IN ('QUARANTINE_INPUT', 'QUARANTINE_DOWNLOAD') ORDER BY a.seq DESC LIMIT 1),"
+                + " (SELECT a.ino FROM actions a WHERE a.item_id = items.id AND a.kind IN ('QUARANTINE_INPUT', 'QUARANTINE_DOWNLOAD') ORDER BY a.seq DESC LIMIT 1)"
                 + " FROM items WHERE id > ? AND state IN " + FINISHED + " AND finished_at IS NOT NULL"
                 + " AND julianday(finished_at) < julianday(?) AND " + ALL_ACTIONS_FINAL + " ORDER BY id LIMIT ?";
         List<Candidate> out = new ArrayList<>();

@@ -50,6 +50,7 @@ public final class Publisher {
 
     private final ActionRecorder recorder;
     private final BooleanSupplier mayPublish;
+    private final RemoteActions remote;
     /** Folders known to exist, so that a batch does not ask the file system again for every file. */
     private final Set<Path> knownFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -57,8 +58,16 @@ public final class Publisher {
      * @param mayPublish returns false once this node may no longer publish (lease in doubt, deposed)
      */
     public Publisher(ActionRecorder recorder, BooleanSupplier mayPublish) {
+        this(recorder, mayPublish, null);
+    }
+
+    /**
+     * @param remote carries out the actions on remote servers; null when no service has a remote source or target
+     */
+    public Publisher(ActionRecorder recorder, BooleanSupplier mayPublish, RemoteActions remote) {
         this.recorder = recorder;
         this.mayPublish = mayPublish;
+        this.remote = remote;
     }
 
     /** One item with its open actions, in sequence order. */
@@ -89,12 +98,14 @@ public final class Publisher {
         Set<Path> outputFolders = new LinkedHashSet<>();
         for (ItemActions ia : batch) {
             for (ActionRecord a : ia.actions()) {
-                if (a.kind() == ActionKind.PUBLISH_OUTPUT && !blocked.containsKey(ia.item().id())) {
-                    String failure = run(a, () -> publishOutput(a));
+                if (a.kind().createsOutput() && !blocked.containsKey(ia.item().id())) {
+                    String failure = run(a, () -> a.kind() == ActionKind.PUBLISH_REMOTE ? deliverRemote(a) : publishOutput(a));
                     if (failure != null) {
                         blocked.put(ia.item().id(), failure);
                     }
-                    outputFolders.add(Path.of(a.targetPath()).getParent());
+                    if (!a.kind().remote()) {
+                        outputFolders.add(Path.of(a.targetPath()).getParent());
+                    }
                 }
             }
         }
@@ -109,14 +120,16 @@ public final class Publisher {
                 continue;
             }
             for (ActionRecord a : ia.actions()) {
-                if (a.kind() == ActionKind.PUBLISH_OUTPUT) {
+                if (a.kind().createsOutput()) {
                     continue;
                 }
                 String failure = run(a, () -> dispose(a, ia.item(), removals));
                 if (failure != null) {
                     pending.put(ia.item().id(), failure);
                 }
-                linkedFolders.add(Path.of(a.targetPath()).getParent());
+                if (!a.kind().remote()) {
+                    linkedFolders.add(Path.of(a.targetPath()).getParent());
+                }
             }
         }
         syncAll(linkedFolders);
@@ -160,7 +173,11 @@ public final class Publisher {
             return true;
         }
         return ia.item().state() == WorkItemState.DISPOSITION_PENDING && ia.actions().stream()
-                .anyMatch(a -> a.kind() == ActionKind.QUARANTINE_INPUT && !a.state().isFinal());
+                .anyMatch(a -> isQuarantine(a.kind()) && !a.state().isFinal());
+    }
+
+    private static boolean isQuarantine(ActionKind kind) {
+        return kind == ActionKind.QUARANTINE_INPUT || kind == ActionKind.QUARANTINE_DOWNLOAD;
     }
 
     /**
@@ -337,10 +354,14 @@ public final class Publisher {
     private Outcome dispose(ActionRecord a, ItemRecord item, List<ActionRecord> removals) throws IOException {
         Path input = Path.of(a.sourcePath());
         FileIdentity claimed = item.identity();
+        if (a.kind() == ActionKind.ARCHIVE_REMOTE_INPUT || a.kind() == ActionKind.DELETE_REMOTE_INPUT) {
+            String leftAlone = remote().dispose(a, claimed);
+            return leftAlone == null ? new Outcome(ActionState.DONE, null) : new Outcome(ActionState.SKIPPED, leftAlone);
+        }
         if (a.kind() == ActionKind.DELETE_INPUT) {
             return checkInput(input, claimed, removals, a);
         }
-        if (a.kind() != ActionKind.ARCHIVE_INPUT && a.kind() != ActionKind.QUARANTINE_INPUT) {
+        if (a.kind() != ActionKind.ARCHIVE_INPUT && !isQuarantine(a.kind())) {
             return new Outcome(ActionState.FAILED, "unknown publish action " + a.kind() + "; a newer Baton wrote it");
         }
         Path target = Path.of(a.targetPath());
@@ -352,6 +373,12 @@ public final class Publisher {
         }
         if (existing != null) {
             Files.deleteIfExists(tempOf(target, a));
+        } else if (a.kind() == ActionKind.QUARANTINE_DOWNLOAD) {
+            // The downloaded copy lies in staging, which no one else writes: no identity check, and no input to remove.
+            ensureFolder(target.getParent());
+            writeReason(target, item);
+            linkOrCopy(a, input, target, expected);
+            return new Outcome(ActionState.DONE, null);
         } else {
             Outcome check = checkInput(input, claimed, null, a);
             if (check != Outcome.LATER) {
@@ -363,8 +390,24 @@ public final class Publisher {
             }
             linkOrCopy(a, input, target, expected);
         }
+        if (a.kind() == ActionKind.QUARANTINE_DOWNLOAD) {
+            return new Outcome(ActionState.DONE, null);
+        }
         removals.add(a);
         return Outcome.LATER;
+    }
+
+    /** Uploads and renames one remote output; the "uploaded" sub-step is committed before the rename. */
+    private Outcome deliverRemote(ActionRecord a) throws IOException {
+        remote().deliver(a, epoch -> recorder.recordCopied(a.id(), epoch, 1));
+        return new Outcome(ActionState.DONE, null);
+    }
+
+    private RemoteActions remote() throws IOException {
+        if (remote == null) {
+            throw new IOException("no remote client is configured for this publisher; a remote action needs the node's transport module");
+        }
+        return remote;
     }
 
     /** Checks that the input is still the claimed file, and queues its removal when {@code removals} is given. */

@@ -55,12 +55,15 @@ record ExpiryRule(Kind kind, Path root, Duration keepFor, List<String> services)
         List<Folder> folders = new ArrayList<>();
         List<Path> sourcesAndTargets = new ArrayList<>();
         for (ServiceDescriptor d : services) {
-            if (d.onSuccess().kind() == DispositionKind.ARCHIVE) {
+            // A remote source's archive folder is on its server, out of reach of local expiry.
+            if (d.onSuccess().kind() == DispositionKind.ARCHIVE && d.source().remote() == null) {
                 folders.add(new Folder(Kind.ARCHIVE, archiveRoot(d.onSuccess().archiveTemplate()), d.onSuccess().keepFor(), d.name()));
             }
             folders.add(new Folder(Kind.QUARANTINE, d.onFailure().quarantine().normalize(), d.onFailure().keepFor(), d.name()));
-            sourcesAndTargets.add(d.source().path().normalize());
-            d.targets().forEach(t -> sourcesAndTargets.add(t.path().normalize()));
+            if (d.source().path() != null) {
+                sourcesAndTargets.add(d.source().path().normalize());
+            }
+            d.targets().stream().filter(t -> t.path() != null).forEach(t -> sourcesAndTargets.add(t.path().normalize()));
         }
 
         List<ExpiryRule> rules = new ArrayList<>();

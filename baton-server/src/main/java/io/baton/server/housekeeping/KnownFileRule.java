@@ -45,6 +45,10 @@ final class KnownFileRule {
         if (item.state() == WorkItemState.QUARANTINED && stillQuarantined(item)) {
             return "its file is still in quarantine at " + item.quarantinePath();
         }
+        if (d.source().remote() != null) {
+            // Checking would take a connection per row; a kept or quarantined remote input may still be there.
+            return "its file may still be on " + d.source().remote().server() + ", which housekeeping does not connect to";
+        }
         if (stillInSource(d.source().path(), item.identity())) {
             return "its file is still in the source folder as " + item.identity().relPath();
         }

@@ -68,7 +68,7 @@ final class StagingCollector {
                 states.put(runId, run == null ? null : run.state());
             }
             for (ActionRecord a : WorkItems.openActions(c)) {
-                if (a.kind() == ActionKind.PUBLISH_OUTPUT) {
+                if (a.kind().readsStaging()) {
                     needed.add(Path.of(a.sourcePath()).getParent());
                 }
             }

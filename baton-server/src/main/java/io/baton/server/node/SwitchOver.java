@@ -63,8 +63,8 @@ final class SwitchOver {
             return resume(stopped, start, "worker process(es) " + stopped.aliveWorkers() + " did not exit");
         }
 
-        try {
-            int published = new CommittedWork(active.ctx()).publishOpen(null);
+        try (CommittedWork committed = new CommittedWork(active.ctx())) {
+            int published = committed.publishOpen(null);
             log.info("Node {} epoch {}: services stopped for the switch-over, {} committed item(s) published", nodeId, epoch, published);
         } catch (JournalException e) {
             return resume(stopped, start, "publishing the committed items failed: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.baton.server.service;
 
+import io.baton.core.journal.ActionKind;
 import io.baton.core.journal.Journal;
 import io.baton.core.journal.WorkItemState;
 import io.baton.core.journal.WorkItems;
@@ -26,18 +27,36 @@ import org.slf4j.LoggerFactory;
  * recovery for what a lost node committed but did not publish, and at the start of each run for
  * items whose publishing failed before (a target that was not writable, say).
  */
-public final class CommittedWork {
+public final class CommittedWork implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CommittedWork.class);
 
     private final ActiveContext ctx;
     private final JournalActionRecorder recorder;
     private final Publisher publisher;
+    private final RemoteEndpoints remote;
 
+    /** For recovery and switch-over: remote actions use the deployed descriptors of their services. */
     public CommittedWork(ActiveContext ctx) {
+        this(ctx, new DeployedDescriptors(ctx));
+    }
+
+    CommittedWork(ActiveContext ctx, DeployedDescriptors descriptors) {
         this.ctx = ctx;
         this.recorder = new JournalActionRecorder(ctx.journal());
-        this.publisher = new Publisher(recorder, ctx.mayPublish());
+        this.remote = new RemoteEndpoints(ctx, descriptors);
+        this.publisher = new Publisher(recorder, ctx.mayPublish(), remote);
+    }
+
+    /** The remote connections of this run or replay, shared with the run's listing and downloads. */
+    RemoteEndpoints remote() {
+        return remote;
+    }
+
+    /** Closes the remote connections that publishing opened. */
+    @Override
+    public void close() {
+        remote.close();
     }
 
     /** Publishes the open actions of the given items (all items with open actions when null) of one service (any when null). */
@@ -104,9 +123,12 @@ public final class CommittedWork {
             boolean ended = results.stream().anyMatch(r -> r.itemId() == ia.item().id()
                     && (r.state() == WorkItemState.DISPOSED || r.state() == WorkItemState.KEPT || r.state() == WorkItemState.DISPOSITION_PENDING))
                     || ia.item().state() == WorkItemState.QUARANTINED;
-            if (ended) {
+            // A quarantine copy that is still pending reads the downloaded input from staging.
+            boolean needsStaging = ia.actions().stream().anyMatch(a -> a.kind() == ActionKind.QUARANTINE_DOWNLOAD)
+                    && results.stream().anyMatch(r -> r.itemId() == ia.item().id() && r.state() == WorkItemState.DISPOSITION_PENDING);
+            if (ended && !needsStaging) {
                 for (ActionRecord a : ia.actions()) {
-                    if (a.kind() == io.baton.core.journal.ActionKind.PUBLISH_OUTPUT) {
+                    if (a.kind().readsStaging()) {
                         deleteTree(Path.of(a.sourcePath()).getParent());
                     }
                 }

@@ -116,6 +116,18 @@ final class Naming {
     }
 
     /**
+     * Returns a name for a remote folder, or refuses one that could leave it ({@code ..}, a slash, a
+     * backslash, a control character), with the name escaped in the message.
+     */
+    static String checkedName(String name) {
+        String problem = io.baton.transport.RemoteNames.problem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("the output name " + io.baton.transport.RemoteNames.escape(name) + " is rejected: " + problem);
+        }
+        return name;
+    }
+
+    /**
      * Resolves a relative folder and a name under a root, and refuses any result outside the root, so
      * that no input name can make Baton write elsewhere.
      */

@@ -26,7 +26,10 @@ public final class Recovery {
     }
 
     public static void run(ActiveContext ctx) throws IOException {
-        int published = new CommittedWork(ctx).publishOpen(null);
+        int published;
+        try (CommittedWork committed = new CommittedWork(ctx)) {
+            published = committed.publishOpen(null);
+        }
 
         String reason = "abandoned at takeover by node " + ctx.nodeId() + " epoch " + ctx.epoch()
                 + ": the node that ran it stopped before the run ended";
@@ -38,7 +41,7 @@ public final class Recovery {
         Set<Path> keep = ctx.journal().call(c -> {
             Set<Path> folders = new HashSet<>();
             for (ActionRecord a : WorkItems.openActions(c)) {
-                if (a.kind() == ActionKind.PUBLISH_OUTPUT) {
+                if (a.kind().readsStaging()) {
                     folders.add(Path.of(a.sourcePath()).getParent());
                 }
             }

@@ -20,6 +20,7 @@ import io.baton.core.source.ClaimCheck;
 import io.baton.core.source.FileIdentity;
 import io.baton.core.source.FolderSource;
 import io.baton.core.source.FolderSource.Candidate;
+import io.baton.transport.RemoteSource;
 import io.baton.server.worker.WorkerHandle;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,8 @@ final class RunExecutor {
     static final int BATCH = 64;
     /** Items sent to the worker ahead of its replies, to keep it busy without piling up work a stop must undo. */
     static final int WINDOW = 8;
+    /** The name of a remote input's download in its item's staging folder, beside the worker's outputs. */
+    static final String DOWNLOAD = "input";
 
     private final ServiceDescriptor d;
     private final ActiveContext ctx;
@@ -66,6 +69,10 @@ final class RunExecutor {
     private final RunDeadline deadline;
     private final CommittedWork committed;
     private final FolderSource source;
+    /** The remote source, or null when the source is a local folder. */
+    private RemoteSource remoteSource;
+    /** Why the run stopped talking to its remote server, or null while it works. */
+    private String transportFailure;
     private final ClaimCheck claimCheck = new ClaimCheck();
     private final java.util.concurrent.ConcurrentLinkedQueue<FailureOutcome> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long runId;
@@ -92,8 +99,8 @@ final class RunExecutor {
         this.worker = worker;
         this.dispatch = dispatch;
         this.stopRequested = stopRequested;
-        this.committed = new CommittedWork(ctx);
-        this.source = new FolderSource(d.source());
+        this.committed = new CommittedWork(ctx, DeployedDescriptors.of(ctx, d));
+        this.source = d.source().remote() == null ? new FolderSource(d.source()) : null;
     }
 
     /** Links the run to the schedule slot that started it (null for a manual trigger). */
@@ -137,6 +144,7 @@ final class RunExecutor {
             log.warn("Run {} of service {} stopped: {}", runId, d.name(), e.getMessage());
             return new RunOutcome(runId, RunState.ABANDONED, committedCount, failedCount, quarantinedCount, e.getMessage());
         } finally {
+            committed.close();
             MDC.remove("run");
         }
     }
@@ -180,10 +188,11 @@ final class RunExecutor {
 
         List<Candidate> candidates;
         try {
-            List<FolderSource.Candidate> listed = source.list();
-            candidates = readiness.ready(listed, source.present(), System.nanoTime(), ctx.clock().instant());
+            candidates = listReady();
         } catch (IOException e) {
-            String reason = "cannot list the source folder " + d.source().path() + ": " + e;
+            String reason = d.source().remote() == null ? "cannot list the source folder " + d.source().path() + ": " + e
+                    : "cannot list the remote folder " + d.source().remote().folder() + " on " + d.source().remote().server() + ": "
+                            + e.getMessage();
             ctx.journal().call(this::runId);
             announce();
             log.error("Run {} of service {}: {}", runId, d.name(), reason);
@@ -205,6 +214,9 @@ final class RunExecutor {
             announce();
             claimed += items.size();
             processBatch(items);
+            if (transportFailure != null) {
+                return transportFailure;
+            }
         }
         // A stop during the last batch leaves no batch to skip, but its unsent items were released.
         return stopping() && released > 0 ? stopReason() : null;
@@ -219,18 +231,32 @@ final class RunExecutor {
         return deadline.reached() ? deadline.reason() : "stopped by request";
     }
 
+    /** Lists the source and returns the candidates that are ready, in order. */
+    private List<Candidate> listReady() throws IOException {
+        if (d.source().remote() == null) {
+            List<Candidate> listed = source.list();
+            return readiness.ready(listed, source.present(), System.nanoTime(), ctx.clock().instant());
+        }
+        remoteSource = new RemoteSource(d.name(), d.source(), committed.remote().connection(d.name(), d.source().remote()));
+        List<Candidate> listed = remoteSource.list();
+        return readiness.ready(listed, remoteSource.present(), System.nanoTime(), ctx.clock().instant());
+    }
+
     private String checkFolders() {
-        String inbox = writableFolder(d.source().path());
+        String inbox = d.source().remote() == null ? writableFolder(d.source().path()) : null;
         if (inbox != null) {
             return "source " + inbox;
         }
         for (TargetSpec t : d.targets()) {
+            if (t.remote() != null) {
+                continue;
+            }
             String problem = writableFolder(t.path());
             if (problem != null) {
                 return "target " + problem;
             }
         }
-        if (d.onSuccess().kind() == DispositionKind.ARCHIVE) {
+        if (d.onSuccess().kind() == DispositionKind.ARCHIVE && d.source().remote() == null) {
             Path archive = Naming.archiveFolder(d.onSuccess().archiveTemplate(), ZonedDateTime.now(ctx.clock()));
             String problem = writableFolder(archive);
             if (problem != null) {
@@ -277,6 +303,50 @@ final class RunExecutor {
      * tries it again.
      */
     private List<ItemRecord> claim(List<Candidate> slice) {
+        List<FileIdentity> fresh = remoteSource == null ? checkLocal(slice) : checkRemote(slice);
+        return ctx.journal().call(c -> {
+            List<ItemRecord> out = new ArrayList<>();
+            for (FileIdentity id : fresh) {
+                ClaimOutcome outcome = WorkItems.claim(c, d.name(), this::runId, ctx.epoch(), id, ctx.clock().instant());
+                if (outcome instanceof Claimed claimed) {
+                    out.add(WorkItems.current(c, claimed.itemId()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Reads the identity of each remote candidate again just before its claim. A file that vanished
+     * or changed since the listing waits for the next run; a connection that fails ends the claims of
+     * this batch, so the run claims nothing it could not download.
+     */
+    private List<FileIdentity> checkRemote(List<Candidate> slice) {
+        List<FileIdentity> fresh = new ArrayList<>();
+        for (Candidate c : slice) {
+            String rel = c.identity().relPath();
+            try {
+                FileIdentity id = remoteSource.identity(rel);
+                if (id == null) {
+                    log.info("Service {}: {} vanished from {} before it was claimed", d.name(), rel, d.source().remote().server());
+                } else if (id.size() != c.identity().size() || id.mtimeNanos() != c.identity().mtimeNanos()) {
+                    log.info("Service {}: {} changed on {} since it was listed; a later run claims it", d.name(), rel,
+                            d.source().remote().server());
+                } else {
+                    readiness.claimPassed(rel);
+                    fresh.add(id);
+                }
+            } catch (IOException e) {
+                transportFailure = "the connection to " + d.source().remote().server() + " failed while claiming " + rel + ": "
+                        + e.getMessage();
+                log.error("Run {} of service {}: {}", runId, d.name(), transportFailure);
+                break;
+            }
+        }
+        return fresh;
+    }
+
+    private List<FileIdentity> checkLocal(List<Candidate> slice) {
         List<FileIdentity> fresh = new ArrayList<>();
         for (Candidate c : slice) {
             String rel = c.identity().relPath();
@@ -301,16 +371,7 @@ final class RunExecutor {
                 }
             }
         }
-        return ctx.journal().call(c -> {
-            List<ItemRecord> out = new ArrayList<>();
-            for (FileIdentity id : fresh) {
-                ClaimOutcome outcome = WorkItems.claim(c, d.name(), this::runId, ctx.epoch(), id, ctx.clock().instant());
-                if (outcome instanceof Claimed claimed) {
-                    out.add(WorkItems.current(c, claimed.itemId()));
-                }
-            }
-            return out;
-        });
+        return fresh;
     }
 
     private final Map<Long, ItemRecord> batchItems = new HashMap<>();
@@ -334,15 +395,19 @@ final class RunExecutor {
         WorkerLostException lost = null;
 
         while ((!queue.isEmpty() || !inFlight.isEmpty()) && lost == null) {
-            while (!queue.isEmpty() && inFlight.size() < WINDOW && !stopping()) {
+            while (!queue.isEmpty() && inFlight.size() < WINDOW && !stopping() && transportFailure == null) {
                 ItemRecord item = queue.poll();
+                if (remoteSource != null && !download(item)) {
+                    notSent.add(item);
+                    continue;
+                }
                 if (item.size() == 0 && !d.source().acceptEmptyFiles()) {
                     empty.add(item);
                     continue;
                 }
                 inFlight.add(Map.entry(item, send(item)));
             }
-            if (stopping()) {
+            if (stopping() || transportFailure != null) {
                 notSent.addAll(queue);
                 queue.clear();
             }
@@ -412,10 +477,39 @@ final class RunExecutor {
         return failure;
     }
 
+    /** Returns the staging folder of an item in this run: the worker's outputs, and a remote input's download. */
+    private Path stagingOf(ItemRecord item) {
+        return ctx.data().work().resolve(d.name()).resolve(ctx.epoch() + "-" + runId).resolve(Long.toString(item.id()));
+    }
+
+    /** Returns where the worker reads an item's input: the source folder, or the download in staging. */
+    private Path localInput(ItemRecord item) {
+        return remoteSource == null ? d.source().path().resolve(item.relPath()) : stagingOf(item).resolve(DOWNLOAD);
+    }
+
+    /**
+     * Downloads a claimed remote input into the item's staging. Returns false when the item is not to
+     * be sent: its size changed since the claim (it is released, and a later run takes it), or the
+     * connection failed (the run stops and releases the rest of its batch).
+     */
+    private boolean download(ItemRecord item) {
+        try {
+            if (remoteSource.download(item.identity(), localInput(item))) {
+                return true;
+            }
+            readiness.claimFailed(item.relPath(), "its size changed after the claim: it is still being written", ctx.clock().instant());
+        } catch (IOException e) {
+            transportFailure = "the download of " + item.relPath() + " from " + d.source().remote().server() + " failed: "
+                    + e.getMessage() + "; the items not yet processed are left for the next run";
+            log.error("Run {} of service {}: {}", runId, d.name(), transportFailure);
+        }
+        return false;
+    }
+
     private CompletableFuture<ControlMessage> send(ItemRecord item) {
         CompletableFuture<ControlMessage> reply = dispatch.expect(item.id());
-        Path staging = ctx.data().work().resolve(d.name()).resolve(ctx.epoch() + "-" + runId).resolve(Long.toString(item.id()));
-        Path input = d.source().path().resolve(item.relPath());
+        Path staging = stagingOf(item);
+        Path input = localInput(item);
         try {
             worker.send(ControlMessage.process(item.id(), runId, input.toString(), item.relPath(), staging.toString(), item.key()));
         } catch (IOException e) {
@@ -449,7 +543,11 @@ final class RunExecutor {
             } else if (item.id() == blamed) {
                 changes.add(fail(item, "the worker died while processing it: " + lost.getMessage(), false));
             } else if (notSent.contains(item)) {
-                changes.add(release(item, lost == null ? "the run was stopped before the item was processed" : lost.getMessage()));
+                String reason = lost != null ? lost.getMessage()
+                        : transportFailure != null ? transportFailure
+                        : stopping() ? "the run was stopped before the item was processed"
+                        : "its size changed after the claim; a later run takes it";
+                changes.add(release(item, reason));
                 released++;
             }
         }
@@ -514,8 +612,19 @@ final class RunExecutor {
         String fileName = nameOf(item.relPath());
         try {
             for (TargetSpec t : d.targets()) {
-                Path target = Naming.inside(t.path(), relDir, Naming.outputName(t.nameTemplate(), fileName, runId, ctx.epoch()));
+                String outputName = Naming.outputName(t.nameTemplate(), fileName, runId, ctx.epoch());
+                if (t.remote() != null) {
+                    // A remote target is one flat folder: outputs of a recursive source keep their file names only.
+                    actions.add(new ActionSpec(ActionKind.PUBLISH_REMOTE, staged.toString(),
+                            RemoteLocation.of(t.remote(), t.remote().pathOf(Naming.checkedName(outputName))).toString(), 0, 0));
+                    continue;
+                }
+                Path target = Naming.inside(t.path(), relDir, outputName);
                 actions.add(new ActionSpec(ActionKind.PUBLISH_OUTPUT, staged.toString(), target.toString(), key.device(), key.inode()));
+            }
+            if (remoteSource != null) {
+                remoteDisposition(item, fileName).ifPresent(actions::add);
+                return commitChange(item, reply, actions);
             }
             Path input = d.source().path().resolve(item.relPath());
             switch (d.onSuccess().kind()) {
@@ -531,10 +640,28 @@ final class RunExecutor {
                 case DELETE -> actions.add(new ActionSpec(ActionKind.DELETE_INPUT, input.toString(), input.toString(), item.device(), item.inode()));
                 case KEEP -> { }
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IOException e) {
             return fail(item, e.getMessage(), true);
         }
+        return commitChange(item, reply, actions);
+    }
 
+    /** Returns the disposition of a remote input on its server: an archive move, a delete, or none (keep). */
+    private java.util.Optional<ActionSpec> remoteDisposition(ItemRecord item, String fileName) throws IOException {
+        String input = RemoteLocation.of(d.source().remote(), remoteSource.remotePath(item.relPath())).toString();
+        return switch (d.onSuccess().kind()) {
+            case ARCHIVE -> {
+                String folder = Naming.archiveFolder(d.onSuccess().archiveTemplate(), ZonedDateTime.now(ctx.clock())).toString();
+                String archived = (folder.endsWith("/") ? folder : folder + "/") + Naming.unique(fileName, "run-" + runId);
+                yield java.util.Optional.of(new ActionSpec(ActionKind.ARCHIVE_REMOTE_INPUT, input,
+                        RemoteLocation.of(d.source().remote(), archived).toString(), 0, 0));
+            }
+            case DELETE -> java.util.Optional.of(new ActionSpec(ActionKind.DELETE_REMOTE_INPUT, input, input, 0, 0));
+            case KEEP -> java.util.Optional.empty();
+        };
+    }
+
+    private ItemChange commitChange(ItemRecord item, ControlMessage reply, List<ActionSpec> actions) {
         long itemRecords = reply.records() == null ? 0 : reply.records();
         long itemBytes = reply.bytes() == null ? 0 : reply.bytes();
         return c -> {
@@ -565,7 +692,7 @@ final class RunExecutor {
     }
 
     private ItemChange fail(ItemRecord item, String error, boolean rejected) {
-        Path input = d.source().path().resolve(item.relPath());
+        Path input = localInput(item);
         Path quarantined;
         try {
             quarantined = Naming.inside(d.onFailure().quarantine(), parentOf(item.relPath()),
@@ -573,12 +700,26 @@ final class RunExecutor {
         } catch (IllegalArgumentException e) {
             quarantined = d.onFailure().quarantine().resolve("item-" + item.id());
         }
-        ActionSpec quarantine = new ActionSpec(ActionKind.QUARANTINE_INPUT, input.toString(), quarantined.toString(), item.device(), item.inode());
+        ActionSpec quarantine = remoteSource == null
+                ? new ActionSpec(ActionKind.QUARANTINE_INPUT, input.toString(), quarantined.toString(), item.device(), item.inode())
+                : quarantineDownload(input, quarantined);
         return c -> {
             WorkItemState state = WorkItems.fail(c, item.id(), error, rejected, d.onFailure().retries(), d.onFailure().backoff(),
                     quarantine, ctx.clock().instant());
             outcomes.add(new FailureOutcome(item, state, error));
         };
+    }
+
+    /** The quarantine of a remote input: its download is copied, with the download's own file key. */
+    private static ActionSpec quarantineDownload(Path download, Path quarantined) {
+        FileKey key = null;
+        try {
+            key = FileKeys.of(download);
+        } catch (IOException e) {
+            log.warn("Cannot read the downloaded input {}: {}", download, e.toString());
+        }
+        return new ActionSpec(ActionKind.QUARANTINE_DOWNLOAD, download.toString(), quarantined.toString(),
+                key == null ? 0 : key.device(), key == null ? 0 : key.inode());
     }
 
     private ItemChange release(ItemRecord item, String reason) {

@@ -83,7 +83,6 @@ public final class ServiceManager {
     private Loaded read(Path file) {
         try {
             ServiceDescriptor d = parser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
-            checkRunnable(file.toString(), d);
             return new Loaded(d, null);
         } catch (ConfigException e) {
             return new Loaded(null, e.getMessage());
@@ -91,23 +90,6 @@ public final class ServiceManager {
             return new Loaded(null, "service.yaml is missing in " + file.getParent() + "; deploy the service again or remove the folder");
         } catch (IOException e) {
             return new Loaded(null, "cannot read " + file + ": " + e);
-        }
-    }
-
-    /**
-     * Rejects a descriptor with a remote source or target: the descriptor format and the transport
-     * module have them, but the run engine still reads and writes local folders only.
-     * TODO: run remote sources and targets through RemoteSource and RemoteTarget, with uploads as recorded publish actions.
-     */
-    private static void checkRunnable(String file, ServiceDescriptor d) {
-        String expected = "'folder': this version of the node runs local folders only; remote sources and targets are not run yet";
-        if (d.source().remote() != null) {
-            throw new ConfigException(file, "source.type", d.source().remote().protocol(), expected);
-        }
-        for (int i = 0; i < d.targets().size(); i++) {
-            if (d.targets().get(i).remote() != null) {
-                throw new ConfigException(file, "targets[" + i + "].type", d.targets().get(i).remote().protocol(), expected);
-            }
         }
     }
 
@@ -124,8 +106,8 @@ public final class ServiceManager {
             }
             for (ServiceDescriptor.TargetSpec mine : d.targets()) {
                 for (ServiceDescriptor.TargetSpec theirs : o.targets()) {
-                    if (mine.path().equals(theirs.path()) && mine.nameTemplate().equals(theirs.nameTemplate())) {
-                        return mine.path() + " with name " + mine.nameTemplate() + ", also written by service " + o.name();
+                    if (targetFolder(mine).equals(targetFolder(theirs)) && mine.nameTemplate().equals(theirs.nameTemplate())) {
+                        return targetFolder(mine) + " with name " + mine.nameTemplate() + ", also written by service " + o.name();
                     }
                 }
             }
@@ -133,15 +115,22 @@ public final class ServiceManager {
         return null;
     }
 
+    private static String targetFolder(ServiceDescriptor.TargetSpec t) {
+        return t.remote() != null ? remoteFolder(t.remote()) : t.path().toString();
+    }
+
     /**
      * Returns a description of the first source folder that another deployed service also reads, or
      * null. Folders overlap when they are equal, or when one lies inside a recursive other.
      */
     private String sourceClash(ServiceDescriptor d) {
+        if (d.source().remote() != null) {
+            return remoteSourceClash(d);
+        }
         java.nio.file.Path mine = realish(d.source().path());
         for (ServiceRuntime other : services.values()) {
             ServiceDescriptor o = other.descriptor();
-            if (o == null || o.name().equals(d.name())) {
+            if (o == null || o.name().equals(d.name()) || o.source().remote() != null) {
                 continue;
             }
             java.nio.file.Path theirs = realish(o.source().path());
@@ -152,6 +141,22 @@ public final class ServiceManager {
             }
         }
         return null;
+    }
+
+    /** Returns a description of another service that reads the same remote folder on the same server, or null. */
+    private String remoteSourceClash(ServiceDescriptor d) {
+        String mine = remoteFolder(d.source().remote());
+        for (ServiceRuntime other : services.values()) {
+            ServiceDescriptor o = other.descriptor();
+            if (o != null && !o.name().equals(d.name()) && o.source().remote() != null && remoteFolder(o.source().remote()).equals(mine)) {
+                return mine + ", also read by service " + o.name();
+            }
+        }
+        return null;
+    }
+
+    private static String remoteFolder(io.baton.core.config.RemoteSpec r) {
+        return r.server() + (r.folder().endsWith("/") ? r.folder() : r.folder() + "/");
     }
 
     private static java.nio.file.Path realish(java.nio.file.Path p) {
@@ -206,7 +211,7 @@ public final class ServiceManager {
      */
     public synchronized ServiceRuntime deploy(String fileName, String yaml, Map<String, String> jars) throws IOException {
         ServiceDescriptor d = parser.parse(fileName, yaml);
-        checkRunnable(fileName, d);
+        RemoteChecks.check(fileName, d);
         String clash = targetClash(d);
         if (clash != null) {
             throw new ConfigException(fileName, "targets", clash, "a target folder or name template that no other service uses");

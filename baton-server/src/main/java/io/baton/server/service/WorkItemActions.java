@@ -167,12 +167,16 @@ public final class WorkItemActions {
             if (wrongState != null) {
                 throw new ActionRefusedException(Refusal.CONFLICT, wrongState);
             }
-            Path input = inputPath(d, item);
-            change = switch (action) {
+            if (d.source().remote() != null) {
+                change = remoteChange(action, item, d);
+            } else {
+                Path input = inputPath(d, item);
+                change = switch (action) {
                 case RETRY -> retry(item, input);
                 case RELEASE -> release(item, input);
                 case REPROCESS -> reprocess(item, input);
-            };
+                };
+            }
         } catch (ActionRefusedException e) {
             return refuse(action, itemId, item, filter, item.state(), actor, e);
         } catch (IOException e) {
@@ -192,6 +196,29 @@ public final class WorkItemActions {
                 change.after(), change.detail());
         return new ItemOutcome(item.id(), item.service(), item.relPath(), item.state(), change.after(), Outcome.DONE, null,
                 change.detail());
+    }
+
+    /**
+     * The operator actions on an item of a remote source. Its input stays on the server until its
+     * disposition, so a retry needs no file to move: the next run downloads it again. Release and
+     * reprocess move the input inside a local source folder and have no remote counterpart.
+     */
+    private Change remoteChange(OperatorAction action, ItemRecord item, ServiceDescriptor d) throws ActionRefusedException {
+        String server = d.source().remote().server() + d.source().remote().folder();
+        if (action != OperatorAction.RETRY) {
+            throw new ActionRefusedException(Refusal.CONFLICT, action.label() + " moves an input inside a local source folder, but"
+                    + " service " + d.name() + " reads " + server + "; use retry, or move the file on the server");
+        }
+        if (item.state() == WorkItemState.PUBLISH_BLOCKED || item.state() == WorkItemState.DISPOSITION_PENDING) {
+            return new Change(c -> {
+                WorkItems.reopenActions(c, item.id());
+                return null;
+            }, item.state(), "its publish actions are retried at the start of the next run (" + item.error() + ")");
+        }
+        // The claimed identity stands: the next run claims the file again only if the server still lists it unchanged.
+        return new Change(c -> requeue(c, item, item.identity(), "retry requested by an operator"), WorkItemState.RELEASED,
+                "attempts reset; the next run downloads " + item.relPath() + " from " + server + " again if it is unchanged"
+                        + (item.state() == WorkItemState.QUARANTINED ? " (its quarantined copy stays where it is)" : ""));
     }
 
     private Change retry(ItemRecord item, Path input) throws IOException, ActionRefusedException {
@@ -237,7 +264,7 @@ public final class WorkItemActions {
         List<Path> staging = new ArrayList<>();
         List<String> published = new ArrayList<>();
         for (ActionRecord a : actions) {
-            if (a.kind() == ActionKind.PUBLISH_OUTPUT) {
+            if (a.kind().readsStaging()) {
                 staging.add(Path.of(a.sourcePath()).getParent());
                 if (a.state() == ActionState.DONE) {
                     published.add(a.targetPath());

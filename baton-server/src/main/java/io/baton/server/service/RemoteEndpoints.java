@@ -1,0 +1,96 @@
+package io.baton.server.service;
+
+import io.baton.core.config.RemoteSpec;
+import io.baton.core.config.ServiceDescriptor;
+import io.baton.core.config.ServiceDescriptor.TargetSpec;
+import io.baton.core.journal.ActionKind;
+import io.baton.core.journal.WorkItems.ActionRecord;
+import io.baton.core.publish.RemoteActions;
+import io.baton.core.source.FileIdentity;
+import io.baton.transport.RemoteConnection;
+import io.baton.transport.RemoteSource;
+import io.baton.transport.RemoteTarget;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Carries out the remote publish actions of one run, or of one replay, with the connection settings of
+ * each action's service. Connections are opened on first use, reused for every later action on the same
+ * server and folder, and closed by {@link #close()}.
+ */
+final class RemoteEndpoints implements RemoteActions {
+
+    private final ActiveContext ctx;
+    private final DeployedDescriptors descriptors;
+    private final Map<RemoteSpec, RemoteConnection> connections = new LinkedHashMap<>();
+
+    RemoteEndpoints(ActiveContext ctx, DeployedDescriptors descriptors) {
+        this.ctx = ctx;
+        this.descriptors = descriptors;
+    }
+
+    /** Returns the connection to a service's remote folder, opened on first use and shared with the run's listing and downloads. */
+    RemoteConnection connection(String service, RemoteSpec spec) throws IOException {
+        RemoteConnection existing = connections.get(spec);
+        if (existing != null) {
+            return existing;
+        }
+        RemoteConnection created = RemoteClients.connect(spec, "service " + service + " on node " + ctx.nodeId());
+        connections.put(spec, created);
+        return created;
+    }
+
+    @Override
+    public void deliver(ActionRecord a, UploadRecorder recorder) throws IOException {
+        RemoteLocation target = RemoteLocation.parse(a.targetPath());
+        RemoteSpec spec = targetSpec(a.service(), target);
+        // The inode field is 1 once the upload is recorded; the device field then holds the epoch that uploaded it.
+        long uploadedEpoch = a.inode() == 1 ? a.device() : 0;
+        new RemoteTarget(connection(a.service(), spec)).deliver(a.id(), uploadedEpoch, ctx.epoch(), Path.of(a.sourcePath()),
+                target.name(), recorder::uploaded);
+    }
+
+    @Override
+    public String dispose(ActionRecord a, FileIdentity claimed) throws IOException {
+        ServiceDescriptor d = descriptors.get(a.service());
+        RemoteSpec spec = d.source().remote();
+        RemoteLocation input = RemoteLocation.parse(a.sourcePath());
+        if (spec == null || !input.inFolderOf(spec)) {
+            throw new IOException("the source of service " + a.service() + " is no longer " + input.server() + input.folder()
+                    + ", so input " + input + " is left in place; dispose of it by hand, then run 'baton retry' on the work item");
+        }
+        RemoteSource source = new RemoteSource(a.service(), d.source(), connection(a.service(), spec));
+        boolean delete = a.kind() == ActionKind.DELETE_REMOTE_INPUT;
+        try {
+            if (delete) {
+                return source.delete(claimed);
+            }
+            RemoteLocation archived = RemoteLocation.parse(a.targetPath());
+            return source.archive(claimed, archived.folder(), archived.name());
+        } catch (IOException e) {
+            // The output is published; only the input's disposition waits, and the known-file rule keeps it from a second run.
+            throw new IOException("processed but not " + (delete ? "deleted" : "archived") + " remotely: " + e.getMessage()
+                    + "; the next run tries again, and the file is not processed twice", e);
+        }
+    }
+
+    /** Finds the target of the action's service that writes into the recorded folder. */
+    private RemoteSpec targetSpec(String service, RemoteLocation target) throws IOException {
+        for (TargetSpec t : descriptors.get(service).targets()) {
+            if (t.remote() != null && target.inFolderOf(t.remote())) {
+                return t.remote();
+            }
+        }
+        throw new IOException("service " + service + " no longer has the remote target " + target.server() + target.folder()
+                + ", so output " + target.name() + " cannot be delivered; deploy a descriptor with that target again, and"
+                + " the next run delivers it");
+    }
+
+    @Override
+    public void close() {
+        connections.values().forEach(RemoteConnection::close);
+        connections.clear();
+    }
+}
