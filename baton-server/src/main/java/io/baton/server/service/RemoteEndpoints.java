@@ -10,6 +10,7 @@ import io.baton.core.source.FileIdentity;
 import io.baton.transport.RemoteConnection;
 import io.baton.transport.RemoteSource;
 import io.baton.transport.RemoteTarget;
+import io.baton.transport.TransportException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,12 +20,17 @@ import java.util.Map;
  * Carries out the remote publish actions of one run, or of one replay, with the connection settings of
  * each action's service. Connections are opened on first use, reused for every later action on the same
  * server and folder, and closed by {@link #close()}.
+ *
+ * <p>Once a server failed after its connection's retries, the later actions on it fail at once with the
+ * same reason until {@link #close()}: a recovery with a hundred open uploads to a server that is down
+ * must not spend a hundred retry sequences before the services start.
  */
 final class RemoteEndpoints implements RemoteActions {
 
     private final ActiveContext ctx;
     private final DeployedDescriptors descriptors;
     private final Map<RemoteSpec, RemoteConnection> connections = new LinkedHashMap<>();
+    private final Map<RemoteSpec, String> failed = new LinkedHashMap<>();
 
     RemoteEndpoints(ActiveContext ctx, DeployedDescriptors descriptors) {
         this.ctx = ctx;
@@ -48,8 +54,30 @@ final class RemoteEndpoints implements RemoteActions {
         RemoteSpec spec = targetSpec(a.service(), target);
         // The inode field is 1 once the upload is recorded; the device field then holds the epoch that uploaded it.
         long uploadedEpoch = a.inode() == 1 ? a.device() : 0;
-        new RemoteTarget(connection(a.service(), spec)).deliver(a.id(), uploadedEpoch, ctx.epoch(), Path.of(a.sourcePath()),
-                target.name(), recorder::uploaded);
+        RemoteConnection connection = usable(a.service(), spec);
+        try {
+            new RemoteTarget(connection).deliver(a.id(), uploadedEpoch, ctx.epoch(), Path.of(a.sourcePath()), target.name(),
+                    recorder::uploaded);
+        } catch (TransportException e) {
+            remember(spec, e);
+            throw e;
+        }
+    }
+
+    /** Returns the connection to a server, or fails at once when the server already failed in this round. */
+    private RemoteConnection usable(String service, RemoteSpec spec) throws IOException {
+        String earlier = failed.get(spec);
+        if (earlier != null) {
+            throw new IOException("not tried: " + spec.server() + " failed earlier in this round (" + earlier + "); the next run tries again");
+        }
+        return connection(service, spec);
+    }
+
+    /** Remembers a server whose connection failed after its retries; a fault of one file (an existing target) is not remembered. */
+    private void remember(RemoteSpec spec, TransportException e) {
+        if (e.transientFault()) {
+            failed.put(spec, e.getMessage());
+        }
     }
 
     @Override
@@ -61,7 +89,7 @@ final class RemoteEndpoints implements RemoteActions {
             throw new IOException("the source of service " + a.service() + " is no longer " + input.server() + input.folder()
                     + ", so input " + input + " is left in place; dispose of it by hand, then run 'baton retry' on the work item");
         }
-        RemoteSource source = new RemoteSource(a.service(), d.source(), connection(a.service(), spec));
+        RemoteSource source = new RemoteSource(a.service(), d.source(), usable(a.service(), spec));
         boolean delete = a.kind() == ActionKind.DELETE_REMOTE_INPUT;
         try {
             if (delete) {
@@ -70,6 +98,9 @@ final class RemoteEndpoints implements RemoteActions {
             RemoteLocation archived = RemoteLocation.parse(a.targetPath());
             return source.archive(claimed, archived.folder(), archived.name());
         } catch (IOException e) {
+            if (e instanceof TransportException t) {
+                remember(spec, t);
+            }
             // The output is published; only the input's disposition waits, and the known-file rule keeps it from a second run.
             throw new IOException("processed but not " + (delete ? "deleted" : "archived") + " remotely: " + e.getMessage()
                     + "; the next run tries again, and the file is not processed twice", e);
@@ -92,5 +123,6 @@ final class RemoteEndpoints implements RemoteActions {
     public void close() {
         connections.values().forEach(RemoteConnection::close);
         connections.clear();
+        failed.clear();
     }
 }
