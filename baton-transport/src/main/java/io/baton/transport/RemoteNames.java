@@ -13,9 +13,9 @@ public final class RemoteNames {
     /**
      * Returns why {@code raw} is not a safe name of a single file, or null when it is. Rejected: empty,
      * {@code .}, {@code ..}, any {@code /} or {@code \} (which also covers absolute paths and {@code ..}
-     * segments), a NUL, a newline, a carriage return or another control character, and U+FFFD, the
-     * replacement character a decoder puts where the server sent bytes that are invalid in the
-     * connection's encoding, because such a name no longer spells the file's real name.
+     * segments), a NUL, a newline, a carriage return or another control character, and U+FFFD. A decoder
+     * puts U+FFFD where the server sent bytes that are invalid in the connection's encoding, so such a
+     * name no longer spells the file's real name.
      */
     public static String problem(String raw) {
         if (raw == null || raw.isEmpty()) {

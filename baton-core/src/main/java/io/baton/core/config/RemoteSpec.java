@@ -37,7 +37,7 @@ public record RemoteSpec(String protocol, String host, int port, String user, St
         ALLOW_LEGACY
     }
 
-    /** Which side opens an FTP data connection. */
+    /** Direction of the FTP data connections. */
     public enum DataConnectionMode {
         /** The client connects to a port the server names (PASV), which passes client-side firewalls and NAT. */
         PASSIVE,
@@ -51,7 +51,7 @@ public record RemoteSpec(String protocol, String host, int port, String user, St
      * @param mode                which side opens the data connections
      * @param controlEncoding     encoding of file names on the control connection and in listings
      * @param trustedCertificates FTPS only: a PEM file of the certificates to trust in place of the JVM's
-     *                            trust store; null for the JVM's trust store and always null for plain FTP
+     *                            trust store. Null selects the JVM's trust store, and plain FTP always has null
      */
     public record FtpOptions(DataConnectionMode mode, Charset controlEncoding, Path trustedCertificates) {
     }

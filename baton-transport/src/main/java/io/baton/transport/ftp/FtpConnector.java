@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens FTP and FTPS sessions with Apache Commons Net. FTPS is explicit TLS: the client connects to the
  * FTP port, sends AUTH TLS, checks the certificate with {@link CertificateCheck}, logs in, and protects
- * the data connections (PBSZ 0, PROT P). Every session uses binary transfers, passive or active data
- * connections as {@code mode} says, and the control encoding of the descriptor; with UTF-8 it sends
- * {@code OPTS UTF8 ON} when the server lists UTF8 in its FEAT reply.
+ * the data connections (PBSZ 0, PROT P). Every session uses binary transfers, the data connection
+ * mode and the control encoding of the descriptor. With UTF-8 it sends {@code OPTS UTF8 ON} when the
+ * server lists UTF8 in its FEAT reply.
  *
  * <p>Timeouts: {@code connectTimeout} bounds the TCP connect; {@code idleTimeout} bounds every wait for a
  * reply or for data, as the socket read timeout of the control and data connections.
@@ -111,7 +111,7 @@ public final class FtpConnector implements RemoteConnector {
         }
         FtpReplyException reply = FtpReplyException.lastReply(client);
         if (reply.transientReply()) {
-            throw replyFailure(spec, "login was refused for now", reply);
+            throw replyFailure(spec, "login failed temporarily", reply);
         }
         throw new TransportException(spec.server(), null, false, "login to " + spec.server() + " failed: the server replied '"
                 + reply.text() + "' for user " + spec.user() + " and the " + describePassword(spec)

@@ -35,7 +35,7 @@ final class FtpReplyException extends IOException {
         return text;
     }
 
-    /** Tells whether the reply is a 4xx: the server says that trying again later can succeed (421 included). */
+    /** Tells whether the reply is a 4xx, a transient negative reply (421 included) that a later attempt can turn into success. */
     boolean transientReply() {
         return FTPReply.isNegativeTransient(code);
     }

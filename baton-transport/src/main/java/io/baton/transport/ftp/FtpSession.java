@@ -113,12 +113,12 @@ public final class FtpSession implements RemoteSession {
 
     /** Lists a folder, without {@code .}, {@code ..} and lines the parser cannot read, which are logged. */
     private List<FTPFile> listing(String folder) throws IOException {
-        // CWD first, because vsftpd answers LIST of a missing folder with an empty listing, not with 550.
+        // CWD first, because vsftpd replies to LIST of a missing folder with an empty listing, not with 550.
         if (!client.changeWorkingDirectory(folder)) {
             throw FtpReplyException.lastReply(client);
         }
         FTPFile[] entries = features.mlst() ? client.mlistDir() : client.listFiles();
-        // Both return an empty array when the data connection fails, so only the reply tells.
+        // Both return an empty array when the data connection fails, so only the reply code shows the failure.
         if (!FTPReply.isPositiveCompletion(client.getReplyCode())) {
             throw FtpReplyException.lastReply(client);
         }
@@ -184,7 +184,7 @@ public final class FtpSession implements RemoteSession {
         });
     }
 
-    /** Returns null for a 550 reply to MLST, which is how servers say "no such file"; any other reply is a failure. */
+    /** Returns null for a 550 reply to MLST, the reply for "no such file". Any other reply is a failure. */
     private RemoteFile missing() throws FtpReplyException {
         if (client.getReplyCode() == FTPReply.FILE_UNAVAILABLE) {
             return null;
@@ -258,7 +258,7 @@ public final class FtpSession implements RemoteSession {
     public void rename(String from, String to) throws TransportException {
         checkName(from);
         // NOTE: FTP has no rename that refuses to replace, so a file another client creates at `to` between this
-        // check and RNTO is still replaced; Baton's own writers never race here, because one node holds the service.
+        // check and RNTO is still replaced. Baton's own writers do not race here, because one node runs the service.
         if (stat(to) != null) {
             throw new TransportException(spec.server(), to, false, "rename " + from + " to " + to + " on " + spec.server()
                     + " failed: the target exists, and Baton never replaces a file; remove or rename the existing file", null);
@@ -278,7 +278,7 @@ public final class FtpSession implements RemoteSession {
             return;
         }
         FtpReplyException reply = FtpReplyException.lastReply(client);
-        // Servers answer 550 both for a missing file, which is fine here, and for a refused delete.
+        // Servers reply 550 both for a missing file, which is fine here, and for a refused delete.
         if (reply.code() == FTPReply.FILE_UNAVAILABLE && stat(path) == null) {
             return;
         }
