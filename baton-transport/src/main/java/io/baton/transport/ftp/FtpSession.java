@@ -156,10 +156,13 @@ public final class FtpSession implements RemoteSession {
         return request(path, "stat", () -> {
             if (features.mlst()) {
                 FTPFile entry = client.mlistFile(path);
-                if (entry == null) {
-                    return missing();
+                if (entry != null) {
+                    return new RemoteFile(nameOf(path), Math.max(0, entry.getSize()), nanos(entry.getTimestampInstant()), entry.isFile());
                 }
-                return new RemoteFile(nameOf(path), Math.max(0, entry.getSize()), nanos(entry.getTimestampInstant()), entry.isFile());
+                if (client.getReplyCode() == FTPReply.FILE_UNAVAILABLE) {
+                    return null;
+                }
+                // Apache FtpServer 1.2 replies 501 to MLST of a missing file, so other refusals fall back to the parent's listing.
             }
             String parent = parentOf(path);
             if (parent == null) {
@@ -182,14 +185,6 @@ public final class FtpSession implements RemoteSession {
             }
             return null;
         });
-    }
-
-    /** Returns null for a 550 reply to MLST, the reply for "no such file". Any other reply is a failure. */
-    private RemoteFile missing() throws FtpReplyException {
-        if (client.getReplyCode() == FTPReply.FILE_UNAVAILABLE) {
-            return null;
-        }
-        throw FtpReplyException.lastReply(client);
     }
 
     private static long nanos(Instant instant) {
