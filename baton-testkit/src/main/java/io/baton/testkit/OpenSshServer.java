@@ -1,14 +1,10 @@
 package io.baton.testkit;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +44,7 @@ public final class OpenSshServer implements AutoCloseable {
         requireSshd();
         // sshd reads the authorized keys as the logged-in user, so the user "nobody" must be able to reach them.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        OpenSshServer server = new OpenSshServer(dir, freePort(), List.of(extraConfig));
+        OpenSshServer server = new OpenSshServer(dir, LoopbackServers.freePort(), List.of(extraConfig));
         server.keygen("ecdsa", "host_ecdsa", "");
         server.keygen("rsa", "host_rsa", "");
         server.keygen("ecdsa", "client_key", "");
@@ -110,23 +106,7 @@ public final class OpenSshServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("sshd.log").toFile())
                 .start();
-        awaitListening();
-    }
-
-    private void awaitListening() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("sshd exited with " + process.exitValue() + ": " + Files.readString(dir.resolve("sshd.log")));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IOException("sshd did not listen on 127.0.0.1:" + port + " within 20 s");
+        LoopbackServers.awaitListening(process, port, dir.resolve("sshd.log"), "sshd");
     }
 
     /** Kills the listener and every connection process at once, as a crashed server would end. */
@@ -134,9 +114,7 @@ public final class OpenSshServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        LoopbackServers.kill(process);
         process = null;
     }
 
@@ -176,12 +154,6 @@ public final class OpenSshServer implements AutoCloseable {
         }
         Files.writeString(file, lines.toString());
         return file;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {

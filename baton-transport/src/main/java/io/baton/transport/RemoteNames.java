@@ -13,7 +13,9 @@ public final class RemoteNames {
     /**
      * Returns why {@code raw} is not a safe name of a single file, or null when it is. Rejected: empty,
      * {@code .}, {@code ..}, any {@code /} or {@code \} (which also covers absolute paths and {@code ..}
-     * segments), a NUL, a newline, a carriage return or another control character.
+     * segments), a NUL, a newline, a carriage return or another control character, and U+FFFD. A decoder
+     * puts U+FFFD where the server sent bytes that are invalid in the connection's encoding, so such a
+     * name no longer spells the file's real name.
      */
     public static String problem(String raw) {
         if (raw == null || raw.isEmpty()) {
@@ -29,6 +31,10 @@ public final class RemoteNames {
             }
             if (Character.isISOControl(ch)) {
                 return "the name contains the control character U+" + String.format("%04X", (int) ch);
+            }
+            if (ch == '\uFFFD') {
+                return "the name cannot be decoded with the connection's character encoding (invalid bytes show as U+FFFD); "
+                        + "for FTP, set controlEncoding to the server's encoding, such as ISO-8859-1";
             }
         }
         return null;

@@ -9,7 +9,7 @@
  * session for a run and retries dropped connections with backoff, {@link io.baton.transport.RemoteSource}
  * lists, downloads and disposes of inputs, {@link io.baton.transport.RemoteTarget} delivers outputs,
  * and {@link io.baton.transport.RemoteNames} rejects hostile remote names for every path. The SFTP
- * client lives in {@code io.baton.transport.sftp}; an FTP or FTPS client adds a connector and a
- * session of its own and reuses the rest.
+ * client lives in {@code io.baton.transport.sftp}, the FTP and FTPS client in
+ * {@code io.baton.transport.ftp}; {@link io.baton.transport.RemoteConnectors} picks one by protocol.
  */
 package io.baton.transport;

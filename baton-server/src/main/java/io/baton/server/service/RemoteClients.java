@@ -3,8 +3,8 @@ package io.baton.server.service;
 import io.baton.core.config.RemoteSpec;
 import io.baton.transport.RemoteConnection;
 import io.baton.transport.RemoteConnector;
+import io.baton.transport.RemoteConnectors;
 import io.baton.transport.TransportException;
-import io.baton.transport.sftp.SftpConnector;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,11 +29,13 @@ final class RemoteClients {
         if (existing != null) {
             return existing;
         }
-        RemoteConnector created = switch (spec.protocol()) {
-            case "sftp" -> new SftpConnector();
-            default -> throw new TransportException(spec.server(), null, false, "protocol " + spec.protocol()
-                    + " has no client in this node; use a node of the Baton version that deployed the service", null);
-        };
+        RemoteConnector created;
+        try {
+            created = RemoteConnectors.forProtocol(spec.protocol());
+        } catch (IllegalArgumentException e) {
+            throw new TransportException(spec.server(), null, false, e.getMessage()
+                    + "; use a node of the Baton version that deployed the service", e);
+        }
         RemoteConnector raced = CONNECTORS.putIfAbsent(spec.protocol(), created);
         if (raced != null) {
             created.close();

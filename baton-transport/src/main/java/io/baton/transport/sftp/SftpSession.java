@@ -1,6 +1,7 @@
 package io.baton.transport.sftp;
 
 import io.baton.core.config.RemoteSpec;
+import io.baton.transport.IdleWatchdog;
 import io.baton.transport.RemoteFile;
 import io.baton.transport.RemoteSession;
 import io.baton.transport.TransportException;

@@ -1,4 +1,4 @@
-package io.baton.transport.sftp;
+package io.baton.transport;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
  * data moving, by running {@code abort} (which closes the connection, so the blocked call fails).
  * Time is measured on the monotonic clock. One watchdog serves one connection.
  */
-final class IdleWatchdog implements AutoCloseable {
+public final class IdleWatchdog implements AutoCloseable {
 
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sftp-idle-watchdog");
+        Thread t = new Thread(r, "remote-idle-watchdog");
         t.setDaemon(true);
         return t;
     });
@@ -25,7 +25,7 @@ final class IdleWatchdog implements AutoCloseable {
     private volatile long lastProgress;
     private volatile boolean fired;
 
-    IdleWatchdog(java.time.Duration idleTimeout, Runnable abort) {
+    public IdleWatchdog(java.time.Duration idleTimeout, Runnable abort) {
         this.idleNanos = idleTimeout.toNanos();
         this.abort = abort;
         long period = Math.max(50, idleTimeout.toMillis() / 10);
@@ -33,23 +33,23 @@ final class IdleWatchdog implements AutoCloseable {
     }
 
     /** Marks the start of a request; the idle time counts from here. */
-    void start() {
+    public void start() {
         lastProgress = System.nanoTime();
         busy = true;
     }
 
     /** Marks that data moved. */
-    void progress() {
+    public void progress() {
         lastProgress = System.nanoTime();
     }
 
     /** Marks the end of a request. */
-    void stop() {
+    public void stop() {
         busy = false;
     }
 
     /** Tells whether the watchdog aborted the connection. */
-    boolean fired() {
+    public boolean fired() {
         return fired;
     }
 
