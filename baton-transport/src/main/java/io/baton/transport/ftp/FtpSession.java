@@ -117,6 +117,8 @@ public final class FtpSession implements RemoteSession {
         if (!client.changeWorkingDirectory(folder)) {
             throw FtpReplyException.lastReply(client);
         }
+        // LIST -a: many servers hide names that start with a dot, such as Baton's own temporary uploads.
+        client.setListHiddenFiles(true);
         FTPFile[] entries = features.mlst() ? client.mlistDir() : client.listFiles();
         // Both return an empty array when the data connection fails, so only the reply code shows the failure.
         if (!FTPReply.isPositiveCompletion(client.getReplyCode())) {
