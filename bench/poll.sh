@@ -58,14 +58,8 @@ if $BUILD || [ ! -d "$DIST/lib" ] || [ ! -f "$CLASSES/io/baton/server/service/Po
     (cd "$REPO" && ./mvnw -q -DskipTests package)
 fi
 
-STAMP=$(date +%Y-%m-%d-%H%M%S)
-mkdir -p "$WORK_PARENT"
-WORK_PARENT=$(cd "$WORK_PARENT" && pwd -P)
-case "$WORK_PARENT/" in
-    "$(cd "$REPO" && pwd -P)/"*) fail "the work folder must be outside the repository: $WORK_PARENT" ;;
-esac
-WORK=$WORK_PARENT/baton-poll-$STAMP
-mkdir "$WORK"
+. "$REPO/bench/work-folder.sh"
+make_work_folder "$WORK_PARENT" baton-poll
 # Private copies, so that a rebuild during the benchmark cannot change what is measured.
 cp -rp "$DIST/lib" "$WORK/lib"
 cp -rp "$CLASSES" "$WORK/classes"

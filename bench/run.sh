@@ -102,14 +102,8 @@ if [ "$BUILD" = always ] || { [ "$BUILD" = auto ] && [ ! -x "$DIST/bin/baton" ];
 fi
 [ -x "$DIST/bin/baton" ] || fail "$DIST/bin/baton is missing; build with: cd $REPO && ./mvnw -q install -DskipTests"
 
-STAMP=$(date +%Y-%m-%d-%H%M%S)
-mkdir -p "$WORK_PARENT"
-WORK_PARENT=$(cd "$WORK_PARENT" && pwd -P)
-case "$WORK_PARENT/" in
-    "$(cd "$REPO" && pwd -P)/"*) fail "the work folder must be outside the repository: $WORK_PARENT" ;;
-esac
-WORK=$WORK_PARENT/baton-bench-$STAMP
-mkdir "$WORK"
+. "$REPO/bench/work-folder.sh"
+make_work_folder "$WORK_PARENT" baton-bench
 
 # Space needed: each large trial keeps three copies of the file (archived input, output, cp copy).
 # Each small trial keeps four copies of the tree (archived input, output, two references) in 4 KiB

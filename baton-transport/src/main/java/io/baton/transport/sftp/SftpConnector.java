@@ -18,6 +18,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -48,6 +49,9 @@ public final class SftpConnector implements RemoteConnector {
         CoreModuleProperties.AUTH_TIMEOUT.set(client, connectTimeout);
         // MINA's own idle timeout closes a silent session; the watchdog reports stalls, so this one only backs it up.
         CoreModuleProperties.IDLE_TIMEOUT.set(client, spec.idleTimeout().multipliedBy(2));
+        // Without TCP_NODELAY, Nagle's algorithm delays each small request until the last one is acknowledged, and
+        // bench/sftp.sh measured downloads of 10 KiB files 2.6 times slower on loopback with it.
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
 
         ClientSession session = null;
@@ -56,14 +60,15 @@ public final class SftpConnector implements RemoteConnector {
             addIdentities(session, spec);
             session.auth().verify(connectTimeout);
             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
+            RequestLengths lengths = RequestLengths.of(sftp, spec.server());
             if (spec.algorithmPolicy() == RemoteSpec.AlgorithmPolicy.ALLOW_LEGACY) {
                 log.warn("Connected to {} with legacy algorithms allowed (algorithms: allow-legacy): key exchange {}, host key {}",
                         spec.server(), session.getKex() == null ? "?" : session.getKex().getName(),
                         session.getServerKey() == null ? "?" : session.getServerKey().getAlgorithm());
             } else {
-                log.info("Connected to {}", spec.server());
+                log.info("Connected to {} (cipher {})", spec.server(), cipherName(session));
             }
-            return new SftpSession(spec, client, session, sftp);
+            return new SftpSession(spec, client, session, sftp, lengths);
         } catch (IOException | RuntimeException e) {
             closeQuietly(session, client);
             if (e instanceof TransportException t) {
@@ -71,6 +76,10 @@ public final class SftpConnector implements RemoteConnector {
             }
             throw connectFailure(spec, hostKeys, e);
         }
+    }
+
+    private static String cipherName(ClientSession session) {
+        return session.getNegotiatedKexParameter(KexProposalOption.C2SENC);
     }
 
     private static void addIdentities(ClientSession session, RemoteSpec spec) throws IOException {

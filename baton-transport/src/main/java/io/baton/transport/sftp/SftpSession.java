@@ -28,20 +28,22 @@ import org.apache.sshd.sftp.common.SftpException;
  */
 public final class SftpSession implements RemoteSession {
 
-    /** Bytes per read or write request; MINA keeps several requests in flight on a stream. */
-    private static final int BUFFER = 128 * 1024;
+    /** Bytes read from a local file per write on the SFTP stream, which splits them into write requests. */
+    private static final int UPLOAD_BUFFER = 256 * 1024;
 
     private final RemoteSpec spec;
     private final SshClient client;
     private final ClientSession session;
     private final SftpClient sftp;
+    private final RequestLengths lengths;
     private final IdleWatchdog watchdog;
 
-    SftpSession(RemoteSpec spec, SshClient client, ClientSession session, SftpClient sftp) {
+    SftpSession(RemoteSpec spec, SshClient client, ClientSession session, SftpClient sftp, RequestLengths lengths) {
         this.spec = spec;
         this.client = client;
         this.session = session;
         this.sftp = sftp;
+        this.lengths = lengths;
         this.watchdog = new IdleWatchdog(spec.idleTimeout(), () -> session.close(true));
     }
 
@@ -103,17 +105,9 @@ public final class SftpSession implements RemoteSession {
     public long download(String path, Path local) throws TransportException {
         try {
             return request(path, "download", () -> {
-                long total = 0;
-                try (InputStream in = sftp.read(path, BUFFER); OutputStream out = Files.newOutputStream(local)) {
-                    byte[] buffer = new byte[BUFFER];
-                    int n;
-                    while ((n = in.read(buffer)) >= 0) {
-                        out.write(buffer, 0, n);
-                        total += n;
-                        watchdog.progress();
-                    }
+                try (OutputStream out = Files.newOutputStream(local)) {
+                    return SftpDownload.copy(sftp, path, lengths.read(), out, watchdog::progress);
                 }
-                return total;
             });
         } catch (TransportException e) {
             deleteQuietly(local);
@@ -124,8 +118,8 @@ public final class SftpSession implements RemoteSession {
     @Override
     public void upload(Path local, String path) throws TransportException {
         request(path, "upload", () -> {
-            try (InputStream in = Files.newInputStream(local); OutputStream out = sftp.write(path, BUFFER)) {
-                byte[] buffer = new byte[BUFFER];
+            try (InputStream in = Files.newInputStream(local); OutputStream out = sftp.write(path, lengths.write())) {
+                byte[] buffer = new byte[UPLOAD_BUFFER];
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     out.write(buffer, 0, n);
@@ -208,6 +202,11 @@ public final class SftpSession implements RemoteSession {
         } catch (IOException ignored) {
             // The caller's temporary file is removed again by the caller's own cleanup.
         }
+    }
+
+    /** Returns the request lengths this connection uses, as the server's limits set them. */
+    RequestLengths requestLengths() {
+        return lengths;
     }
 
     @Override

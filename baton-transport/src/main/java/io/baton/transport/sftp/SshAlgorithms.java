@@ -8,13 +8,15 @@ import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.BaseBuilder;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.signature.BuiltinSignatures;
 
 /**
- * The key-exchange and host-key algorithms a client offers. The modern set is Apache MINA SSHD's
- * default preference without any algorithm built on SHA-1 or DSA; {@link AlgorithmPolicy#ALLOW_LEGACY}
+ * The key-exchange, host-key and cipher algorithms a client offers. The modern set is Apache MINA
+ * SSHD's default preference without any algorithm built on SHA-1 or DSA; {@link AlgorithmPolicy#ALLOW_LEGACY}
  * appends {@code diffie-hellman-group14-sha1} and {@code ssh-rsa}, which some old servers still need.
+ * Ciphers are MINA's default list with AES-GCM moved first: see {@link #CIPHERS_FIRST}.
  */
 final class SshAlgorithms {
 
@@ -22,6 +24,14 @@ final class SshAlgorithms {
             BuiltinDHFactories.dhgex);
     private static final Set<BuiltinSignatures> WEAK_SIGNATURES = Set.of(BuiltinSignatures.rsa, BuiltinSignatures.rsa_cert,
             BuiltinSignatures.dsa, BuiltinSignatures.dsa_cert);
+
+    /**
+     * Ciphers offered before the rest of MINA's list. The JDK runs AES-GCM with the CPU's AES and
+     * carry-less multiply instructions, while MINA 2.20 implements chacha20-poly1305 (its first choice)
+     * in plain Java. On loopback, a MINA client downloaded at 133 to 150 MiB/s with chacha20-poly1305 and
+     * at 290 to 440 MiB/s with AES-GCM (docs/benchmarks.md, "SFTP transfers beside OpenSSH's sftp").
+     */
+    private static final List<BuiltinCiphers> CIPHERS_FIRST = List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm);
 
     private SshAlgorithms() {
     }
@@ -46,5 +56,21 @@ final class SshAlgorithms {
         }
         client.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false, kex, ClientBuilder.DH2KEX));
         client.setSignatureFactories(new ArrayList<>(signatures));
+        client.setCipherFactories(new ArrayList<>(ciphers()));
+    }
+
+    private static List<BuiltinCiphers> ciphers() {
+        List<BuiltinCiphers> ciphers = new ArrayList<>();
+        for (BuiltinCiphers c : CIPHERS_FIRST) {
+            if (c.isSupported()) {
+                ciphers.add(c);
+            }
+        }
+        for (BuiltinCiphers c : BaseBuilder.DEFAULT_CIPHERS_PREFERENCE) {
+            if (!ciphers.contains(c) && c.isSupported()) {
+                ciphers.add(c);
+            }
+        }
+        return ciphers;
     }
 }

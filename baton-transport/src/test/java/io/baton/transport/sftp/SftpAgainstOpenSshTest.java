@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,40 @@ class SftpAgainstOpenSshTest {
             assertThat(empty.regularFile()).isTrue();
         }
         assertThat(Files.readString(remote.resolve("up/nested/Überweisung_März.csv"))).isEqualTo("content of Überweisung_März.csv");
+    }
+
+    @Test
+    void requestLengthsFromServerLimits() throws Exception {
+        try (SftpSession s = connector.open(spec())) {
+            // OpenSSH 9.2's sftp-server states 256 KiB minus 1 KiB for reads and writes.
+            assertThat(s.requestLengths().read()).isEqualTo(261_120);
+            assertThat(s.requestLengths().write()).isEqualTo(261_120);
+        }
+    }
+
+    @Test
+    void transfersSizesAroundRequestLength() throws Exception {
+        Path local = Files.createDirectories(dir.resolve("sizes"));
+        Random random = new Random(42);
+        try (SftpSession s = connector.open(spec())) {
+            int length = s.requestLengths().read();
+            long[] sizes = {0, 1, 10 * 1024, length - 1, length, length + 1, 2L * length - 1, 2L * length, 2L * length + 1,
+                    5L * length + 7};
+            for (long size : sizes) {
+                byte[] data = new byte[(int) size];
+                random.nextBytes(data);
+                Path original = Files.write(local.resolve("original-" + size), data);
+                String path = remote + "/size-" + size;
+
+                s.upload(original, path);
+                assertThat(Files.readAllBytes(remote.resolve("size-" + size))).as("uploaded %d bytes", size).isEqualTo(data);
+
+                Path back = local.resolve("back-" + size);
+                long bytes = s.download(path, back);
+                assertThat(bytes).as("byte count of the download of %d bytes", size).isEqualTo(size);
+                assertThat(Files.readAllBytes(back)).as("downloaded %d bytes", size).isEqualTo(data);
+            }
+        }
     }
 
     @Test
