@@ -77,7 +77,7 @@ public final class SftpBench {
         // Generous timeouts: they only bound a hung server, and never fire in a healthy run.
         this.spec = new RemoteSpec("sftp", "127.0.0.1", Integer.parseInt(required("port")), required("user"), work + "/remote", key,
                 Path.of(required("known-hosts")), HostKeyPolicy.STRICT, AlgorithmPolicy.MODERN, Duration.ofSeconds(30),
-                Duration.ofSeconds(60), 0, Duration.ofSeconds(1));
+                Duration.ofSeconds(60), 0, Duration.ofSeconds(1), null);
     }
 
     public static void main(String[] args) throws Exception {

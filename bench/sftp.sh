@@ -39,8 +39,8 @@ Usage: bench/sftp.sh [options]
                   (default: none pinned; when the two clients negotiate different ciphers, the one
                   Baton negotiated is pinned)
   --work DIR      parent folder of the work folder (default: /tmp); never a folder in the repository
-  --build         build baton-transport with ./mvnw -o -q package first (default: only when its jar
-                  or the class path file is missing)
+  --build         build Baton with ./mvnw -q package first (default: only when its jar
+                  is missing from baton-dist/target/baton-home/lib)
   -h, --help      show this help
 For a quick check while tuning: bench/sftp.sh --rounds 3 --large-mib 256 --files 200
 USAGE
@@ -74,14 +74,11 @@ fi
 [ -x "$SSHD" ] || fail "$SSHD is missing; install openssh-server"
 command -v sftp >/dev/null || fail "sftp is missing; install openssh-client"
 
-# baton-transport is not in the node's program directory (baton-dist), so the class path comes
-# from the reactor build of that module: its jar, then its runtime dependencies.
-TRANSPORT_JAR=$REPO/baton-transport/target/baton-transport-0.1.0-SNAPSHOT.jar
-CLASSPATH_FILE=$REPO/baton-transport/target/bench-classpath.txt
-if $BUILD || [ ! -f "$TRANSPORT_JAR" ] || [ ! -f "$CLASSPATH_FILE" ]; then
-    echo "Building baton-transport: ./mvnw -o -q package dependency:build-classpath -pl baton-transport -am"
-    (cd "$REPO" && ./mvnw -o -q package dependency:build-classpath -pl baton-transport -am -DskipTests \
-        -DincludeScope=runtime -Dmdep.outputFile=target/bench-classpath.txt)
+# The node's program directory holds baton-transport and its dependencies.
+LIB=$REPO/baton-dist/target/baton-home/lib
+if $BUILD || [ ! -f "$LIB/baton-transport-0.1.0-SNAPSHOT.jar" ]; then
+    echo "Building Baton: ./mvnw -q -DskipTests package"
+    (cd "$REPO" && ./mvnw -q -DskipTests package)
 fi
 
 . "$REPO/bench/work-folder.sh"
@@ -100,8 +97,7 @@ trap 'exit 130' INT TERM
 mkdir -p "$WORK"/{sshd,local/small,remote/small,down,remote/up}
 # Private copies, so that a rebuild during the benchmark cannot change what is measured.
 mkdir "$WORK/lib"
-cp -p "$TRANSPORT_JAR" "$WORK/lib/"
-tr ":" "\n" < "$CLASSPATH_FILE" | while read -r jar || [ -n "$jar" ]; do cp -p "$jar" "$WORK/lib/"; done
+cp -p "$LIB"/*.jar "$WORK/lib/"
 PRODUCT_COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if ! git -C "$REPO" diff --quiet HEAD -- baton-transport 2>/dev/null; then
     PRODUCT_COMMIT="$PRODUCT_COMMIT, with uncommitted changes to baton-transport"
