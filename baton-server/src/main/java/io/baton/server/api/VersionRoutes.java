@@ -70,7 +70,7 @@ final class VersionRoutes {
 
     private void export(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
-        Integer version = ctx.queryParamAsClass("version", Integer.class).check(n -> n > 0, "a version number from 1 up").allowNullable().get();
+        Integer version = ctx.queryParamAsClass("version", Integer.class).allowNullable().check(n -> n == null || n > 0, "a version number from 1 up").get();
         byte[] archive = services.get().export(name, version);
         ctx.contentType("application/zip").result(archive);
     }
