@@ -55,6 +55,21 @@ final class Api {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
     }
 
+    /** Sends raw bytes, such as a service archive, with their content type. */
+    JsonNode post(String path, byte[] body, String contentType) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** Returns the body of a call whose response is not JSON, such as an exported archive. */
+    byte[] getBytes(String path) throws IOException {
+        HttpResponse<byte[]> r = exchange(HttpRequest.newBuilder(URI.create(base + path)).GET(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() >= 400) {
+            throw failure(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        }
+        return r.body();
+    }
+
     JsonNode delete(String path) throws IOException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }
@@ -73,22 +88,28 @@ final class Api {
     }
 
     private JsonNode send(HttpRequest.Builder b) throws IOException {
-        HttpResponse<String> r;
+        HttpResponse<String> r = exchange(b, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (r.statusCode() >= 400) {
+            throw failure(r.statusCode(), r.body());
+        }
+        return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) throws IOException {
         try {
-            r = http.send(b.header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(5)).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(b.header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(5)).build(), handler);
         } catch (ConnectException e) {
             throw new ApiFailure("cannot reach the node at " + base + "; is 'baton node' running?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiFailure("interrupted");
         }
-        JsonNode body = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
-        if (r.statusCode() >= 400) {
-            String message = body.path("message").asText(r.body());
-            throw new ApiFailure(r.statusCode(), message);
-        }
-        return body;
+    }
+
+    /** Returns the node's error as a failure, with the message of its JSON error body when it has one. */
+    private static ApiFailure failure(int status, String body) throws IOException {
+        JsonNode json = body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        return new ApiFailure(status, json.path("message").asText(body));
     }
 
     /** A call the node refused or could not take; the message is the node's. */

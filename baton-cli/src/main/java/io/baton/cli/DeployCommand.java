@@ -12,11 +12,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "deploy", mixinStandardHelpOptions = true, description = "Deploys a service: a folder with service.yaml and optional lib/*.jar, or a descriptor file. "
-        + "A running service is restarted with the new version; an invalid descriptor is rejected and changes nothing.")
+@Command(name = "deploy", mixinStandardHelpOptions = true, description = "Deploys a service as its next version: a folder with service.yaml"
+        + " and optional lib/*.jar, a descriptor file, or an archive written by baton export. A running service is restarted with"
+        + " the new version; an invalid descriptor or archive is rejected and changes nothing.")
 final class DeployCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "DIR|FILE", description = "service folder or descriptor file")
+    /** The first bytes of every zip archive (a local file header). */
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+
+    @Parameters(paramLabel = "DIR|FILE", description = "service folder, descriptor file, or service archive (.zip)")
     Path source;
 
     @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
@@ -24,6 +28,9 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (Files.isRegularFile(source) && isZip(source)) {
+            return print(Api.connect(Home.resolve(home)).post("/api/services", Files.readAllBytes(source), "application/zip"));
+        }
         Path descriptor = Files.isDirectory(source) ? source.resolve("service.yaml") : source;
         if (!Files.isRegularFile(descriptor)) {
             System.err.println("baton: " + descriptor + " not found; pass a service folder with a service.yaml, or a descriptor file");
@@ -42,10 +49,19 @@ final class DeployCommand implements Callable<Integer> {
         body.put("fileName", descriptor.toString());
         body.put("descriptor", Files.readString(descriptor, StandardCharsets.UTF_8));
         body.put("jars", jars);
-        var result = Api.connect(Home.resolve(home)).post("/api/services", body);
+        return print(Api.connect(Home.resolve(home)).post("/api/services", body));
+    }
+
+    private static boolean isZip(Path file) throws java.io.IOException {
+        try (var in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(ZIP_MAGIC.length), ZIP_MAGIC);
+        }
+    }
+
+    private static Integer print(com.fasterxml.jackson.databind.JsonNode result) {
         String name = result.path("name").asText();
         String state = result.path("state").asText();
-        System.out.println("Deployed service " + name + " (" + state + ")");
+        System.out.println("Deployed service " + name + " version " + result.path("version").asText() + " (" + state + ")");
         if (state.equals("STOPPED")) {
             System.out.println("Start it with: baton start " + name);
         }

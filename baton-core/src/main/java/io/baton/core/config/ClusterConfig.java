@@ -52,6 +52,9 @@ public record ClusterConfig(String name, Duration leaseDuration, Duration renewI
               staging: { every: 10m }
               # Archive and quarantine folders of services with a 'keepFor' are expired this often.
               expiry: { every: 1h }
+              # Each deploy or rollback of a service adds a version; the oldest are removed
+              # beyond this many per service, never the current one.
+              versions: { keep: 20 }
             """;
 
     public static ClusterConfig parse(Path file, String yaml) {

@@ -18,12 +18,13 @@ import java.util.regex.Pattern;
  * @param logMaxHistory days of rolled-over log files kept per log
  * @param logMaxSize size at which a log file rolls over, in logback notation such as {@code 100MB}
  * @param logTotalSize maximum size of the rolled-over files of one log, in the same notation
+ * @param versionsKeep maximum number of versions kept per service, the current one included; the oldest go first
  */
 public record RetentionConfig(Duration journalKeep, Duration journalEvery, int journalBatchSize, Duration compactionEvery,
-        Duration stagingEvery, Duration expiryEvery, int logMaxHistory, String logMaxSize, String logTotalSize) {
+        Duration stagingEvery, Duration expiryEvery, int logMaxHistory, String logMaxSize, String logTotalSize, int versionsKeep) {
 
     public static final RetentionConfig DEFAULTS = new RetentionConfig(Duration.ofDays(30), Duration.ofHours(1), 500,
-            Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofHours(1), 14, "100MB", "2GB");
+            Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofHours(1), 14, "100MB", "2GB", 20);
 
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(KB|MB|GB)");
     private static final String SIZE_EXPECTED = "a size such as 500KB, 100MB or 2GB";
@@ -31,7 +32,7 @@ public record RetentionConfig(Duration journalKeep, Duration journalEvery, int j
 
     /** Reads the {@code retention} mapping; absent fields get the {@link #DEFAULTS}. */
     static RetentionConfig parse(YamlFields retention) {
-        retention.rejectUnknown(Set.of("journal", "compaction", "logs", "staging", "expiry"));
+        retention.rejectUnknown(Set.of("journal", "compaction", "logs", "staging", "expiry", "versions"));
 
         YamlFields journal = retention.object("journal");
         journal.rejectUnknown(Set.of("keep", "every", "batchSize"));
@@ -60,8 +61,12 @@ public record RetentionConfig(Duration journalKeep, Duration journalEvery, int j
             throw logs.error("totalSize", totalSize, "at least maxSize (" + maxSize + "), or no rolled-over file could be kept");
         }
 
+        YamlFields versions = retention.object("versions");
+        versions.rejectUnknown(Set.of("keep"));
+        int versionsKeep = versions.integer("keep", DEFAULTS.versionsKeep(), 1, 10_000);
+
         return new RetentionConfig(keep, journalEvery, batchSize, compactionEvery, stagingEvery, expiryEvery, maxHistory,
-                maxSize, totalSize);
+                maxSize, totalSize, versionsKeep);
     }
 
     private static String size(YamlFields f, String key, String fallback) {

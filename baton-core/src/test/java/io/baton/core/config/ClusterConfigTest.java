@@ -160,6 +160,7 @@ class ClusterConfigTest {
                   logs: { maxHistory: 30, maxSize: 10MB, totalSize: 1GB }
                   staging: { every: 5m }
                   expiry: { every: 2h }
+                  versions: { keep: 5 }
                 """).retention();
 
         assertThat(r.journalKeep()).isEqualTo(Duration.ofDays(7));
@@ -171,6 +172,15 @@ class ClusterConfigTest {
         assertThat(r.logTotalSize()).isEqualTo("1GB");
         assertThat(r.stagingEvery()).isEqualTo(Duration.ofMinutes(5));
         assertThat(r.expiryEvery()).isEqualTo(Duration.ofHours(2));
+        assertThat(r.versionsKeep()).isEqualTo(5);
+    }
+
+    @Test
+    void retentionVersionsKeepZeroRejected() {
+        ConfigException e = rejected("retention:\n  versions: { keep: 0 }\n");
+
+        assertThat(e.field()).isEqualTo("retention.versions.keep");
+        assertThat(e.getMessage()).contains("'0'");
     }
 
     @Test

@@ -17,7 +17,9 @@ import io.baton.server.node.ForcedTakeoverRefusedException;
 import io.baton.server.node.NodeRole;
 import io.baton.server.node.SwitchOverResult;
 import io.baton.server.service.RunOutcome;
+import io.baton.server.service.InvalidArchiveException;
 import io.baton.server.service.ServiceManager;
+import io.baton.server.service.VersionNotFoundException;
 import io.baton.server.service.ServiceRuntime;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -107,6 +109,8 @@ public final class ApiServer {
     private void routes() {
         app.before("/api/*", this::authenticate);
         app.exception(ConfigException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_descriptor", e.getMessage(), e.field()));
+        app.exception(InvalidArchiveException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_archive", e.getMessage(), e.entry()));
+        app.exception(VersionNotFoundException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, "not_found", e.getMessage(), "version"));
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
         app.exception(ValidationException.class, (e, ctx) -> {
             String field = e.getErrors().keySet().stream().findFirst().orElse(null);
@@ -212,6 +216,7 @@ public final class ApiServer {
             ctx.json(runs);
         });
         new ItemActionRoutes(this::services, this::journal).register(app);
+        new VersionRoutes(this::services).register(app);
         new io.baton.server.cluster.ClusterRoutes(node).register(app);
         app.get("/api/runs/{id}", ctx -> {
             long id = ctx.pathParamAsClass("id", Long.class).get();
@@ -258,14 +263,40 @@ public final class ApiServer {
         return new String(b, StandardCharsets.UTF_8).trim().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Deploys the JSON body of {@link DeployRequest}, or a service archive sent as {@code application/zip}. */
     private void deploy(Context ctx) throws IOException {
-        DeployRequest req = ctx.bodyAsClass(DeployRequest.class);
-        if (req.descriptor() == null || req.descriptor().isBlank()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "the request has no descriptor");
+        ServiceManager.Deployed deployed;
+        if (ctx.contentType() != null && ctx.contentType().startsWith(ZIP)) {
+            deployed = services().deployArchive(readArchive(ctx), VersionRoutes.caller(ctx));
+        } else {
+            DeployRequest req = ctx.bodyAsClass(DeployRequest.class);
+            if (req.descriptor() == null || req.descriptor().isBlank()) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "the request has no descriptor");
+            }
+            deployed = services().deploy(req.fileName() == null ? "service.yaml" : req.fileName(), req.descriptor(),
+                    req.jars() == null ? Map.of() : req.jars(), VersionRoutes.caller(ctx));
         }
-        ServiceRuntime s = services().deploy(req.fileName() == null ? "service.yaml" : req.fileName(), req.descriptor(),
-                req.jars() == null ? Map.of() : req.jars());
-        ctx.status(HttpStatus.CREATED).json(serviceView(s));
+        ctx.status(HttpStatus.CREATED).json(deployedView(deployed));
+    }
+
+    private static final String ZIP = "application/zip";
+
+    /** Reads an archive body up to its own bound, because Javalin's default request limit of 1 MB is too small for jars. */
+    private static byte[] readArchive(Context ctx) throws IOException {
+        long max = io.baton.server.service.ServiceArchive.MAX_ARCHIVE_BYTES;
+        byte[] body = ctx.bodyInputStream().readNBytes((int) max + 1);
+        if (body.length > max) {
+            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_archive", "the archive is larger than " + (max >> 20)
+                    + " MiB; deploy the service folder instead");
+        }
+        return body;
+    }
+
+    /** The service view of a deploy or rollback, with the number of the version it created. */
+    static Map<String, Object> deployedView(ServiceManager.Deployed deployed) {
+        Map<String, Object> m = serviceView(deployed.runtime());
+        m.put("version", deployed.version().version());
+        return m;
     }
 
     private void switchOver(Context ctx) {

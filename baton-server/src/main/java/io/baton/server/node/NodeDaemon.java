@@ -351,7 +351,7 @@ public final class NodeDaemon {
                 () -> keeper.isValid() && !fenced.get(), Clock.systemDefaultZone());
         // A worker whose daemon falls silent exits before the lease could pass to another node.
         Duration idle = cluster.workerSilenceBound();
-        ServiceManager services = new ServiceManager(ctx, pidFiles, idle, config.maxWorkers());
+        ServiceManager services = new ServiceManager(ctx, pidFiles, idle, config.maxWorkers(), cluster.retention().versionsKeep());
         Housekeeping housekeeping = newHousekeeping(ctx, services);
         Active a = new Active(epoch, ctx, keeper, journal, services, new AtomicReference<>(housekeeping), ended, endReason, fenced,
                 new java.util.concurrent.atomic.AtomicBoolean(), new AtomicReference<>(), new CountDownLatch(1));

@@ -3,6 +3,7 @@ package io.baton.server.service;
 import io.baton.core.config.ConfigException;
 import io.baton.core.config.DescriptorParser;
 import io.baton.core.config.ServiceDescriptor;
+import io.baton.core.journal.OperatorActions.Actor;
 import io.baton.server.worker.PidFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,27 +38,41 @@ public final class ServiceManager {
     private final Duration workerIdleTimeout;
     private final DescriptorParser parser;
     private final WorkerSlots slots;
+    private final VersionStore versions;
+    private final ServiceFolderSwap swap;
+    private final int versionsKept;
     private final Map<String, ServiceRuntime> services = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler =
             Executors.newScheduledThreadPool(1, r -> Thread.ofPlatform().name("schedules").daemon().unstarted(r));
 
-    /** @param maxWorkers the most workers this node runs at once, or {@link io.baton.core.config.NodeConfig#NO_WORKER_CAP} */
-    public ServiceManager(ActiveContext ctx, PidFiles pidFiles, Duration workerIdleTimeout, int maxWorkers) {
+    /**
+     * @param maxWorkers the most workers this node runs at once, or {@link io.baton.core.config.NodeConfig#NO_WORKER_CAP}
+     * @param versionsKept the most versions kept per service, the current one included
+     */
+    public ServiceManager(ActiveContext ctx, PidFiles pidFiles, Duration workerIdleTimeout, int maxWorkers, int versionsKept) {
         this.ctx = ctx;
         this.slots = new WorkerSlots(maxWorkers);
+        this.versions = new VersionStore(ctx.data().services());
+        this.swap = new ServiceFolderSwap(ctx.data().services());
+        this.versionsKept = versionsKept;
         this.pidFiles = pidFiles;
         this.workerIdleTimeout = workerIdleTimeout;
         this.parser = new DescriptorParser(ctx.data().root());
     }
 
-    /** Loads every service folder of the repository. */
+    /**
+     * Loads every service folder of the repository, after undoing what a crashed deploy left behind.
+     * A folder deployed before versions were kept becomes version 1 of its service.
+     */
     public void load() throws IOException {
+        swap.recover();
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(ctx.data().services(), Files::isDirectory)) {
             for (Path folder : folders) {
                 String name = folder.getFileName().toString();
                 if (name.startsWith(".")) {
                     continue;
                 }
+                reconcileVersions(name, folder);
                 Loaded loaded = read(folder.resolve("service.yaml"));
                 if (loaded.descriptor() != null && !loaded.descriptor().name().equals(name)) {
                     loaded = new Loaded(null, folder.resolve("service.yaml") + ": field 'name' is '" + loaded.descriptor().name()
@@ -209,8 +226,99 @@ public final class ServiceManager {
      * @param jars file names mapped to Base64-encoded jar contents
      * @throws ConfigException when the descriptor is invalid
      */
-    public synchronized ServiceRuntime deploy(String fileName, String yaml, Map<String, String> jars) throws IOException {
-        ServiceDescriptor d = parser.parse(fileName, yaml);
+    public synchronized Deployed deploy(String fileName, String yaml, Map<String, String> jars, Actor caller) throws IOException {
+        Map<String, byte[]> decoded = new TreeMap<>();
+        for (var e : jars.entrySet()) {
+            checkJarName(fileName, e.getKey());
+            decoded.put(e.getKey(), Base64.getDecoder().decode(e.getValue()));
+        }
+        return install(fileName, ServiceContent.of(yaml, decoded), caller, null);
+    }
+
+    /**
+     * Deploys the version that a service archive contains, as the service's new version.
+     *
+     * @throws InvalidArchiveException when the archive is damaged, foreign or changed after its export
+     * @throws ConfigException when its descriptor is invalid here
+     */
+    public synchronized Deployed deployArchive(byte[] archive, Actor caller) throws IOException {
+        ServiceArchive.Contents contents = ServiceArchive.read(archive);
+        String fileName = "service.yaml in the archive of service " + contents.manifest().service() + " version "
+                + contents.manifest().version();
+        ServiceDescriptor d = parser.parse(fileName, contents.content().descriptor());
+        if (!d.name().equals(contents.manifest().service())) {
+            throw new InvalidArchiveException(VersionStore.DESCRIPTOR, "service.yaml names service '" + d.name() + "', but "
+                    + ServiceArchive.MANIFEST + " names '" + contents.manifest().service() + "': the archive was changed after the"
+                    + " export; export the service again with 'baton export'");
+        }
+        for (String jar : contents.content().jars().keySet()) {
+            checkJarName(fileName, jar);
+        }
+        return install(fileName, contents.content(), caller, null);
+    }
+
+    /**
+     * Deploys a kept version again as a new version, so that the history only grows. Without a
+     * version, the one before the current version is taken.
+     *
+     * @throws VersionNotFoundException when the service has no such version
+     */
+    public synchronized Deployed rollback(String name, Integer version, Actor caller) throws IOException {
+        List<Integer> kept = versions.list(name).stream().map(ServiceVersion::version).toList();
+        Integer current = currentVersion(name);
+        int target;
+        if (version != null) {
+            if (!kept.contains(version)) {
+                throw new VersionNotFoundException(name, "version " + version, kept);
+            }
+            target = version;
+        } else {
+            target = kept.stream().filter(n -> current == null || n < current).reduce((a, b) -> b)
+                    .orElseThrow(() -> new VersionNotFoundException(name, "version before the current version " + current, kept));
+        }
+        log.info("Rolling back service {} to version {} (requested by {} from {})", name, target, caller.name(), caller.remoteAddress());
+        return install("service.yaml of version " + target + " of service " + name, versions.read(name, target), caller, target);
+    }
+
+    /** The kept versions of a service, oldest first, and the number of the current one (null when none is deployed). */
+    public record VersionList(String service, Integer current, List<ServiceVersion> versions) {
+    }
+
+    /** Returns the kept versions of a service; an empty list for a name that was never deployed. */
+    public VersionList versions(String name) throws IOException {
+        return new VersionList(name, currentVersion(name), versions.list(name));
+    }
+
+    /**
+     * Writes a kept version as a service archive; without a version, the current one.
+     *
+     * @throws VersionNotFoundException when the service has no such version
+     */
+    public byte[] export(String name, Integer version) throws IOException {
+        List<Integer> kept = versions.list(name).stream().map(ServiceVersion::version).toList();
+        Integer number = version != null ? version : currentVersion(name);
+        if (number == null || !kept.contains(number)) {
+            throw new VersionNotFoundException(name, number == null ? "current version" : "version " + number, kept);
+        }
+        return ServiceArchive.write(versions.find(name, number), versions.read(name, number));
+    }
+
+    /** A deployed service and the version the deploy created. */
+    public record Deployed(ServiceRuntime runtime, ServiceVersion version) {
+    }
+
+    private static void checkJarName(String fileName, String jar) {
+        if (!jar.matches(ServiceContent.JAR_NAME)) {
+            throw new ConfigException(fileName, "jars", jar, "jar file names of letters, digits, '.', '_', '+' and '-' ending in .jar");
+        }
+    }
+
+    /**
+     * Validates content, stores it as a new version and makes that version current. A deploy that fails
+     * before the swap leaves the old version current and running; see {@link ServiceFolderSwap} for a crash.
+     */
+    private Deployed install(String fileName, ServiceContent content, Actor caller, Integer rollbackOf) throws IOException {
+        ServiceDescriptor d = parser.parse(fileName, content.descriptor());
         RemoteChecks.check(fileName, d);
         String clash = targetClash(d);
         if (clash != null) {
@@ -221,33 +329,25 @@ public final class ServiceManager {
             throw new ConfigException(fileName, "source.path", shared, "a source folder no other service reads: two services on one"
                     + " folder race for its files, and one of them silently gets none; give each service a folder of its own");
         }
-        for (String jar : jars.keySet()) {
-            if (!jar.matches("[A-Za-z0-9._+-]+\\.jar")) {
-                throw new ConfigException(fileName, "jars", jar, "jar file names of letters, digits, '.', '_', '+' and '-' ending in .jar");
-            }
-        }
-        Path folder = ctx.data().service(d.name());
-        Path staging = ctx.data().services().resolve(".deploy-" + d.name());
-        deleteTree(staging);
-        Files.createDirectories(staging.resolve("lib"));
-        Files.writeString(staging.resolve("service.yaml"), yaml, StandardCharsets.UTF_8);
-        for (var e : jars.entrySet()) {
-            Files.write(staging.resolve("lib").resolve(e.getKey()), Base64.getDecoder().decode(e.getValue()));
-        }
 
+        ServiceVersion version = versions.add(d.name(), content, caller, rollbackOf, ctx.clock().instant());
         ServiceRuntime existing = services.get(d.name());
         boolean wasRunning = existing != null
                 && (existing.state() == ServiceState.RUNNING || existing.state() == ServiceState.WAITING);
         if (existing != null) {
             existing.stop();
         }
-        Path old = ctx.data().services().resolve(".old-" + d.name());
-        deleteTree(old);
-        if (Files.exists(folder)) {
-            Files.move(folder, old, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            swap.install(d.name(), versions.folder(d.name(), version.version()));
+        } catch (IOException e) {
+            log.error("Deploy of version {} of service {} failed while replacing {}; the earlier version stays current: {}",
+                    version.version(), d.name(), ctx.data().service(d.name()), e.toString());
+            versions.removeNewerThan(d.name(), version.version() - 1);
+            if (wasRunning) {
+                existing.start();
+            }
+            throw e;
         }
-        Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
 
         ServiceRuntime runtime;
         if (existing != null) {
@@ -257,11 +357,55 @@ public final class ServiceManager {
             runtime = new ServiceRuntime(d.name(), d, null, ctx, pidFiles, slots, scheduler, workerIdleTimeout);
             services.put(d.name(), runtime);
         }
-        log.info("Deployed service {} from {} ({} jar(s))", d.name(), fileName, jars.size());
+        log.info("Deployed service {} version {} from {} ({} jar(s)), requested by {} from {}", d.name(), version.version(), fileName,
+                content.jars().size(), caller.name(), caller.remoteAddress());
         if (wasRunning) {
             runtime.start();
         }
-        return runtime;
+        versions.prune(d.name(), versionsKept);
+        return new Deployed(runtime, version);
+    }
+
+    /** Returns the version number recorded in a service's current folder, or null when it has none. */
+    private Integer currentVersion(String name) throws IOException {
+        Path folder = ctx.data().service(name);
+        if (!Files.exists(folder.resolve(VersionStore.RECORD))) {
+            return null;
+        }
+        return VersionStore.readRecord(folder).version();
+    }
+
+    /**
+     * Removes versions that a crashed deploy stored but never made current, and adopts a folder deployed
+     * before versions were kept as version 1, so that a rollback can return to it.
+     */
+    private void reconcileVersions(String name, Path folder) throws IOException {
+        Integer current = currentVersion(name);
+        if (current != null) {
+            versions.removeNewerThan(name, current);
+            return;
+        }
+        if (!Files.isRegularFile(folder.resolve(VersionStore.DESCRIPTOR)) || !versions.list(name).isEmpty()) {
+            return;
+        }
+        Map<String, byte[]> jars = new TreeMap<>();
+        Path lib = folder.resolve(VersionStore.LIB);
+        if (Files.isDirectory(lib)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(lib, "*.jar")) {
+                for (Path jar : files) {
+                    jars.put(jar.getFileName().toString(), Files.readAllBytes(jar));
+                }
+            }
+        }
+        ServiceContent content = ServiceContent.of(Files.readString(folder.resolve(VersionStore.DESCRIPTOR), StandardCharsets.UTF_8), jars);
+        Instant deployedAt = Files.getLastModifiedTime(folder.resolve(VersionStore.DESCRIPTOR)).toInstant();
+        ServiceVersion adopted = versions.add(name, content, new Actor("unknown (deployed before versions were kept)", ""), null, deployedAt);
+        // Only the record is added, by a rename, so that nothing else an operator put into the folder is lost.
+        Path partial = folder.resolve(VersionStore.RECORD + ".new");
+        Files.copy(versions.folder(name, adopted.version()).resolve(VersionStore.RECORD), partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(partial, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.move(partial, folder.resolve(VersionStore.RECORD), StandardCopyOption.ATOMIC_MOVE);
+        log.info("Service {} had no version record; its current folder is now version {}", name, adopted.version());
     }
 
     /** Stops a service and removes it from the repository. Its journal history stays. */
