@@ -201,7 +201,7 @@ public final class FtpSession implements RemoteSession {
                 if (in == null) {
                     throw FtpReplyException.lastReply(client);
                 }
-                long total = copy(in, Files.newOutputStream(local));
+                long total = copy(in, Files.newOutputStream(local), in);
                 if (!client.completePendingCommand()) {
                     throw FtpReplyException.lastReply(client);
                 }
@@ -220,7 +220,7 @@ public final class FtpSession implements RemoteSession {
             if (out == null) {
                 throw FtpReplyException.lastReply(client);
             }
-            copy(Files.newInputStream(local), out);
+            copy(Files.newInputStream(local), out, out);
             // The server's 226 after the data connection closes is what says the file is complete.
             if (!client.completePendingCommand()) {
                 throw FtpReplyException.lastReply(client);
@@ -230,10 +230,15 @@ public final class FtpSession implements RemoteSession {
     }
 
     /** Copies and closes both streams; the remote one is kept in {@link #transfer} so a stop can close it. */
-    private long copy(InputStream in, OutputStream out) throws IOException {
-        transfer = in;
+    private long copy(InputStream in, OutputStream out, Closeable remote) throws IOException {
+        transfer = remote;
         long total = 0;
         try (in; out) {
+            // close() sets closed before it reads transfer, and this sets transfer before it reads closed (both
+            // volatile): a close that comes while the data connection opens is seen by one side or the other.
+            if (closed) {
+                throw new IOException("the session was closed while the data connection opened");
+            }
             byte[] buffer = new byte[BUFFER];
             int n;
             while ((n = in.read(buffer)) >= 0) {
