@@ -186,6 +186,12 @@ final class ServiceCommands {
                     out.println("  " + slot.asText());
                 }
             }
+            for (JsonNode r : s.path("remotes")) {
+                out.println("remote:     " + r.path("role").asText() + " " + r.path("server").asText() + r.path("folder").asText());
+                for (JsonNode w : r.path("weakened")) {
+                    out.println("  WEAKENED: " + w.asText());
+                }
+            }
             out.println("run now:    " + (s.path("runInProgress").asBoolean() ? "yes" : "no"));
             JsonNode last = s.path("lastRun");
             out.println("last run:   " + (last.isMissingNode() || last.isNull() ? "-"

@@ -94,6 +94,13 @@ class SftpServiceIT {
             JsonNode again = TestCluster.runOnce(node, "remote");
             assertThat(again.path("committed").asInt()).as("second run of " + again).isZero();
             assertThat(filesIn(inbound)).as("files in the remote target after a second run").hasSize(4);
+
+            // The status names each remote endpoint, and an opt-in to old algorithms shows as a weakened connection.
+            assertThat(node.cli("status", "remote").out()).contains("remote:     source sftp://root@127.0.0.1:" + sshd.port())
+                    .doesNotContain("WEAKENED");
+            cluster.deployAndStart(node, descriptor("legacy", sshd, knownHosts, Files.createDirectories(tmp.resolve("remote/legacy")),
+                    tmp.resolve("remote/legacy-in"), ", algorithms: allow-legacy"));
+            assertThat(node.cli("status", "legacy").out()).contains("WEAKENED: algorithms: allow-legacy");
         }
     }
 

@@ -446,6 +446,7 @@ public final class ApiServer {
             m.put("misfire", spec == null ? null : spec.misfire().text());
             java.time.Duration maxRun = s.descriptor().limits().maxRunDuration();
             m.put("maxRunDuration", maxRun == null ? null : io.baton.core.config.Durations.format(maxRun));
+            m.put("remotes", RemoteView.of(s.descriptor()));
         }
         m.put("paused", s.paused());
         m.put("nextSlots", s.nextSlots(5));
