@@ -40,12 +40,21 @@ public final class RemoteSource {
     private final String service;
     private final List<PathMatcher> include;
     private final List<PathMatcher> exclude;
-    /** Rejected names already warned about, so that each shows once per node and not on every poll. */
-    private final Set<String> warned = new HashSet<>();
+    /** Rejected names already warned about, so that each shows once and not on every poll. */
+    private final Set<String> warned;
     /** Every accepted file name of the last listing, matched or not, for done-file readiness. */
     private Set<String> present = Set.of();
 
     public RemoteSource(String service, SourceSpec spec, RemoteConnection connection) {
+        this(service, spec, connection, new HashSet<>());
+    }
+
+    /**
+     * @param warned the rejected names already warned about; a caller that lists the same folder run after run
+     *     passes one set for all of them, so each rejected name is warned about once per node
+     */
+    public RemoteSource(String service, SourceSpec spec, RemoteConnection connection, Set<String> warned) {
+        this.warned = warned;
         this.service = service;
         this.spec = spec;
         this.remote = spec.remote();

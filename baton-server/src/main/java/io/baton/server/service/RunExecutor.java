@@ -58,6 +58,8 @@ final class RunExecutor {
     static final int BATCH = 64;
     /** Items sent to the worker ahead of its replies, to keep it busy without piling up work a stop must undo. */
     static final int WINDOW = 8;
+    /** Remote names each service rejected and warned about on this node, so that a poll does not warn again. */
+    private static final Map<String, java.util.Set<String>> REJECTED_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
     /** The name of a remote input's download in its item's staging folder, beside the worker's outputs. */
     static final String DOWNLOAD = "input";
 
@@ -237,7 +239,8 @@ final class RunExecutor {
             List<Candidate> listed = source.list();
             return readiness.ready(listed, source.present(), System.nanoTime(), ctx.clock().instant());
         }
-        remoteSource = new RemoteSource(d.name(), d.source(), committed.remote().connection(d.name(), d.source().remote()));
+        remoteSource = new RemoteSource(d.name(), d.source(), committed.remote().connection(d.name(), d.source().remote()),
+                REJECTED_NAMES.computeIfAbsent(d.name(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()));
         List<Candidate> listed = remoteSource.list();
         return readiness.ready(listed, remoteSource.present(), System.nanoTime(), ctx.clock().instant());
     }
