@@ -175,7 +175,8 @@ public final class Journal implements AutoCloseable {
                 checkTakeover(guard, nodeId, takeover);
                 Instant now = Instant.now();
                 try (PreparedStatement u = c.prepareStatement(
-                        "UPDATE guard SET epoch = ?, node_id = ?, since = ?, handover_to = NULL, handover_at = NULL WHERE id = 1")) {
+                        "UPDATE guard SET epoch = ?, node_id = ?, since = ?, handover_to = NULL, handover_at = NULL,"
+                        + " handover_actor = NULL, handover_address = NULL WHERE id = 1")) {
                     u.setLong(1, newEpoch);
                     u.setString(2, nodeId);
                     u.setString(3, now.toString());
@@ -184,6 +185,9 @@ public final class Journal implements AutoCloseable {
                 Instant started = takeover.cause() == RoleChangeCause.SWITCHOVER && guard.handoverAt() != null
                         ? Instant.parse(guard.handoverAt()) : takeover.startedAt();
                 RoleChanges.insert(c, newEpoch, nodeId, guard.nodeId(), takeover, started, now);
+                if (takeover.cause() == RoleChangeCause.SWITCHOVER && guard.handoverActor() != null) {
+                    recordSwitchOver(c, guard, newEpoch, nodeId, now);
+                }
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
                 s.execute("ROLLBACK");
@@ -192,12 +196,27 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private record GuardRow(long epoch, String nodeId, String handoverTo, String handoverAt) {
+    /**
+     * Records a switch-over requested through the API on the node that handed the epoch over. The taking
+     * node writes the row, in the transaction that takes the epoch, because the handing node is deposed
+     * by that commit and can write nothing after it.
+     */
+    private static void recordSwitchOver(Connection c, GuardRow guard, long newEpoch, String nodeId, Instant now) throws SQLException {
+        OperatorActions.Actor actor = new OperatorActions.Actor(guard.handoverActor(), guard.handoverAddress());
+        String detail = "node " + guard.nodeId() + " handed epoch " + guard.epoch() + " over to node " + nodeId + ", which took epoch "
+                + newEpoch;
+        OperatorActions.record(c, new OperatorActions.Row(now, actor, guard.nodeId(), "switch-over", null, null, null, null, nodeId,
+                OperatorActions.Outcome.DONE, 200, detail));
+    }
+
+    private record GuardRow(long epoch, String nodeId, String handoverTo, String handoverAt, String handoverActor,
+            String handoverAddress) {
     }
 
     private static GuardRow readGuard(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT epoch, node_id, handover_to, handover_at FROM guard WHERE id = 1")) {
-            return new GuardRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+        try (ResultSet rs = s.executeQuery("SELECT epoch, node_id, handover_to, handover_at, handover_actor, handover_address"
+                + " FROM guard WHERE id = 1")) {
+            return new GuardRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
         }
     }
 

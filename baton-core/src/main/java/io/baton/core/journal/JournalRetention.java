@@ -16,8 +16,8 @@ import java.util.List;
  *
  * <p>What is never deleted here: work items in an open state (CLAIMED, COMMITTED, FAILED, RELEASED,
  * PUBLISH_BLOCKED, DISPOSITION_PENDING, UNKNOWN) or with a publish action that is not DONE or SKIPPED;
- * runs still RUNNING or still referred to by a work item; the newest schedule slot of each service; and
- * operator actions whose outcome is neither DONE nor SKIPPED. Whether a KEPT or QUARANTINED item is
+ * runs still RUNNING or still referred to by a work item; and the newest schedule slot of each service.
+ * Audit rows ({@code operator_actions}) of every outcome are deleted by age alone. Whether a KEPT or QUARANTINED item is
  * still needed by the known-file rule depends on files, so the caller decides that before it deletes.
  *
  * <p>Times are compared with SQLite's {@code julianday()}, because {@link Instant#toString()} writes a
@@ -105,7 +105,7 @@ public final class JournalRetention {
                 cutoff.toEpochMilli(), limit);
     }
 
-    /** Deletes up to {@code limit} operator actions recorded before {@code cutoff} whose outcome is DONE or SKIPPED. */
+    /** Deletes up to {@code limit} audit rows of any action and outcome recorded before {@code cutoff}. */
     public static int deleteOperatorActions(Connection c, Instant cutoff, int limit) throws SQLException {
         return delete(c, "DELETE FROM operator_actions WHERE id IN (SELECT id FROM operator_actions"
                 + " WHERE julianday(at) < julianday(?) ORDER BY id LIMIT ?)", cutoff.toString(), limit);

@@ -13,7 +13,7 @@ import java.sql.Statement;
 final class JournalSchema {
 
     /** Schema version this build writes and understands. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** Tables of version 1. */
     private static final String[] CREATE = {
@@ -69,8 +69,25 @@ final class JournalSchema {
             + " cause TEXT NOT NULL, started_at TEXT NOT NULL, completed_at TEXT NOT NULL, actor TEXT, detail TEXT)",
     };
 
+    /**
+     * Version 3: {@code operator_actions} becomes the audit trail of every management call, not only of
+     * the actions on work items. Rows of version 2 stay as they are, with null in the new columns.
+     */
+    private static final String[] V3 = {
+        // The service version a deploy created or a rollback deployed.
+        "ALTER TABLE operator_actions ADD COLUMN version INTEGER",
+        // What a call acted on when it is not a service or an item, such as the node of a switch-over.
+        "ALTER TABLE operator_actions ADD COLUMN target TEXT",
+        // The HTTP status of the API call, or null for rows written outside an API call.
+        "ALTER TABLE operator_actions ADD COLUMN status INTEGER",
+        "CREATE INDEX operator_actions_by_action ON operator_actions (action, id)",
+        // Who requested a hand-over in progress, so that the node taking the epoch can record the switch-over.
+        "ALTER TABLE guard ADD COLUMN handover_actor TEXT",
+        "ALTER TABLE guard ADD COLUMN handover_address TEXT",
+    };
+
     /** Steps from each version to the next: {@code STEPS[v - 1]} turns version v into v + 1. */
-    private static final String[][] STEPS = {V2};
+    private static final String[][] STEPS = {V2, V3};
 
     private JournalSchema() {
     }

@@ -167,6 +167,8 @@ class JournalTest {
             s.executeUpdate("DROP TABLE schedule_slots");
             s.executeUpdate("DROP TABLE operator_actions");
             s.executeUpdate("DROP TABLE role_changes");
+            s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_actor");
+            s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_address");
             s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_to");
             s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_at");
             s.executeUpdate("ALTER TABLE actions DROP COLUMN next_attempt_at");

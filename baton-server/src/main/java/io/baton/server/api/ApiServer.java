@@ -54,12 +54,15 @@ public final class ApiServer {
     private final NodeDaemon node;
     private final byte[] token;
     private final Path runFolder;
+    private final CallAudit audit;
 
     private ApiServer(Javalin app, NodeDaemon node, byte[] token, Path runFolder) {
         this.app = app;
         this.node = node;
         this.token = token;
         this.runFolder = runFolder;
+        this.audit = new CallAudit(node.nodeId(), node::journal, java.time.Clock.systemUTC(),
+                new AnonymousCallLimit(CallAudit.ANONYMOUS_ROWS, CallAudit.ANONYMOUS_WINDOW, System::nanoTime));
     }
 
     public static ApiServer start(NodeDaemon node, Path runFolder, String host, int port) throws IOException {
@@ -108,6 +111,7 @@ public final class ApiServer {
 
     private void routes() {
         app.before("/api/*", this::authenticate);
+        app.after("/api/*", audit::record);
         app.exception(ConfigException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_descriptor", e.getMessage(), e.field()));
         app.exception(InvalidArchiveException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_archive", e.getMessage(), e.entry()));
         app.exception(VersionNotFoundException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, "not_found", e.getMessage(), "version"));
@@ -134,7 +138,8 @@ public final class ApiServer {
         app.get("/api/node", ctx -> ctx.json(nodeView()));
         app.post("/api/node/stop", ctx -> {
             ctx.json(Map.of("message", "Node " + node.nodeId() + " is stopping"));
-            Thread.ofPlatform().name("api-stop").start(node::shutdown);
+            // The shutdown closes the journal, so it starts only once the call is recorded.
+            CallAudit.afterRecording(ctx, () -> Thread.ofPlatform().name("api-stop").start(node::shutdown));
         });
         app.post("/api/switchover", this::switchOver);
         app.post("/api/takeover", this::forceTakeover);
@@ -147,6 +152,7 @@ public final class ApiServer {
         app.get("/api/services/{name}", ctx -> ctx.json(serviceView(service(ctx))));
         app.delete("/api/services/{name}", ctx -> {
             String name = ctx.pathParam("name");
+            CallAudit.service(ctx, name, null);
             if (!services().undeploy(name)) {
                 throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed");
             }
@@ -216,6 +222,7 @@ public final class ApiServer {
             ctx.json(runs);
         });
         new ItemActionRoutes(this::services, this::journal).register(app);
+        new AuditRoutes(this::journal).register(app);
         new VersionRoutes(this::services).register(app);
         new io.baton.server.cluster.ClusterRoutes(node).register(app);
         app.get("/api/runs/{id}", ctx -> {
@@ -253,7 +260,7 @@ public final class ApiServer {
         byte[] given = header != null && header.startsWith("Bearer ")
                 ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(given, trimmed(token))) {
-            log.warn("Refused an API call without a valid token from {}: {} {}", ctx.ip(), ctx.method(), ctx.path());
+            // Logged and recorded, within a bound, by the audit after-handler.
             throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized",
                     "a valid bearer token is required; the baton command reads it from BATON_HOME/run/api.token");
         }
@@ -267,15 +274,16 @@ public final class ApiServer {
     private void deploy(Context ctx) throws IOException {
         ServiceManager.Deployed deployed;
         if (ctx.contentType() != null && ctx.contentType().startsWith(ZIP)) {
-            deployed = services().deployArchive(readArchive(ctx), VersionRoutes.caller(ctx));
+            deployed = services().deployArchive(readArchive(ctx), CallAudit.caller(ctx));
         } else {
             DeployRequest req = ctx.bodyAsClass(DeployRequest.class);
             if (req.descriptor() == null || req.descriptor().isBlank()) {
                 throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "the request has no descriptor");
             }
             deployed = services().deploy(req.fileName() == null ? "service.yaml" : req.fileName(), req.descriptor(),
-                    req.jars() == null ? Map.of() : req.jars(), VersionRoutes.caller(ctx));
+                    req.jars() == null ? Map.of() : req.jars(), CallAudit.caller(ctx));
         }
+        CallAudit.service(ctx, deployed.runtime().name(), deployed.version().version());
         ctx.status(HttpStatus.CREATED).json(deployedView(deployed));
     }
 
@@ -306,12 +314,14 @@ public final class ApiServer {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid timeout '" + req.timeout() + "': expected "
                     + Durations.EXPECTED, "timeout");
         }
+        String target = req.to() == null || req.to().isBlank() ? null : req.to().trim();
+        CallAudit.target(ctx, target);
         if (node.role() != NodeRole.ACTIVE) {
             throw passive();
         }
         SwitchOverResult result;
         try {
-            result = node.switchOver(req.to() == null || req.to().isBlank() ? null : req.to().trim(), timeout);
+            result = node.switchOver(target, timeout, CallAudit.caller(ctx));
         } catch (IllegalArgumentException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", e.getMessage(), "to");
         } catch (IllegalStateException e) {
@@ -320,11 +330,14 @@ public final class ApiServer {
         if (!result.completed()) {
             throw new ApiException(HttpStatus.CONFLICT, "switchover_failed", result.message());
         }
+        // The node that took the epoch recorded the switch-over, because this node can no longer write the journal.
+        CallAudit.recordedByHandler(ctx);
         ctx.json(result);
     }
 
     private void forceTakeover(Context ctx) {
         TakeoverRequest req = ctx.bodyAsClass(TakeoverRequest.class);
+        CallAudit.target(ctx, req.confirmFenced());
         String actor = "api-token from " + ctx.ip();
         long start = System.nanoTime();
         long epoch;
@@ -461,7 +474,9 @@ public final class ApiServer {
     }
 
     private static void error(Context ctx, HttpStatus status, String code, String message, String field) {
-        ctx.status(status).json(new ApiError(code, message, field));
+        ApiError body = new ApiError(code, message, field);
+        CallAudit.error(ctx, body);
+        ctx.status(status).json(body);
     }
 
     /** An API failure with its status and error code. */

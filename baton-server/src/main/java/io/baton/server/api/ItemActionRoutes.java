@@ -4,7 +4,6 @@ import io.baton.core.journal.ItemSelection;
 import io.baton.core.journal.Journal;
 import io.baton.core.journal.OperatorAction;
 import io.baton.core.journal.OperatorActions;
-import io.baton.core.journal.OperatorActions.Actor;
 import io.baton.core.journal.WorkItemState;
 import io.baton.core.journal.WorkItems;
 import io.baton.core.journal.WorkItems.ItemRecord;
@@ -32,17 +31,16 @@ import java.util.function.Supplier;
  *       or its files do not allow the action or a run of its service is in progress;</li>
  *   <li>{@code POST /api/items/{action}} with a filter body: acts on every matching item, or lists them
  *       with {@code dryRun}; 400 names the invalid field;</li>
- *   <li>{@code GET /api/actions?service=&limit=}: the latest recorded actions.</li>
+ *   <li>{@code GET /api/actions?service=&limit=}: the latest recorded actions on work items.</li>
  * </ul>
- * The caller is recorded as {@code api-token}, the holder of the node's API token, with its remote address.
+ * The actions record themselves, one row per item, so the audit after-handler adds no row for them; a dry run
+ * gets no row. The caller is recorded as {@code api-token}, the holder of the node's API token, with its remote address.
  */
 final class ItemActionRoutes {
 
     /** Body of a filter call. Times are ISO-8601 instants or local dates of the node's time zone. */
     record FilterRequest(String service, String state, String since, String until, Boolean all, Boolean dryRun) {
     }
-
-    private static final String ACTOR = "api-token";
 
     private final Supplier<ServiceManager> services;
     private final Supplier<Journal> journal;
@@ -71,7 +69,8 @@ final class ItemActionRoutes {
     private void actOnItem(Context ctx) {
         OperatorAction action = action(ctx);
         long id = itemId(ctx);
-        ItemOutcome outcome = services.get().itemActions().act(action, id, actor(ctx));
+        ItemOutcome outcome = services.get().itemActions().act(action, id, CallAudit.caller(ctx));
+        CallAudit.recordedByHandler(ctx);
         if (outcome.refusal() != null) {
             throw switch (outcome.refusal()) {
                 case NOT_FOUND -> new ApiException(HttpStatus.NOT_FOUND, "not_found", outcome.detail());
@@ -92,12 +91,14 @@ final class ItemActionRoutes {
         body.put("action", action.label());
         body.put("filter", selection.describe());
         if (Boolean.TRUE.equals(request.dryRun())) {
+            CallAudit.notAnAction(ctx);
             List<ItemRecord> items = actions.preview(action, selection);
             body.put("dryRun", true);
             body.put("matched", items.size());
             body.put("items", items);
         } else {
-            List<ItemOutcome> outcomes = actions.act(action, selection, actor(ctx));
+            List<ItemOutcome> outcomes = actions.act(action, selection, CallAudit.caller(ctx));
+            CallAudit.recordedByHandler(ctx);
             long refused = outcomes.stream().filter(o -> o.refusal() != null).count();
             body.put("dryRun", false);
             body.put("matched", outcomes.size());
@@ -111,7 +112,8 @@ final class ItemActionRoutes {
     private void listActions(Context ctx) {
         String service = ctx.queryParam("service");
         int limit = limit(ctx.queryParam("limit"));
-        List<OperatorActions.Entry> entries = journal.get().call(c -> OperatorActions.latest(c, service, limit));
+        OperatorActions.Query query = new OperatorActions.Query(service, ManagementCall.ITEM_ACTIONS, null, null, limit);
+        List<OperatorActions.Entry> entries = journal.get().call(c -> OperatorActions.find(c, query));
         ctx.json(entries);
     }
 
@@ -124,7 +126,7 @@ final class ItemActionRoutes {
         }
     }
 
-    private static int limit(String text) {
+    static int limit(String text) {
         if (text == null || text.isBlank()) {
             return 50;
         }
@@ -202,9 +204,5 @@ final class ItemActionRoutes {
                         + "': expected an ISO-8601 instant such as 2026-03-01T10:00:00Z or a date such as 2026-03-01", field);
             }
         }
-    }
-
-    private static Actor actor(Context ctx) {
-        return new Actor(ACTOR, ctx.ip());
     }
 }

@@ -1,6 +1,5 @@
 package io.baton.server.api;
 
-import io.baton.core.journal.OperatorActions.Actor;
 import io.baton.server.api.ApiServer.ApiException;
 import io.baton.server.service.ServiceManager;
 import io.baton.server.service.ServiceManager.VersionList;
@@ -38,11 +37,6 @@ final class VersionRoutes {
         app.get("/api/services/{name}/export", this::export);
     }
 
-    /** Returns the caller as the operator-actions audit records it: the holder of the node's API token, with its address. */
-    static Actor caller(Context ctx) {
-        return new Actor("api-token", ctx.ip());
-    }
-
     private void list(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
         VersionList list = services.get().versions(name);
@@ -64,7 +58,8 @@ final class VersionRoutes {
             throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed; deploy it, or deploy an"
                     + " archive of one of its versions with: baton deploy FILE");
         }
-        ServiceManager.Deployed deployed = services.get().rollback(name, req.version(), caller(ctx));
+        ServiceManager.Deployed deployed = services.get().rollback(name, req.version(), CallAudit.caller(ctx));
+        CallAudit.service(ctx, name, deployed.version().version());
         ctx.json(ApiServer.deployedView(deployed));
     }
 

@@ -12,6 +12,7 @@ import io.baton.core.journal.DeposedException;
 import io.baton.core.journal.Journal;
 import io.baton.core.journal.JournalException;
 import io.baton.core.journal.JournalSchemaException;
+import io.baton.core.journal.OperatorActions;
 import io.baton.core.lease.EpochRecord;
 import io.baton.core.journal.RoleChangeCause;
 import io.baton.core.journal.Takeover;
@@ -396,7 +397,7 @@ public final class NodeDaemon {
      * @throws IllegalArgumentException when {@code target} is this node or not a passive node with a fresh registry entry
      * @throws IllegalStateException when this node is not active or a switch-over is already running
      */
-    public SwitchOverResult switchOver(String target, Duration timeout) {
+    public SwitchOverResult switchOver(String target, Duration timeout, OperatorActions.Actor requestedBy) {
         Active a = active.get();
         if (a == null || role != NodeRole.ACTIVE) {
             throw new IllegalStateException("node " + config.nodeId() + " is " + role + ", not ACTIVE");
@@ -412,7 +413,7 @@ public final class NodeDaemon {
             throw new IllegalStateException("a switch-over of node " + config.nodeId() + " is already in progress");
         }
         try {
-            return new SwitchOver(config.nodeId(), a, r -> role = r, () -> restartHousekeeping(a)).run(target, timeout);
+            return new SwitchOver(config.nodeId(), a, r -> role = r, () -> restartHousekeeping(a)).run(target, timeout, requestedBy);
         } finally {
             switchOverRunning.set(false);
         }

@@ -3,6 +3,7 @@ package io.baton.server.node;
 import io.baton.core.journal.DeposedException;
 import io.baton.core.journal.Handovers;
 import io.baton.core.journal.JournalException;
+import io.baton.core.journal.OperatorActions;
 import io.baton.core.lease.Lease;
 import io.baton.server.service.CommittedWork;
 import io.baton.server.service.ServiceManager;
@@ -50,8 +51,11 @@ final class SwitchOver {
         this.restartHousekeeping = restartHousekeeping;
     }
 
-    /** Runs the switch-over to {@code target}, or to any passive node when it is null, and waits for its end. */
-    SwitchOverResult run(String target, Duration timeout) {
+    /**
+     * Runs the switch-over to {@code target}, or to any passive node when it is null, and waits for its end.
+     * The offer carries {@code requestedBy}, so that the node taking the epoch records the switch-over.
+     */
+    SwitchOverResult run(String target, Duration timeout, OperatorActions.Actor requestedBy) {
         long start = System.nanoTime();
         String to = target == null ? Lease.ANY_NODE : target;
         String toText = target == null ? "any passive node" : "node " + target;
@@ -74,7 +78,7 @@ final class SwitchOver {
         roles.accept(NodeRole.HANDING_OVER);
         Instant offeredAt = Instant.now();
         try {
-            active.journal().call(c -> Handovers.offer(c, to, offeredAt));
+            active.journal().call(c -> Handovers.offer(c, to, offeredAt, requestedBy));
         } catch (DeposedException e) {
             return new SwitchOverResult(false, e.guardNode(), e.guardEpoch(), millisSince(start),
                     "node " + e.guardNode() + " took epoch " + e.guardEpoch() + " before the hand-over was recorded; node " + nodeId + " is passive");

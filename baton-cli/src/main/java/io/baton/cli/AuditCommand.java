@@ -1,0 +1,104 @@
+package io.baton.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code baton audit}: the audit trail of management actions, newest first. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Lists the management actions recorded in the journal, newest first: deploys, starts, stops, switch-overs,"
+                + " actions on work items and the others, done, refused or failed, with who, from where, on which node and why.")
+final class AuditCommand implements Callable<Integer> {
+
+    @Option(names = "--service", paramLabel = "NAME", description = "only the actions on this service")
+    String service;
+
+    @Option(names = "--action", paramLabel = "ACTION",
+            description = "only this action, such as deploy, start, switch-over, takeover, node-stop or retry")
+    String action;
+
+    @Option(names = "--outcome", paramLabel = "OUTCOME", description = "only this outcome: done, refused or failed")
+    String outcome;
+
+    @Option(names = "--since", paramLabel = "T",
+            description = "only actions at or after T, an ISO-8601 instant or a date of the node's time zone")
+    String since;
+
+    @Option(names = "--limit", paramLabel = "N", description = "maximum number of actions, 1 to 10000 (default: ${DEFAULT-VALUE})",
+            defaultValue = "50")
+    int limit;
+
+    @Option(names = "--json", description = "print the API's JSON as it is")
+    boolean json;
+
+    @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
+    Path home;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        JsonNode entries;
+        try {
+            entries = Api.connect(Home.resolve(home)).get("/api/audit" + query());
+        } catch (Api.ApiFailure e) {
+            ParameterException usage = e.asUsageError(spec.commandLine());
+            throw usage == null ? e : usage;
+        }
+        if (json) {
+            System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries));
+            return 0;
+        }
+        System.out.printf("%-6s %-30s %-26s %-10s %-12s %-8s %-22s %s%n", "ID", "AT", "BY", "NODE", "ACTION", "OUTCOME", "ON", "DETAIL");
+        for (JsonNode e : entries) {
+            System.out.printf("%-6s %-30s %-26s %-10s %-12s %-8s %-22s %s%n", e.path("id").asText(), e.path("at").asText(),
+                    e.path("actor").asText() + "@" + e.path("remoteAddress").asText(), e.path("nodeId").asText(),
+                    e.path("action").asText(), e.path("outcome").asText(), subject(e), e.path("detail").asText(""));
+        }
+        return 0;
+    }
+
+    private String query() {
+        List<String> params = new ArrayList<>();
+        params.add("limit=" + limit);
+        add(params, "service", service);
+        add(params, "action", action);
+        add(params, "outcome", outcome);
+        add(params, "since", since);
+        return "?" + String.join("&", params);
+    }
+
+    private static void add(List<String> params, String name, String value) {
+        if (value != null) {
+            params.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Names what an action acted on: a service and version, a work item or filter, or a target such as a node. */
+    private static String subject(JsonNode e) {
+        List<String> parts = new ArrayList<>();
+        if (!e.path("service").isNull() && !e.path("service").isMissingNode()) {
+            parts.add(e.path("service").asText() + (e.path("version").isNumber() ? " v" + e.path("version").asText() : ""));
+        }
+        if (e.path("itemId").isNumber()) {
+            parts.add("item " + e.path("itemId").asText());
+        }
+        if (e.path("filter").isTextual()) {
+            parts.add("[" + e.path("filter").asText() + "]");
+        }
+        if (e.path("target").isTextual()) {
+            parts.add("node " + e.path("target").asText());
+        }
+        return parts.isEmpty() ? "-" : String.join(" ", parts);
+    }
+}

@@ -1,0 +1,72 @@
+package io.baton.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.core.journal.OperatorActions.Outcome;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** How the audit after-handler names a call, decides its outcome and bounds the rows of calls without a valid token. */
+class CallAuditTest {
+
+    @Test
+    void managementCallsNamedByRoute() {
+        assertThat(ManagementCall.of("POST", "/api/services")).isEqualTo(new ManagementCall("deploy", null, null, true));
+        assertThat(ManagementCall.of("DELETE", "/api/services/orders")).isEqualTo(new ManagementCall("undeploy", "orders", null, true));
+        for (String action : new String[] {"start", "stop", "kill", "pause", "resume", "trigger", "rollback"}) {
+            assertThat(ManagementCall.of("POST", "/api/services/orders/" + action)).as(action)
+                    .isEqualTo(new ManagementCall(action, "orders", null, true));
+        }
+        assertThat(ManagementCall.of("POST", "/api/switchover")).isEqualTo(new ManagementCall("switch-over", null, null, true));
+        assertThat(ManagementCall.of("POST", "/api/takeover")).isEqualTo(new ManagementCall("takeover", null, null, true));
+        assertThat(ManagementCall.of("POST", "/api/node/stop")).isEqualTo(new ManagementCall("node-stop", null, null, true));
+        assertThat(ManagementCall.of("POST", "/api/items/12/retry")).isEqualTo(new ManagementCall("retry", null, 12L, true));
+        assertThat(ManagementCall.of("POST", "/api/items/x/retry")).as("invalid item id")
+                .isEqualTo(new ManagementCall("retry", null, null, true));
+        assertThat(ManagementCall.of("POST", "/api/items/release")).isEqualTo(new ManagementCall("release", null, null, true));
+    }
+
+    @Test
+    void unknownCallsKeepMethodAndPath() {
+        assertThat(ManagementCall.of("PUT", "/api/settings/x")).as("a write added later")
+                .isEqualTo(new ManagementCall("PUT /api/settings/x", null, null, true));
+        assertThat(ManagementCall.of("GET", "/api/services/orders")).as("a read")
+                .isEqualTo(new ManagementCall("GET /api/services/orders", null, null, false));
+    }
+
+    @Test
+    void outcomeFollowsStatusAndErrorCode() {
+        assertThat(CallAudit.outcome(200, null)).isEqualTo(Outcome.DONE);
+        assertThat(CallAudit.outcome(201, null)).isEqualTo(Outcome.DONE);
+        assertThat(CallAudit.outcome(400, new ApiError("invalid_parameter", "m", "timeout"))).isEqualTo(Outcome.REFUSED);
+        assertThat(CallAudit.outcome(401, new ApiError("unauthorized", "m", null))).isEqualTo(Outcome.REFUSED);
+        assertThat(CallAudit.outcome(404, new ApiError("not_found", "m", null))).isEqualTo(Outcome.REFUSED);
+        assertThat(CallAudit.outcome(409, new ApiError("not_triggered", "m", null))).isEqualTo(Outcome.REFUSED);
+        assertThat(CallAudit.outcome(409, new ApiError("switchover_failed", "m", null))).isEqualTo(Outcome.FAILED);
+        assertThat(CallAudit.outcome(500, new ApiError("internal", "m", null))).isEqualTo(Outcome.FAILED);
+    }
+
+    @Test
+    void anonymousRowsBoundedPerWindow() {
+        AtomicLong now = new AtomicLong(1_000);
+        AnonymousCallLimit limit = new AnonymousCallLimit(3, Duration.ofSeconds(60), now::get);
+
+        for (int i = 0; i < 3; i++) {
+            AnonymousCallLimit.Decision d = limit.next();
+            assertThat(d.record()).as("call %d within the bound", i).isTrue();
+            assertThat(d.leftOutBefore()).isZero();
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(limit.next().record()).as("call %d over the bound", i).isFalse();
+        }
+        now.addAndGet(Duration.ofSeconds(59).toNanos());
+        assertThat(limit.next().record()).as("call before the window ends").isFalse();
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        AnonymousCallLimit.Decision next = limit.next();
+
+        assertThat(next.record()).as("first call of the next window").isTrue();
+        assertThat(next.leftOutBefore()).as("calls left out").isEqualTo(6);
+        assertThat(limit.next().leftOutBefore()).as("count reported once").isZero();
+    }
+}
