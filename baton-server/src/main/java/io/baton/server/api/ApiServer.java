@@ -61,7 +61,8 @@ public final class ApiServer {
         this.node = node;
         this.token = token;
         this.runFolder = runFolder;
-        this.audit = new CallAudit(node.nodeId(), node::journal, java.time.Clock.systemUTC(),
+        // The node is null only where a test starts the API alone, to check how a busy port is reported.
+        this.audit = new CallAudit(node == null ? "none" : node.nodeId(), () -> node == null ? null : node.journal(), java.time.Clock.systemUTC(),
                 new AnonymousCallLimit(CallAudit.ANONYMOUS_ROWS, CallAudit.ANONYMOUS_WINDOW, System::nanoTime));
     }
 
