@@ -13,7 +13,7 @@ import java.sql.Statement;
 final class JournalSchema {
 
     /** Schema version this build writes and understands. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** Tables of version 1. */
     private static final String[] CREATE = {
@@ -69,8 +69,21 @@ final class JournalSchema {
             + " cause TEXT NOT NULL, started_at TEXT NOT NULL, completed_at TEXT NOT NULL, actor TEXT, detail TEXT)",
     };
 
+    /**
+     * Version 3: the lineage of inputs. {@code items.sha256} is the input's SHA-256 as the worker read it (null for
+     * items processed before this version and for inputs that no worker read). {@code item_attempts} keeps
+     * every attempt at an item, where {@code items} keeps only the latest (see {@link ItemAttempts}).
+     */
+    private static final String[] V3 = {
+        "ALTER TABLE items ADD COLUMN sha256 TEXT",
+        "CREATE INDEX items_by_sha256 ON items (sha256) WHERE sha256 IS NOT NULL",
+        "CREATE TABLE item_attempts (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL, run_id INTEGER NOT NULL,"
+            + " epoch INTEGER NOT NULL, node_id TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, error TEXT)",
+        "CREATE INDEX item_attempts_by_item ON item_attempts (item_id, id)",
+    };
+
     /** Steps from each version to the next: {@code STEPS[v - 1]} turns version v into v + 1. */
-    private static final String[][] STEPS = {V2};
+    private static final String[][] STEPS = {V2, V3};
 
     private JournalSchema() {
     }
