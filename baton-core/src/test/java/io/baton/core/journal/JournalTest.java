@@ -161,9 +161,31 @@ class JournalTest {
     }
 
     @Test
+    void versionTwoJournalGainsAttemptsAndHashes() throws SQLException {
+        open(1).close();
+        try (Connection c = plain(); Statement s = c.createStatement()) {
+            s.executeUpdate("DROP TABLE item_attempts");
+            s.executeUpdate("DROP INDEX items_by_sha256");
+            s.executeUpdate("ALTER TABLE items DROP COLUMN sha256");
+            s.executeUpdate("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+        }
+
+        open(2).close();
+
+        assertThat(countWithPlainConnection("SELECT count(*) FROM item_attempts")).isZero();
+        assertThat(countWithPlainConnection("SELECT count(*) FROM items WHERE sha256 IS NOT NULL")).isZero();
+        assertThat(countWithPlainConnection("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'"))
+                .isEqualTo(JournalSchema.VERSION);
+        assertThat(file().resolveSibling(file().getFileName() + ".v2.bak")).exists();
+    }
+
+    @Test
     void versionOneJournalMigratedWithBackupCopy() throws SQLException {
         open(1).close();
         try (Connection c = plain(); Statement s = c.createStatement()) {
+            s.executeUpdate("DROP TABLE item_attempts");
+            s.executeUpdate("DROP INDEX items_by_sha256");
+            s.executeUpdate("ALTER TABLE items DROP COLUMN sha256");
             s.executeUpdate("DROP TABLE schedule_slots");
             s.executeUpdate("DROP TABLE operator_actions");
             s.executeUpdate("DROP TABLE role_changes");
