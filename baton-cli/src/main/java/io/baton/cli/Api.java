@@ -71,7 +71,7 @@ final class Api {
     }
 
     /**
-     * Writes the body of a call to a file as it arrives, for exports too large to hold in memory; returns the
+     * Writes the body of a call to a file as it arrives, so that an export need not fit in memory. Returns the
      * number of bytes written. A failed call leaves no file behind.
      */
     long download(String path, Path file) throws IOException {

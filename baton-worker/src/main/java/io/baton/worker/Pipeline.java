@@ -138,7 +138,7 @@ final class Pipeline {
         }
     }
 
-    /** Returns the input's SHA-256 for the reply, or null when the input cannot be read (the reply says why it failed). */
+    /** Returns the input's SHA-256 for the reply, or null when the input cannot be read, which the reply's error explains. */
     private String sha256(ControlMessage m, InputDigest digest) {
         try {
             return digest.sha256(Path.of(m.input()));

@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class ItemAttempts {
 
-    /** How an attempt ended, as stored in {@code outcome}. */
+    /** The end of an attempt, as stored in {@code outcome}. */
     public enum Outcome {
         COMMITTED, FAILED, REJECTED, QUARANTINED, RELEASED;
 

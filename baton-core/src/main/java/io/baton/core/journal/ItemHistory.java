@@ -7,9 +7,10 @@ import io.baton.core.journal.WorkItems.ItemRecord;
 import java.util.List;
 
 /**
- * The lineage of one work item: the item as stored, the input's SHA-256 (null when no worker reported it),
- * every attempt, its outputs and the disposition of its input, the operator actions on it, the role changes
- * while it was open, the other items of the same input name, and all of it as one list of events in time order.
+ * The lineage of one work item. It contains the item as stored, the input's SHA-256 (null when no worker
+ * reported it), every attempt, the outputs and the disposition of the input, and the operator actions on it.
+ * It also contains the role changes while the item was open, the other items of the same input name, and all
+ * of it as one list of events in time order.
  *
  * @param attemptsRecorded false when the item was claimed before attempts were recorded: {@code attempts} then
  *     holds only the latest attempt, rebuilt from the item's row

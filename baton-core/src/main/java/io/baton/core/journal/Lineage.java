@@ -138,7 +138,7 @@ public final class Lineage {
         }
     }
 
-    /** The attempt that an item of an older journal describes: its latest, without an id. */
+    /** Rebuilds the latest attempt of an item from an older journal out of the item row, with id 0. */
     private static Attempt latestAttempt(Connection c, ItemRecord item) throws SQLException {
         Runs.RunRecord run = Runs.byId(c, item.runId());
         boolean open = item.state() == WorkItemState.CLAIMED;

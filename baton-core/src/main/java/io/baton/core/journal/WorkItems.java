@@ -133,8 +133,8 @@ public final class WorkItems {
     }
 
     /**
-     * Stores the input's SHA-256 as the worker computed it while reading; a null hash (the worker could not
-     * read the input) keeps the one stored by an earlier attempt.
+     * Stores the input's SHA-256 as the worker computed it while reading. A null hash, sent when the worker
+     * could not read the input, keeps the one stored by an earlier attempt.
      */
     public static void recordSha256(Connection c, long itemId, String sha256) throws SQLException {
         if (sha256 == null) {

@@ -38,7 +38,7 @@ final class LineageRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(LineageRoutes.class);
 
-    /** Items read from the journal in one call while exporting, so that an export never holds all of them. */
+    /** Number of items read from the journal in one call while exporting, so that an export never keeps all of them in memory. */
     private static final int EXPORT_BATCH = 100;
 
     private static final int DEFAULT_LIMIT = 50;
