@@ -70,6 +70,22 @@ final class Api {
         return r.body();
     }
 
+    /**
+     * Writes the body of a call to a file as it arrives, so that an export need not fit in memory. Returns the
+     * number of bytes written. A failed call leaves no file behind.
+     */
+    long download(String path, Path file) throws IOException {
+        Path partial = file.resolveSibling(file.getFileName() + ".part");
+        HttpResponse<Path> r = exchange(HttpRequest.newBuilder(URI.create(base + path)).GET(), HttpResponse.BodyHandlers.ofFile(partial));
+        if (r.statusCode() >= 400) {
+            String body = Files.readString(partial, StandardCharsets.UTF_8);
+            Files.deleteIfExists(partial);
+            throw failure(r.statusCode(), body);
+        }
+        Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return Files.size(file);
+    }
+
     JsonNode delete(String path) throws IOException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }

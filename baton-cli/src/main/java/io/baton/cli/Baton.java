@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ServiceCommands.Slots.class, ServiceCommands.CronCheck.class,
             RunCommands.ListRuns.class, RunCommands.ShowRun.class, RunCommands.Waiting.class,
             ItemCommands.Retry.class, ItemCommands.Release.class, ItemCommands.Reprocess.class, ItemCommands.ListActions.class, AuditCommand.class,
+            LineageCommand.class,
             VersionCommands.ListVersions.class, VersionCommands.Rollback.class, VersionCommands.Export.class,
             RoleCommands.SwitchOver.class, RoleCommands.Takeover.class})
 public final class Baton implements Runnable {

@@ -8,6 +8,7 @@ import io.baton.core.config.ServiceDescriptor.StepSpec;
 import io.baton.core.control.ControlMessage;
 import io.baton.worker.step.BuiltInSteps;
 import io.baton.worker.step.FileStepContext;
+import io.baton.worker.step.InputDigest;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -106,13 +107,14 @@ final class Pipeline {
     ControlMessage process(ControlMessage m) {
         Path staging = Path.of(m.staging());
         Path input = Path.of(m.input());
+        InputDigest digest = new InputDigest();
         long records = 0;
         try {
             Files.createDirectories(staging);
             for (int i = 0; i < steps.size(); i++) {
                 Path output = staging.resolve(i == steps.size() - 1 ? "output" : "step-" + i);
                 FileStepContext ctx = new FileStepContext(descriptor.name(), m.runId(), m.key(), m.relPath(), input, output,
-                        properties.get(i));
+                        properties.get(i), i == 0 ? digest : null);
                 steps.get(i).process(ctx);
                 if (!Files.exists(output)) {
                     Files.createFile(output);
@@ -121,18 +123,28 @@ final class Pipeline {
                 input = output;
             }
             unsynced.add(input);
-            return ControlMessage.done(m.itemId(), input.toString(), Files.size(input), records);
+            return ControlMessage.done(m.itemId(), input.toString(), Files.size(input), records, sha256(m, digest));
         } catch (RejectedInputException e) {
             log.warn("Service {} run {} rejected {}: {}", descriptor.name(), m.runId(), m.relPath(), e.getMessage());
-            return ControlMessage.failed(m.itemId(), e.getMessage(), true);
+            return ControlMessage.failed(m.itemId(), e.getMessage(), true, sha256(m, digest));
         } catch (IOException e) {
             // Stream errors such as "No space left on device" name no file: add the input and the staging folder.
             String error = e + " (input " + m.input() + ", staging folder " + staging + ")";
             log.warn("Service {} run {} failed on {}: {}", descriptor.name(), m.runId(), m.relPath(), error);
-            return ControlMessage.failed(m.itemId(), error, false);
+            return ControlMessage.failed(m.itemId(), error, false, sha256(m, digest));
         } catch (RuntimeException e) {
             log.warn("Service {} run {} failed on {}: {}", descriptor.name(), m.runId(), m.relPath(), e.toString());
-            return ControlMessage.failed(m.itemId(), e.toString(), false);
+            return ControlMessage.failed(m.itemId(), e.toString(), false, sha256(m, digest));
+        }
+    }
+
+    /** Returns the input's SHA-256 for the reply, or null when the input cannot be read, which the reply's error explains. */
+    private String sha256(ControlMessage m, InputDigest digest) {
+        try {
+            return digest.sha256(Path.of(m.input()));
+        } catch (IOException e) {
+            log.warn("Service {} run {}: cannot hash the input {}: {}", descriptor.name(), m.runId(), m.relPath(), e.toString());
+            return null;
         }
     }
 }

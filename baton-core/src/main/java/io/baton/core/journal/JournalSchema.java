@@ -71,7 +71,10 @@ final class JournalSchema {
 
     /**
      * Version 3: {@code operator_actions} becomes the audit trail of every management call, not only of
-     * the actions on work items. Rows of version 2 stay as they are, with null in the new columns.
+     * the actions on work items (rows of version 2 stay as they are, with null in the new columns); and the
+     * lineage of inputs: {@code items.sha256} is the input's SHA-256 as the worker read it (null for items
+     * processed before this version and for inputs that no worker read), and {@code item_attempts} keeps
+     * every attempt at an item, where {@code items} keeps only the latest (see {@link ItemAttempts}).
      */
     private static final String[] V3 = {
         // The service version a deploy created or a rollback deployed.
@@ -84,6 +87,11 @@ final class JournalSchema {
         // Who requested a hand-over in progress, so that the node taking the epoch can record the switch-over.
         "ALTER TABLE guard ADD COLUMN handover_actor TEXT",
         "ALTER TABLE guard ADD COLUMN handover_address TEXT",
+        "ALTER TABLE items ADD COLUMN sha256 TEXT",
+        "CREATE INDEX items_by_sha256 ON items (sha256) WHERE sha256 IS NOT NULL",
+        "CREATE TABLE item_attempts (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL, run_id INTEGER NOT NULL,"
+            + " epoch INTEGER NOT NULL, node_id TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, error TEXT)",
+        "CREATE INDEX item_attempts_by_item ON item_attempts (item_id, id)",
     };
 
     /** Steps from each version to the next: {@code STEPS[v - 1]} turns version v into v + 1. */

@@ -103,9 +103,11 @@ public final class WorkItems {
                 if (notBefore > now.toEpochMilli()) {
                     return new Skipped("retry of item " + row.id() + " waits until " + Instant.ofEpochMilli(notBefore));
                 }
+                long runId = runIds.runId(c);
                 move(c, row.id(), row.state(), WorkItemState.CLAIMED,
                         "UPDATE items SET state = 'CLAIMED', run_id = ?, epoch = ?, claimed_at = ?, error = NULL WHERE id = ? AND state = ?",
-                        runIds.runId(c), epoch, now.toString(), row.id(), row.state().name());
+                        runId, epoch, now.toString(), row.id(), row.state().name());
+                ItemAttempts.open(c, row.id(), runId, epoch, now);
                 return new Claimed(row.id(), row.attempts());
             }
         }
@@ -125,7 +127,24 @@ public final class WorkItems {
             s.setString(11, now.toString());
             s.executeUpdate();
         }
-        return new Claimed(lastId(c), 0);
+        long itemId = lastId(c);
+        ItemAttempts.open(c, itemId, runId, epoch, now);
+        return new Claimed(itemId, 0);
+    }
+
+    /**
+     * Stores the input's SHA-256 as the worker computed it while reading. A null hash, sent when the worker
+     * could not read the input, keeps the one stored by an earlier attempt.
+     */
+    public static void recordSha256(Connection c, long itemId, String sha256) throws SQLException {
+        if (sha256 == null) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE items SET sha256 = ? WHERE id = ?")) {
+            s.setString(1, sha256);
+            s.setLong(2, itemId);
+            s.executeUpdate();
+        }
     }
 
     /** Marks a claimed item committed and records its publish actions, in the order given. */

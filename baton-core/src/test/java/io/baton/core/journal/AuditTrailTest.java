@@ -106,15 +106,9 @@ class AuditTrailTest {
     void versionTwoRowsKeptByMigration() throws SQLException {
         open().close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = c.createStatement()) {
-            s.executeUpdate("DROP INDEX operator_actions_by_action");
-            for (String column : List.of("version", "target", "status")) {
-                s.executeUpdate("ALTER TABLE operator_actions DROP COLUMN " + column);
-            }
-            s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_actor");
-            s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_address");
+            SchemaDowngrade.toVersionTwo(s);
             s.executeUpdate("INSERT INTO operator_actions (at, actor, remote_address, node_id, action, service, item_id, outcome, detail)"
                     + " VALUES ('" + T0 + "', 'api-token', '127.0.0.1', 'node-a', 'retry', 'orders', 7, 'done', 'moved back')");
-            s.executeUpdate("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
         }
 
         try (Journal journal = open(2, "node-a", Takeover.of(RoleChangeCause.FIRST_START, T0, "again"))) {

@@ -161,14 +161,29 @@ class JournalTest {
     }
 
     @Test
+    void versionTwoJournalGainsAttemptsAndHashes() throws SQLException {
+        open(1).close();
+        try (Connection c = plain(); Statement s = c.createStatement()) {
+            SchemaDowngrade.toVersionTwo(s);
+        }
+
+        open(2).close();
+
+        assertThat(countWithPlainConnection("SELECT count(*) FROM item_attempts")).isZero();
+        assertThat(countWithPlainConnection("SELECT count(*) FROM items WHERE sha256 IS NOT NULL")).isZero();
+        assertThat(countWithPlainConnection("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'"))
+                .isEqualTo(JournalSchema.VERSION);
+        assertThat(file().resolveSibling(file().getFileName() + ".v2.bak")).exists();
+    }
+
+    @Test
     void versionOneJournalMigratedWithBackupCopy() throws SQLException {
         open(1).close();
         try (Connection c = plain(); Statement s = c.createStatement()) {
+            SchemaDowngrade.toVersionTwo(s);
             s.executeUpdate("DROP TABLE schedule_slots");
             s.executeUpdate("DROP TABLE operator_actions");
             s.executeUpdate("DROP TABLE role_changes");
-            s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_actor");
-            s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_address");
             s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_to");
             s.executeUpdate("ALTER TABLE guard DROP COLUMN handover_at");
             s.executeUpdate("ALTER TABLE actions DROP COLUMN next_attempt_at");

@@ -224,6 +224,7 @@ public final class ApiServer {
         });
         new ItemActionRoutes(this::services, this::journal).register(app);
         new AuditRoutes(this::journal).register(app);
+        new LineageRoutes(this::journal).register(app);
         new VersionRoutes(this::services).register(app);
         new io.baton.server.cluster.ClusterRoutes(node).register(app);
         app.get("/api/runs/{id}", ctx -> {

@@ -1,6 +1,7 @@
 package io.baton.server.service;
 
 import io.baton.core.journal.ActionKind;
+import io.baton.core.journal.ItemAttempts;
 import io.baton.core.journal.Runs;
 import io.baton.core.journal.WorkItems;
 import io.baton.core.journal.WorkItems.ActionRecord;
@@ -33,9 +34,14 @@ public final class Recovery {
 
         String reason = "abandoned at takeover by node " + ctx.nodeId() + " epoch " + ctx.epoch()
                 + ": the node that ran it stopped before the run ended";
-        int[] counts = ctx.journal().call(c -> new int[] {
-            Runs.abandonRunning(c, reason, ctx.clock().instant()),
-            WorkItems.releaseAllClaimed(c, "claim released at takeover by epoch " + ctx.epoch())
+        String released = "claim released at takeover by epoch " + ctx.epoch();
+        int[] counts = ctx.journal().call(c -> {
+            // The attempts are ended first, because they are found through the items still CLAIMED.
+            ItemAttempts.releaseAllOpen(c, released, ctx.clock().instant());
+            return new int[] {
+                Runs.abandonRunning(c, reason, ctx.clock().instant()),
+                WorkItems.releaseAllClaimed(c, released)
+            };
         });
 
         Set<Path> keep = ctx.journal().call(c -> {

@@ -5,6 +5,7 @@ import io.baton.core.config.ServiceDescriptor.DispositionKind;
 import io.baton.core.config.ServiceDescriptor.TargetSpec;
 import io.baton.core.control.ControlMessage;
 import io.baton.core.journal.ActionKind;
+import io.baton.core.journal.ItemAttempts;
 import io.baton.core.journal.RunState;
 import io.baton.core.journal.Runs;
 import io.baton.core.journal.WorkItemState;
@@ -540,7 +541,7 @@ final class RunExecutor {
                 changes.add(commit(item, reply));
                 keep.put(item.id(), d.onSuccess().kind() == DispositionKind.KEEP);
             } else if (reply != null) {
-                changes.add(fail(item, reply.error(), Boolean.TRUE.equals(reply.rejected())));
+                changes.add(fail(item, reply.error(), Boolean.TRUE.equals(reply.rejected()), reply.sha256()));
             } else if (empty.contains(item)) {
                 changes.add(fail(item, "empty file (0 bytes); set source.acceptEmptyFiles: true to process empty files", true));
             } else if (item.id() == blamed) {
@@ -669,6 +670,8 @@ final class RunExecutor {
         long itemBytes = reply.bytes() == null ? 0 : reply.bytes();
         return c -> {
             WorkItems.commit(c, item.id(), itemRecords, itemBytes, actions);
+            WorkItems.recordSha256(c, item.id(), reply.sha256());
+            ItemAttempts.end(c, item.id(), ItemAttempts.Outcome.COMMITTED, null, ctx.clock().instant());
             committedCount++;
             records += itemRecords;
             bytesIn += item.size();
@@ -695,6 +698,11 @@ final class RunExecutor {
     }
 
     private ItemChange fail(ItemRecord item, String error, boolean rejected) {
+        return fail(item, error, rejected, null);
+    }
+
+    /** Records a failed attempt; {@code sha256} is the input's hash from the worker's reply, or null. */
+    private ItemChange fail(ItemRecord item, String error, boolean rejected, String sha256) {
         Path input = localInput(item);
         Path quarantined;
         try {
@@ -709,6 +717,8 @@ final class RunExecutor {
         return c -> {
             WorkItemState state = WorkItems.fail(c, item.id(), error, rejected, d.onFailure().retries(), d.onFailure().backoff(),
                     quarantine, ctx.clock().instant());
+            WorkItems.recordSha256(c, item.id(), sha256);
+            ItemAttempts.end(c, item.id(), attemptOutcome(state, rejected), error, ctx.clock().instant());
             outcomes.add(new FailureOutcome(item, state, error));
         };
     }
@@ -725,8 +735,18 @@ final class RunExecutor {
                 key == null ? 0 : key.device(), key == null ? 0 : key.inode());
     }
 
+    private static ItemAttempts.Outcome attemptOutcome(WorkItemState state, boolean rejected) {
+        if (rejected) {
+            return ItemAttempts.Outcome.REJECTED;
+        }
+        return state == WorkItemState.QUARANTINED ? ItemAttempts.Outcome.QUARANTINED : ItemAttempts.Outcome.FAILED;
+    }
+
     private ItemChange release(ItemRecord item, String reason) {
-        return c -> WorkItems.release(c, item.id(), reason);
+        return c -> {
+            WorkItems.release(c, item.id(), reason);
+            ItemAttempts.end(c, item.id(), ItemAttempts.Outcome.RELEASED, reason, ctx.clock().instant());
+        };
     }
 
     private RunOutcome finish(RunState state, String reason) {

@@ -23,10 +23,19 @@ public final class FileStepContext implements StepContext {
     private final Path input;
     private final Path output;
     private final Map<String, String> properties;
+    /** The digest that the input stream feeds, for the first step only; null for the others. */
+    private final InputDigest inputDigest;
     private long records;
 
     public FileStepContext(String serviceName, long runId, String workItemKey, String inputName,
             Path input, Path output, Map<String, String> properties) {
+        this(serviceName, runId, workItemKey, inputName, input, output, properties, null);
+    }
+
+    /** Creates the context of the first step, whose input stream also feeds {@code inputDigest}. */
+    public FileStepContext(String serviceName, long runId, String workItemKey, String inputName,
+            Path input, Path output, Map<String, String> properties, InputDigest inputDigest) {
+        this.inputDigest = inputDigest;
         this.serviceName = serviceName;
         this.runId = runId;
         this.workItemKey = workItemKey;
@@ -46,7 +55,8 @@ public final class FileStepContext implements StepContext {
 
     @Override
     public InputStream openInput() throws IOException {
-        return new BufferedInputStream(Files.newInputStream(input), BUFFER_BYTES);
+        InputStream in = Files.newInputStream(input);
+        return new BufferedInputStream(inputDigest == null ? in : inputDigest.wrap(in), BUFFER_BYTES);
     }
 
     @Override
