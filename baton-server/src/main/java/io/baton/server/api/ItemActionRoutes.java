@@ -34,15 +34,13 @@ import java.util.function.Supplier;
  *       with {@code dryRun}; 400 names the invalid field;</li>
  *   <li>{@code GET /api/actions?service=&limit=}: the latest recorded actions.</li>
  * </ul>
- * The caller is recorded as {@code api-token}, the holder of the node's API token, with its remote address.
+ * The caller is recorded as the authenticated {@link Principal}'s name, with its remote address.
  */
 final class ItemActionRoutes {
 
     /** Body of a filter call. Times are ISO-8601 instants or local dates of the node's time zone. */
     record FilterRequest(String service, String state, String since, String until, Boolean all, Boolean dryRun) {
     }
-
-    private static final String ACTOR = "api-token";
 
     private final Supplier<ServiceManager> services;
     private final Supplier<Journal> journal;
@@ -205,6 +203,6 @@ final class ItemActionRoutes {
     }
 
     private static Actor actor(Context ctx) {
-        return new Actor(ACTOR, ctx.ip());
+        return Principal.actor(ctx);
     }
 }

@@ -38,9 +38,9 @@ final class VersionRoutes {
         app.get("/api/services/{name}/export", this::export);
     }
 
-    /** Returns the caller as the operator-actions audit records it: the holder of the node's API token, with its address. */
+    /** Returns the caller as the operator-actions audit records it: the authenticated principal, with its address. */
     static Actor caller(Context ctx) {
-        return new Actor("api-token", ctx.ip());
+        return Principal.actor(ctx);
     }
 
     private void list(Context ctx) throws IOException {
