@@ -16,7 +16,7 @@ class RemoteLocationTest {
     private static RemoteSpec spec(String folder) {
         return new RemoteSpec("sftp", "files.example.com", 2222, "partner", folder, new Credentials(Path.of("pw"), null, null, null, null),
                 Path.of("known_hosts"), HostKeyPolicy.STRICT, AlgorithmPolicy.MODERN, Duration.ofSeconds(30), Duration.ofSeconds(60), 3,
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), null);
     }
 
     @Test
