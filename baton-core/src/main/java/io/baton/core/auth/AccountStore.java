@@ -41,6 +41,12 @@ public final class AccountStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
+    /**
+     * Serialises the updates of every store in this JVM, because a second {@link FileChannel#lock} on the
+     * same file from the same JVM throws {@link java.nio.channels.OverlappingFileLockException} instead of waiting.
+     */
+    private static final Object JVM_UPDATE_LOCK = new Object();
+
     private final Path file;
     private final Path lockFile;
     private Snapshot cached;
@@ -97,14 +103,16 @@ public final class AccountStore {
      * Applies a change to the current content and writes the result, under the file lock. Returns the
      * new content. The change may throw {@link AccountException}, which leaves the file as it was.
      */
-    public synchronized Accounts update(UnaryOperator<Accounts> change) throws IOException {
+    public Accounts update(UnaryOperator<Accounts> change) throws IOException {
         Files.createDirectories(file.getParent());
-        try (FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-             FileLock lock = channel.lock()) {
-            Accounts next = change.apply(parse());
-            write(next);
-            return next;
+        synchronized (JVM_UPDATE_LOCK) {
+            try (FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                 FileLock lock = channel.lock()) {
+                Accounts next = change.apply(parse());
+                write(next);
+                return next;
+            }
         }
     }
 
