@@ -118,6 +118,8 @@ class UsersIT {
             Reply shortPassword = call(base, "POST", "/api/users", admin, Map.of("name", "dave", "role", "viewer", "password", "short"));
             assertThat(shortPassword.status()).as("short password").isEqualTo(400);
             assertThat(JSON.readTree(shortPassword.body()).path("field").asText()).as("field of a short password").isEqualTo("password");
+            Reply noBody = call(base, "POST", "/api/users", "Bearer " + operatorSecret);
+            assertThat(noBody.status()).as("POST /api/users without a body: " + noBody.body()).isEqualTo(400);
 
             NodeProcess.CliResult revoke = node.cli("token", "revoke", "report-script");
             assertThat(revoke.exitCode()).as("token revoke: " + revoke.err()).isZero();

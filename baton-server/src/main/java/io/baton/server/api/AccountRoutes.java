@@ -67,7 +67,7 @@ final class AccountRoutes {
     }
 
     private void addUser(Context ctx) throws IOException {
-        NewUser req = ctx.bodyAsClass(NewUser.class);
+        NewUser req = body(ctx, NewUser.class, "{\"name\": NAME, \"role\": \"operator\" or \"viewer\", \"password\": PASSWORD}");
         Role role = Role.parse(req.role());
         PasswordHash hash = PasswordHash.create(password(req.password()));
         Accounts updated = store.update(a -> a.withUser(req.name(), role, hash, clock.instant()));
@@ -78,7 +78,7 @@ final class AccountRoutes {
 
     private void changePassword(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
-        PasswordHash hash = PasswordHash.create(password(ctx.bodyAsClass(NewPassword.class).password()));
+        PasswordHash hash = PasswordHash.create(password(body(ctx, NewPassword.class, "{\"password\": PASSWORD}").password()));
         store.update(a -> a.withPassword(name, hash));
         log.info("Node {} changed the password of user {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), ctx.ip());
         ctx.json(Map.of("message", "Password of user " + name + " changed"));
@@ -92,7 +92,7 @@ final class AccountRoutes {
     }
 
     private void createToken(Context ctx) throws IOException {
-        NewToken req = ctx.bodyAsClass(NewToken.class);
+        NewToken req = body(ctx, NewToken.class, "{\"name\": NAME, \"role\": \"operator\" or \"viewer\", \"expires\": DURATION or null}");
         Role role = Role.parse(req.role());
         Instant now = clock.instant();
         ApiToken.Issued issued = ApiToken.issue(req.name(), role, lifetime(req.expires()), now);
@@ -110,6 +110,22 @@ final class AccountRoutes {
         store.update(a -> a.withoutToken(name));
         log.info("Node {} revoked API token {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), ctx.ip());
         ctx.json(Map.of("message", "API token " + name + " revoked"));
+    }
+
+    /** Parses a JSON request body; a missing or malformed one is a 400 that shows the expected shape, never the body. */
+    private <T> T body(Context ctx, Class<T> type, String expected) {
+        try {
+            T value = ctx.bodyAsClass(type);
+            if (value != null) {
+                return value;
+            }
+        } catch (Exception e) {
+            // Javalin's JSON mapper throws Jackson's checked exceptions undeclared, so this catches Exception.
+            // Only the exception's class: a parser message may quote the body, and so a password.
+            log.debug("Node {} rejected the body of {} {} as {}: {}", nodeId, ctx.method(), ctx.path(), type.getSimpleName(),
+                    e.getClass().getSimpleName());
+        }
+        throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "the request body is missing or not valid JSON; expected " + expected);
     }
 
     private static char[] password(String password) {
