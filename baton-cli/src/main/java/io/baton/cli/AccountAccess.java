@@ -18,9 +18,9 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * Where the user and token commands make their change: through the API of the running node (the
- * default, which needs the operator role), or with {@code --data DIR} straight in the users file of a
- * data directory, for the first user of a new installation or while no node runs.
+ * Target of the user and token commands. By default the API of the running node, which needs the operator
+ * role. With {@code --data DIR} the users file of that data directory, written directly, for the first
+ * user of a new installation or while no node runs.
  */
 abstract class AccountAccess {
 

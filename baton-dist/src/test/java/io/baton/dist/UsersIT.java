@@ -139,7 +139,7 @@ class UsersIT {
 
             String logs = node.output() + logsOf(cluster.data.resolve("logs"));
             assertThat(logs).as("logs").contains("rejected a login from 127.0.0.1 as user admin with a wrong password")
-                    .contains("refuses further logins");
+                    .contains("rejects further logins");
             for (String secret : List.of(ADMIN_PASSWORD, VIEWER_PASSWORD, WRONG_PASSWORD, "carol-Secret-99", viewerSecret, operatorSecret)) {
                 assertThat(logs).as("logs contain a secret").doesNotContain(secret);
                 assertThat(responses.toString()).as("responses contain a secret").doesNotContain(secret);

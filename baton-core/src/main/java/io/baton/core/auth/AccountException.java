@@ -3,7 +3,7 @@ package io.baton.core.auth;
 /** A rejected change to users or API tokens, with the field at fault and what to do. */
 public final class AccountException extends RuntimeException {
 
-    /** Why the change was rejected, so that the API can map it to an HTTP status. */
+    /** Cause of the rejection, which the API maps to an HTTP status. */
     public enum Reason {
         /** A value is missing or has the wrong form. */
         INVALID,

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The users file ({@code settings/users.json} in the data directory), shared by every node of a cluster.
  *
  * <p>Writes go to a temporary file that is fsynced and renamed over the old one, so that a reader on any
- * node sees either the old or the new content, never a torn file. Both files are created with mode 0600.
+ * node reads either the old or the new content, never a torn file. Both files are created with mode 0600.
  * Changes are read-modify-write under an exclusive lock on {@code settings/users.lock}, so that two
  * nodes, or a node and {@code baton user add --data}, do not lose each other's change.
  *

@@ -2,7 +2,7 @@ package io.baton.core.auth;
 
 import java.util.Locale;
 
-/** What a user or an API token may do through the management API. */
+/** Permission of a user or an API token in the management API. */
 public enum Role {
     /** Every call, including those that change state. */
     OPERATOR,

@@ -51,7 +51,7 @@ final class Authenticator {
         this.clock = clock;
     }
 
-    /** The before-handler of {@code /api/*}: sets the principal, or throws a 401, 403 or 429 {@link ApiException}. */
+    /** Sets the principal of an {@code /api} request, or throws a 401, 403 or 429 {@link ApiException}; runs as the before-handler. */
     void handle(Context ctx) {
         Principal principal = login(ctx);
         ctx.attribute(Principal.ATTRIBUTE, principal);
@@ -87,7 +87,7 @@ final class Authenticator {
             return Principal.NODE;
         }
         Instant now = clock.instant();
-        refuseWhileThrottled(ctx, null, now);
+        rejectWhileThrottled(ctx, null, now);
 
         Optional<ApiToken> found = accounts().tokenWithHash(ApiToken.hashOf(secret));
         if (found.isEmpty()) {
@@ -117,7 +117,7 @@ final class Authenticator {
         String user = decoded.substring(0, colon);
         char[] password = decoded.substring(colon + 1).toCharArray();
         Instant now = clock.instant();
-        refuseWhileThrottled(ctx, user, now);
+        rejectWhileThrottled(ctx, user, now);
 
         Optional<UserAccount> account = accounts().user(user);
         boolean matches;
@@ -145,13 +145,13 @@ final class Authenticator {
         }
     }
 
-    private void refuseWhileThrottled(Context ctx, String user, Instant now) {
+    private void rejectWhileThrottled(Context ctx, String user, Instant now) {
         Duration wait = throttle.retryAfter(ctx.ip(), user, now);
         if (wait.isZero() || wait.isNegative()) {
             return;
         }
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-        log.debug("Node {} refused a login from {}{} for {} s more after repeated failures", nodeId, ctx.ip(),
+        log.debug("Node {} rejected a login from {}{} for {} s more after repeated failures", nodeId, ctx.ip(),
                 user == null ? "" : " as user " + user, seconds);
         ctx.header("Retry-After", Long.toString(seconds));
         throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_logins", "too many failed logins from " + ctx.ip()
@@ -164,7 +164,7 @@ final class Authenticator {
         log.warn("Node {} rejected a login from {}{} with {}: {} {}", nodeId, ctx.ip(), user == null ? "" : " as user " + user,
                 what, ctx.method(), ctx.path());
         if (throttled) {
-            log.warn("Node {} refuses further logins from {}{} for up to {} s: {} failures within {} s", nodeId, ctx.ip(),
+            log.warn("Node {} rejects further logins from {}{} for up to {} s: {} failures within {} s", nodeId, ctx.ip(),
                     user == null ? "" : " or as user " + user, LoginThrottle.WINDOW.toSeconds(), LoginThrottle.MAX_FAILURES,
                     LoginThrottle.WINDOW.toSeconds());
         }

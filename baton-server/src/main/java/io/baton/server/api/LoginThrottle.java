@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Counts failed logins per remote address and per user name, and refuses further attempts of a key
+ * Counts failed logins per remote address and per user name, and rejects further attempts of a key
  * that had {@link #MAX_FAILURES} failures within {@link #WINDOW} until the oldest of them is older than
  * the window. Time is passed in, so that tests move it instead of sleeping.
  *
@@ -46,7 +46,7 @@ final class LoginThrottle {
         return wait;
     }
 
-    /** Records a failed login; returns true when this failure starts the refusals of its address or user. */
+    /** Records a failed login; returns true when this failure starts the rejections of its address or user. */
     synchronized boolean recordFailure(String address, String user, Instant now) {
         boolean started = add(byAddress, address, now);
         if (user != null) {

@@ -12,13 +12,13 @@ import io.javalin.http.Context;
  */
 public record Principal(String name, Role role, Kind kind) {
 
-    /** Context attribute that holds the principal of an {@code /api} request. */
+    /** Context attribute that contains the principal of an {@code /api} request. */
     public static final String ATTRIBUTE = "baton.principal";
 
     /** Name of the holder of the node's own token in {@code run/api.token}, as audit records show it. */
     public static final String NODE_TOKEN = "api-token";
 
-    /** How the caller logged in. */
+    /** Login method of the caller. */
     public enum Kind {
         /** HTTP Basic with a user's password. */
         USER,
