@@ -86,6 +86,11 @@ final class Api {
         return Files.size(file);
     }
 
+    JsonNode put(String path, Object body) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    }
+
     JsonNode delete(String path) throws IOException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }

@@ -19,6 +19,7 @@ import java.util.List;
  *   state/         journal.db, lease, epochs/&lt;n&gt;, nodes/&lt;id&gt; (the node registry)
  *   work/          staging of in-flight runs, work/&lt;service&gt;/&lt;epoch&gt;-&lt;run&gt;/
  *   logs/          one log per node and per service
+ *   settings/      users.json: users and API tokens of the management API (mode 0600)
  * </pre>
  */
 public final class DataDirectory {
@@ -40,6 +41,8 @@ public final class DataDirectory {
     public Path nodes() { return state().resolve("nodes"); }
     public Path work() { return root.resolve("work"); }
     public Path logs() { return root.resolve("logs"); }
+    public Path settings() { return root.resolve("settings"); }
+    public Path usersFile() { return settings().resolve("users.json"); }
 
     /**
      * Creates the layout and a default {@code cluster.yaml}. Existing files are kept, so running it

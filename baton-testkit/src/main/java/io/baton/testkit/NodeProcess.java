@@ -190,6 +190,11 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Runs {@code bin/baton ARGS} against this node's program directory. */
     public CliResult cli(String... args) throws IOException, InterruptedException {
+        return cliWithInput(null, args);
+    }
+
+    /** Runs {@code bin/baton ARGS} with this text on its standard input, such as a password for {@code --password-stdin}. */
+    public CliResult cliWithInput(String input, String... args) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of(distHome.resolve("bin/baton").toString()));
         argv.addAll(List.of(args));
         Path out = Files.createTempFile(home, "cli", ".out");
@@ -197,6 +202,11 @@ public final class NodeProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile());
         environment(pb.environment());
         Process p = pb.start();
+        if (input != null) {
+            try (var stdin = p.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+        }
         if (!p.waitFor(3, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("baton " + String.join(" ", args) + " did not finish within 3 minutes");

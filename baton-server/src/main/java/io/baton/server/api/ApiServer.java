@@ -1,5 +1,7 @@
 package io.baton.server.api;
 
+import io.baton.core.auth.AccountException;
+import io.baton.core.auth.AccountStore;
 import io.baton.core.cluster.NodeRegistration;
 import io.baton.core.cluster.NodeRegistry;
 import io.baton.core.config.ConfigException;
@@ -30,8 +32,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -41,10 +43,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's REST API, on loopback unless configured otherwise. Every {@code /api} call needs the
- * node's bearer token, which the daemon writes at start to {@code run/api.token} (readable by its user
- * only) for the local CLI; the health endpoints need none. On a passive node the service endpoints
- * return 503 and name the active node.
+ * The node's REST API, on loopback unless configured otherwise. Every {@code /api} call needs a login,
+ * checked by {@link Authenticator}: the node's own bearer token, which the daemon writes at start to
+ * {@code run/api.token} (readable by its user only) for the local CLI, an API token, or a user's
+ * password. The health endpoints need none. On a passive node the service endpoints return 503 and
+ * name the active node.
  */
 public final class ApiServer {
 
@@ -52,14 +55,18 @@ public final class ApiServer {
 
     private final Javalin app;
     private final NodeDaemon node;
-    private final byte[] token;
+    private final Authenticator authenticator;
+    private final AccountRoutes accounts;
+    private final RouteList routeList;
     private final Path runFolder;
     private final CallAudit audit;
 
-    private ApiServer(Javalin app, NodeDaemon node, byte[] token, Path runFolder) {
+    private ApiServer(Javalin app, NodeDaemon node, Authenticator authenticator, AccountRoutes accounts, RouteList routeList, Path runFolder) {
         this.app = app;
         this.node = node;
-        this.token = token;
+        this.authenticator = authenticator;
+        this.accounts = accounts;
+        this.routeList = routeList;
         this.runFolder = runFolder;
         // The node is null only where a test starts the API alone, to check how a busy port is reported.
         this.audit = new CallAudit(node == null ? "none" : node.nodeId(), () -> node == null ? null : node.journal(), java.time.Clock.systemUTC(),
@@ -68,8 +75,15 @@ public final class ApiServer {
 
     public static ApiServer start(NodeDaemon node, Path runFolder, String host, int port) throws IOException {
         String token = HexFormat.of().formatHex(randomBytes());
-        Javalin app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
-        ApiServer api = new ApiServer(app, node, token.getBytes(StandardCharsets.UTF_8), runFolder);
+        RouteList routeList = new RouteList();
+        Javalin app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            routeList.listen(cfg);
+        });
+        AccountStore store = new AccountStore(node.data().usersFile());
+        Authenticator authenticator = new Authenticator(node.nodeId(), token.getBytes(StandardCharsets.UTF_8), store, Clock.systemUTC());
+        AccountRoutes accounts = new AccountRoutes(node.nodeId(), store, Clock.systemUTC());
+        ApiServer api = new ApiServer(app, node, authenticator, accounts, routeList, runFolder);
         api.routes();
         try {
             app.start(host, port);
@@ -111,7 +125,8 @@ public final class ApiServer {
     }
 
     private void routes() {
-        app.before("/api/*", this::authenticate);
+        app.before("/api/*", authenticator::handle);
+        app.exception(AccountException.class, AccountRoutes::handle);
         app.after("/api/*", audit::record);
         app.exception(ConfigException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_descriptor", e.getMessage(), e.field()));
         app.exception(InvalidArchiveException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_archive", e.getMessage(), e.entry()));
@@ -137,6 +152,8 @@ public final class ApiServer {
         });
 
         app.get("/api/node", ctx -> ctx.json(nodeView()));
+        app.get("/api/routes", ctx -> ctx.json(routeList.routes()));
+        accounts.register(app);
         app.post("/api/node/stop", ctx -> {
             ctx.json(Map.of("message", "Node " + node.nodeId() + " is stopping"));
             // The shutdown closes the journal, so it starts only once the call is recorded.
@@ -257,21 +274,6 @@ public final class ApiServer {
         });
     }
 
-    private void authenticate(Context ctx) {
-        String header = ctx.header("Authorization");
-        byte[] given = header != null && header.startsWith("Bearer ")
-                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(given, trimmed(token))) {
-            // Logged and recorded, within a bound, by the audit after-handler.
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized",
-                    "a valid bearer token is required; the baton command reads it from BATON_HOME/run/api.token");
-        }
-    }
-
-    private static byte[] trimmed(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8).trim().getBytes(StandardCharsets.UTF_8);
-    }
-
     /** Deploys the JSON body of {@link DeployRequest}, or a service archive sent as {@code application/zip}. */
     private void deploy(Context ctx) throws IOException {
         ServiceManager.Deployed deployed;
@@ -340,7 +342,7 @@ public final class ApiServer {
     private void forceTakeover(Context ctx) {
         TakeoverRequest req = ctx.bodyAsClass(TakeoverRequest.class);
         CallAudit.target(ctx, req.confirmFenced());
-        String actor = "api-token from " + ctx.ip();
+        String actor = Principal.of(ctx).name() + " from " + ctx.ip();
         long start = System.nanoTime();
         long epoch;
         try {

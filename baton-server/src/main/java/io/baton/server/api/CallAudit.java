@@ -59,9 +59,13 @@ final class CallAudit {
         this.anonymousLimit = anonymousLimit;
     }
 
-    /** Returns the caller of an authenticated call: the holder of the node's API token, with the remote address. */
+    /**
+     * Returns the caller of a call: the principal that logged in, with the remote address; or {@code anonymous}
+     * when the login did not get that far (refused or throttled).
+     */
     static Actor caller(Context ctx) {
-        return new Actor(TOKEN_HOLDER, ctx.ip());
+        Principal p = ctx.attribute(Principal.ATTRIBUTE);
+        return new Actor(p == null ? ANONYMOUS : p.name(), ctx.ip());
     }
 
     /** Marks a call whose handler recorded its own rows, so that this recorder adds none. */

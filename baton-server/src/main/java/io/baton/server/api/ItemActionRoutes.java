@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/actions?service=&limit=}: the latest recorded actions on work items.</li>
  * </ul>
  * The actions record themselves, one row per item, so the audit after-handler adds no row for them; a dry run
- * gets no row. The caller is recorded as {@code api-token}, the holder of the node's API token, with its remote address.
+ * gets no row. The caller is recorded as the authenticated {@link Principal}'s name, with its remote address.
  */
 final class ItemActionRoutes {
 
@@ -205,4 +205,5 @@ final class ItemActionRoutes {
             }
         }
     }
+
 }

@@ -7,7 +7,7 @@ import java.util.Map;
  *
  * @param version number of the version: 1 for the first deploy, one more for each later deploy or rollback
  * @param deployedAt ISO-8601 instant of the deploy
- * @param deployedBy the caller, as in the operator-actions audit: {@code api-token} for the holder of the node's API token
+ * @param deployedBy the caller, as in the operator-actions audit: a user or API token name, or {@code api-token} for the holder of the node's own token
  * @param remoteAddress address the call came from; empty for a version adopted from a folder deployed before versions were kept
  * @param rollbackOf the version this one copies when it was made by a rollback, otherwise null
  * @param descriptorSha256 SHA-256 of {@code service.yaml}, lower-case hex

@@ -1,0 +1,60 @@
+package io.baton.cli;
+
+import io.baton.core.auth.AccountException;
+import io.baton.core.auth.Role;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Reads a new password from the terminal, typed twice without echo, or with {@code --password-stdin} from
+ * the first line of standard input, for scripts. Never from an argument, which other users of the host
+ * could read in the process list.
+ */
+final class PasswordInput {
+
+    @Option(names = "--password-stdin", description = "read the password from the first line of standard input instead of prompting")
+    boolean fromStdin;
+
+    char[] read(CommandLine command, String user) throws IOException {
+        if (fromStdin) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line = in.readLine();
+            if (line == null || line.isEmpty()) {
+                throw new ParameterException(command, "standard input has no password line; pipe one in, such as: printf '%s\\n' \"$PW\" | baton "
+                        + command.getCommandName() + " ... --password-stdin");
+            }
+            return line.toCharArray();
+        }
+        Console console = System.console();
+        if (console == null) {
+            throw new ParameterException(command, "no terminal to prompt for the password of user " + user
+                    + "; pass it on standard input with --password-stdin");
+        }
+        char[] first = console.readPassword("Password for user %s: ", user);
+        char[] second = console.readPassword("Repeat the password: ");
+        if (first == null || second == null || !Arrays.equals(first, second)) {
+            throw new ParameterException(command, "the two passwords differ; run the command again");
+        }
+        Arrays.fill(second, ' ');
+        return first;
+    }
+
+    /** Converts {@code --role} and reports an invalid value as a usage error. */
+    static final class RoleConverter implements CommandLine.ITypeConverter<Role> {
+        @Override
+        public Role convert(String value) {
+            try {
+                return Role.parse(value);
+            } catch (AccountException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

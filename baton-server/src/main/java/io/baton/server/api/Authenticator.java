@@ -1,0 +1,181 @@
+package io.baton.server.api;
+
+import io.baton.core.auth.AccountStore;
+import io.baton.core.auth.Accounts;
+import io.baton.core.auth.ApiToken;
+import io.baton.core.auth.PasswordHash;
+import io.baton.core.auth.Role;
+import io.baton.core.auth.UserAccount;
+import io.baton.server.api.ApiServer.ApiException;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates every {@code /api} request and checks its role, before the route's handler runs.
+ *
+ * <p>A request logs in with a bearer token (the node's own token from {@code run/api.token}, or an API
+ * token from the users file) or with HTTP Basic and a user's password. The result is a {@link Principal}
+ * in the request attribute {@value Principal#ATTRIBUTE}. A viewer may only call GET and HEAD. Failed
+ * logins are counted by {@link LoginThrottle}; a throttled caller gets 429 with {@code Retry-After}
+ * before its password is checked. Logs name the address and the user, never a password or a token.
+ */
+final class Authenticator {
+
+    private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+
+    private static final String LOGIN_HINT = "send a bearer token (the baton command reads run/api.token of its node; scripts use"
+            + " a token from: baton token create) or HTTP Basic with a user name and password (add users with: baton user add)";
+
+    private final String nodeId;
+    private final byte[] nodeToken;
+    private final AccountStore store;
+    private final LoginThrottle throttle = new LoginThrottle();
+    private final Clock clock;
+    private final PasswordHash decoy = PasswordHash.decoy();
+
+    Authenticator(String nodeId, byte[] nodeToken, AccountStore store, Clock clock) {
+        this.nodeId = nodeId;
+        this.nodeToken = nodeToken.clone();
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Sets the principal of an {@code /api} request, or throws a 401, 403 or 429 {@link ApiException}; runs as the before-handler. */
+    void handle(Context ctx) {
+        Principal principal = login(ctx);
+        ctx.attribute(Principal.ATTRIBUTE, principal);
+
+        if (principal.role() == Role.VIEWER && !isReadOnly(ctx.method())) {
+            log.warn("Node {} rejected {} {} from {}: {} {} has the viewer role", nodeId, ctx.method(), ctx.path(), ctx.ip(),
+                    principal.kind().name().toLowerCase(), principal.name());
+            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", principal.kind().name().toLowerCase() + " " + principal.name()
+                    + " has the viewer role, which may only read (GET); ask an operator, or log in as a user or token with the operator role");
+        }
+    }
+
+    private static boolean isReadOnly(HandlerType method) {
+        return method == HandlerType.GET || method == HandlerType.HEAD;
+    }
+
+    private Principal login(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            throw unauthorized(ctx, "a login is required: " + LOGIN_HINT);
+        }
+        if (startsWithIgnoreCase(header, "Bearer ")) {
+            return bearer(ctx, header.substring(7).trim());
+        }
+        if (startsWithIgnoreCase(header, "Basic ")) {
+            return basic(ctx, header.substring(6).trim());
+        }
+        throw unauthorized(ctx, "unsupported Authorization scheme: " + LOGIN_HINT);
+    }
+
+    private Principal bearer(Context ctx, String secret) {
+        if (MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8), nodeToken)) {
+            return Principal.NODE;
+        }
+        Instant now = clock.instant();
+        rejectWhileThrottled(ctx, null, now);
+
+        Optional<ApiToken> found = accounts().tokenWithHash(ApiToken.hashOf(secret));
+        if (found.isEmpty()) {
+            fail(ctx, null, now, "an unknown or revoked bearer token");
+            throw unauthorized(ctx, "the bearer token is not valid: it is unknown or was revoked; " + LOGIN_HINT);
+        }
+        ApiToken token = found.get();
+        if (token.isExpiredAt(now)) {
+            fail(ctx, null, now, "API token " + token.name() + ", which expired at " + token.expiresAt());
+            throw unauthorized(ctx, "API token " + token.name() + " expired at " + token.expiresAt()
+                    + "; create a new one with: baton token create");
+        }
+        return new Principal(token.name(), token.role(), Principal.Kind.TOKEN);
+    }
+
+    private Principal basic(Context ctx, String encoded) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw unauthorized(ctx, "the HTTP Basic credentials are not valid Base64 of NAME:PASSWORD");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 1) {
+            throw unauthorized(ctx, "the HTTP Basic credentials have no user name; send NAME:PASSWORD");
+        }
+        String user = decoded.substring(0, colon);
+        char[] password = decoded.substring(colon + 1).toCharArray();
+        Instant now = clock.instant();
+        rejectWhileThrottled(ctx, user, now);
+
+        Optional<UserAccount> account = accounts().user(user);
+        boolean matches;
+        if (account.isPresent()) {
+            matches = account.get().password().matches(password);
+        } else {
+            // Spend the time of a check for an unknown name too, so that the response time does not reveal which names exist.
+            decoy.matches(password);
+            matches = false;
+        }
+        if (!matches) {
+            fail(ctx, user, now, account.isPresent() ? "a wrong password" : "an unknown user name");
+            throw unauthorized(ctx, "the user name or password is wrong; " + LOGIN_HINT);
+        }
+        return new Principal(user, account.get().role(), Principal.Kind.USER);
+    }
+
+    private Accounts accounts() {
+        try {
+            return store.read();
+        } catch (IOException e) {
+            log.error("Node {} cannot read the users file {}: {}", nodeId, store.file(), e.getMessage());
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "users_unavailable", "the node cannot read its users file: "
+                    + e.getMessage() + "; the node's own token in run/api.token still works");
+        }
+    }
+
+    private void rejectWhileThrottled(Context ctx, String user, Instant now) {
+        Duration wait = throttle.retryAfter(ctx.ip(), user, now);
+        if (wait.isZero() || wait.isNegative()) {
+            return;
+        }
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        log.debug("Node {} rejected a login from {}{} for {} s more after repeated failures", nodeId, ctx.ip(),
+                user == null ? "" : " as user " + user, seconds);
+        ctx.header("Retry-After", Long.toString(seconds));
+        throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_logins", "too many failed logins from " + ctx.ip()
+                + (user == null ? "" : " or as user " + user) + " within " + LoginThrottle.WINDOW.toSeconds()
+                + " s; wait " + seconds + " s (Retry-After) and check the credentials");
+    }
+
+    private void fail(Context ctx, String user, Instant now, String what) {
+        boolean throttled = throttle.recordFailure(ctx.ip(), user, now);
+        log.warn("Node {} rejected a login from {}{} with {}: {} {}", nodeId, ctx.ip(), user == null ? "" : " as user " + user,
+                what, ctx.method(), ctx.path());
+        if (throttled) {
+            log.warn("Node {} rejects further logins from {}{} for up to {} s: {} failures within {} s", nodeId, ctx.ip(),
+                    user == null ? "" : " or as user " + user, LoginThrottle.WINDOW.toSeconds(), LoginThrottle.MAX_FAILURES,
+                    LoginThrottle.WINDOW.toSeconds());
+        }
+    }
+
+    private static ApiException unauthorized(Context ctx, String message) {
+        ctx.header("WWW-Authenticate", "Basic realm=\"baton\", charset=\"UTF-8\"");
+        return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", message);
+    }
+
+    private static boolean startsWithIgnoreCase(String text, String prefix) {
+        return text.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+}
