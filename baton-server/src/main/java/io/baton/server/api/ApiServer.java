@@ -61,29 +61,34 @@ public final class ApiServer {
     private final Path runFolder;
     private final CallAudit audit;
 
-    private ApiServer(Javalin app, NodeDaemon node, Authenticator authenticator, AccountRoutes accounts, RouteList routeList, Path runFolder) {
+    private ApiServer(Javalin app, NodeDaemon node, String nodeId, Authenticator authenticator, AccountRoutes accounts, RouteList routeList,
+            Path runFolder) {
         this.app = app;
         this.node = node;
         this.authenticator = authenticator;
         this.accounts = accounts;
         this.routeList = routeList;
         this.runFolder = runFolder;
-        // The node is null only where a test starts the API alone, to check how a busy port is reported.
-        this.audit = new CallAudit(node == null ? "none" : node.nodeId(), () -> node == null ? null : node.journal(), java.time.Clock.systemUTC(),
+        this.audit = new CallAudit(nodeId, () -> node == null ? null : node.journal(), java.time.Clock.systemUTC(),
                 new AnonymousCallLimit(CallAudit.ANONYMOUS_ROWS, CallAudit.ANONYMOUS_WINDOW, System::nanoTime));
     }
 
     public static ApiServer start(NodeDaemon node, Path runFolder, String host, int port) throws IOException {
+        return start(node, node.nodeId(), node.data().usersFile(), runFolder, host, port);
+    }
+
+    /** Starts the API of a node; {@code node} is null only where a test starts the API alone, to check a busy port. */
+    static ApiServer start(NodeDaemon node, String nodeId, Path usersFile, Path runFolder, String host, int port) throws IOException {
         String token = HexFormat.of().formatHex(randomBytes());
         RouteList routeList = new RouteList();
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             routeList.listen(cfg);
         });
-        AccountStore store = new AccountStore(node.data().usersFile());
-        Authenticator authenticator = new Authenticator(node.nodeId(), token.getBytes(StandardCharsets.UTF_8), store, Clock.systemUTC());
-        AccountRoutes accounts = new AccountRoutes(node.nodeId(), store, Clock.systemUTC());
-        ApiServer api = new ApiServer(app, node, authenticator, accounts, routeList, runFolder);
+        AccountStore store = new AccountStore(usersFile);
+        Authenticator authenticator = new Authenticator(nodeId, token.getBytes(StandardCharsets.UTF_8), store, Clock.systemUTC());
+        AccountRoutes accounts = new AccountRoutes(nodeId, store, Clock.systemUTC());
+        ApiServer api = new ApiServer(app, node, nodeId, authenticator, accounts, routeList, runFolder);
         api.routes();
         try {
             app.start(host, port);
