@@ -113,7 +113,8 @@ final class CallAudit {
 
     private void recordCall(Context ctx) {
         int status = ctx.statusCode();
-        boolean anonymous = status == 401;
+        // No principal: the login was missing, wrong (401) or throttled (429); such calls share one bound.
+        boolean anonymous = ctx.attribute(Principal.ATTRIBUTE) == null;
         ManagementCall call = ManagementCall.of(ctx.method().name(), ctx.path());
         if (!anonymous && (!call.management() || Boolean.TRUE.equals(ctx.attribute(RECORDED)) || Boolean.TRUE.equals(ctx.attribute(SKIP)))) {
             return;

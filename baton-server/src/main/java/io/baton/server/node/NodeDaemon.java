@@ -50,10 +50,11 @@ import org.slf4j.MDC;
  * on the next epoch. Then it recovers and runs the services. It steps down at once when its lease is
  * in doubt or another node holds a newer epoch.
  *
- * <p>Becoming active, in order: claim {@code state/epochs/<e+1>} by exclusive create; write the first
- * heartbeat and keep renewing; bump the epoch guard in the journal (the takeover); then recovery, then
- * services. The heartbeat comes before the guard bump so that the other nodes see the new holder alive
- * while it opens the journal, which on a loaded machine can take longer than a lease. Nothing else in
+ * <p>Becoming active, in order: claim {@code state/epochs/<e+1>} by exclusive create; bump the epoch
+ * guard in the journal (the takeover); write the first heartbeat; then recovery, then services. On the
+ * first start of a data directory the heartbeat comes before the guard bump instead, so that the other
+ * nodes see the new holder alive while it creates the journal, which on a loaded machine can take
+ * longer than a lease. Nothing else in
  * the data directory is written before the guard bump, and a passive node writes nothing there at all
  * except its own log and its registry entry ({@code state/nodes/<id>}).
  *
@@ -300,13 +301,11 @@ public final class NodeDaemon {
         AtomicReference<Active> self = new AtomicReference<>();
         LeaseKeeper keeper = new LeaseKeeper(leaseFile, config.nodeId(), epoch, host, cluster.renewInterval(), cluster.renewDeadline(),
                 epochs, reason -> fence(self.get(), reason), Clock.systemUTC());
-        try {
-            keeper.start();
-        } catch (IOException e) {
-            log.error("Node {} claimed epoch {} but cannot write the lease {}: {}; stepping down", config.nodeId(), epoch,
-                    leaseFile.path(), e.toString());
-            lastTakeoverFailure = "claimed epoch " + epoch + " but cannot write the lease " + leaseFile.path() + ": " + e;
-            keeper.stop(false);
+        // On a first start the heartbeat comes first: the journal is created now, which on a loaded machine can
+        // take longer than a lease. After an earlier holder it comes after the guard bump, so that a claim the
+        // journal rejects (a holder hung inside a transaction) leaves the lease naming the real holder.
+        boolean heartbeatFirst = takeover.cause() == RoleChangeCause.FIRST_START;
+        if (heartbeatFirst && !startKeeper(keeper, epoch, leaseFile, null)) {
             return null;
         }
 
@@ -334,6 +333,9 @@ public final class NodeDaemon {
                             + " command again; " + e.getMessage()
                     : e.getMessage();
             keeper.stop(false);
+            return null;
+        }
+        if (!heartbeatFirst && !startKeeper(keeper, epoch, leaseFile, journal)) {
             return null;
         }
         if (!keeper.isValid()) {
@@ -382,6 +384,23 @@ public final class NodeDaemon {
             ended.countDown();
         }
         return a;
+    }
+
+    /** Writes the first heartbeat and starts renewing; on failure closes the journal, if open, and returns false. */
+    private boolean startKeeper(LeaseKeeper keeper, long epoch, LeaseFile leaseFile, Journal journal) {
+        try {
+            keeper.start();
+            return true;
+        } catch (IOException e) {
+            log.error("Node {} claimed epoch {} but cannot write the lease {}: {}; stepping down", config.nodeId(), epoch,
+                    leaseFile.path(), e.toString());
+            lastTakeoverFailure = "claimed epoch " + epoch + " but cannot write the lease " + leaseFile.path() + ": " + e;
+            keeper.stop(false);
+            if (journal != null) {
+                journal.close();
+            }
+            return false;
+        }
     }
 
     private Housekeeping newHousekeeping(ActiveContext ctx, ServiceManager services) {
