@@ -43,13 +43,14 @@ final class RemoteEndpoints implements RemoteActions {
     }
 
     @Override
-    public void deliver(ActionRecord a, UploadRecorder recorder) throws IOException {
+    public void deliver(ActionRecord a, long committedEpoch, UploadRecorder recorder) throws IOException {
         RemoteLocation target = RemoteLocation.parse(a.targetPath());
         RemoteSpec spec = targetSpec(a.service(), target);
         // The inode field is 1 once the upload is recorded; the device field then holds the epoch that uploaded it.
         long uploadedEpoch = a.inode() == 1 ? a.device() : 0;
-        new RemoteTarget(connection(a.service(), spec)).deliver(a.id(), uploadedEpoch, ctx.epoch(), Path.of(a.sourcePath()),
-                target.name(), recorder::uploaded);
+        RemoteTarget remoteTarget = new RemoteTarget(connection(a.service(), spec));
+        remoteTarget.deliver(a.id(), uploadedEpoch, ctx.epoch(), Path.of(a.sourcePath()), target.name(), recorder::uploaded);
+        remoteTarget.removeEarlierUploads(a.id(), committedEpoch, ctx.epoch());
     }
 
     @Override
