@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,23 +22,15 @@ class SftpFailoverIT {
 
     @TempDir
     Path tmp;
-    OpenSshServer sshd;
-
-    @BeforeAll
-    static void needsSshd() {
-        OpenSshServer.requireSshd();
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
 
     @Test
     void takeoverInMiddleOfUploadDeliversOnce() throws Exception {
-        sshd = OpenSshServer.start(Files.createDirectories(tmp.resolve("sshd")));
+        try (OpenSshServer sshd = OpenSshServer.start(Files.createDirectories(tmp.resolve("sshd")))) {
+            takeOverInMiddleOfUpload(sshd);
+        }
+    }
+
+    private void takeOverInMiddleOfUpload(OpenSshServer sshd) throws Exception {
         Path knownHosts = sshd.writeKnownHosts(tmp.resolve("known_hosts"));
         Path inbox = tmp.resolve("inbox");
         String checksum = SftpFixtures.sha256(SftpFixtures.randomFile(inbox.resolve("big.bin"), BIG));
@@ -50,14 +40,7 @@ class SftpFailoverIT {
             NodeProcess active = cluster.node("node-a");
             NodeProcess passive = cluster.node("node-b");
             active.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
-            cluster.deployAndStart(active, """
-                    name: upload
-                    source: { path: %s }
-                    process: [ { type: copy } ]
-                    targets: [ { type: sftp, uri: %s, %s } ]
-                    onSuccess: { archive: "%s" }
-                    onFailure: { retries: 0 }
-                    """.formatted(inbox, SftpFixtures.uri(sshd, inbound), SftpFixtures.connection(sshd, knownHosts), tmp.resolve("archive")));
+            cluster.deployAndStart(active, SftpFixtures.uploadService("upload", sshd, knownHosts, inbox, inbound, tmp.resolve("archive")));
             passive.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
 
             assertThat(active.cli("trigger", "upload").exitCode()).as("trigger upload").isZero();

@@ -111,14 +111,7 @@ class SftpFaultsIT {
         try (TestCluster cluster = new TestCluster(tmp.resolve("cluster"))) {
             NodeProcess node = cluster.node("up-a");
             node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
-            cluster.deployAndStart(node, """
-                    name: bigup
-                    source: { path: %s }
-                    process: [ { type: copy } ]
-                    targets: [ { type: sftp, uri: %s, %s } ]
-                    onSuccess: { archive: "%s" }
-                    onFailure: { retries: 0 }
-                    """.formatted(inbox, SftpFixtures.uri(sshd, inbound), SftpFixtures.connection(sshd, knownHosts), tmp.resolve("archive")));
+            cluster.deployAndStart(node, SftpFixtures.uploadService("bigup", sshd, knownHosts, inbox, inbound, tmp.resolve("archive")));
 
             CompletableFuture<JsonNode> run = SftpFixtures.runInBackground(node, "bigup");
             Path partial = SftpFixtures.awaitGrowing(inbound, n -> n.endsWith(".part"), KILL_AT, Duration.ofSeconds(60));

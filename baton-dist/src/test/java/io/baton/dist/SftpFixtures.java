@@ -42,6 +42,18 @@ final class SftpFixtures {
         return "\"sftp://root@127.0.0.1:" + sshd.port() + folder + "\"";
     }
 
+    /** Returns a service that copies each file of a local folder to a folder on the test's sshd and archives it locally. */
+    static String uploadService(String name, OpenSshServer sshd, Path knownHosts, Path inbox, Path inbound, Path archive) {
+        return """
+                name: %s
+                source: { path: %s }
+                process: [ { type: copy } ]
+                targets: [ { type: sftp, uri: %s, %s } ]
+                onSuccess: { archive: "%s" }
+                onFailure: { retries: 0 }
+                """.formatted(name, inbox, uri(sshd, inbound), connection(sshd, knownHosts), archive);
+    }
+
     /** Writes a file of pseudo-random bytes, so that a checksum tells a complete copy from a cut or repeated one. */
     static Path randomFile(Path file, long bytes) throws IOException {
         Files.createDirectories(file.getParent());
