@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,9 @@ class SftpFailoverIT {
             assertThat(SftpFixtures.sha256(delivered)).as("checksum of the delivered output").isEqualTo(checksum);
             assertThat(files).as("temporary files in the target folder, the killed node's " + partial.getFileName() + " among them")
                     .noneMatch(f -> f.endsWith(".part"));
+            assertThat(Files.readString(cluster.data.resolve("logs/node-node-b.log"))).as("log of the node that took over")
+                    .containsPattern("service=upload .* Removed " + Pattern.quote(inbound.resolve(partial.getFileName()).toString())
+                            + " on sftp://root@127\\.0\\.0\\.1:" + sshd.port() + ": the unfinished upload of epoch 1");
         }
     }
 

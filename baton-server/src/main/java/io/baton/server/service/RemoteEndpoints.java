@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.MDC;
 
 /**
  * Carries out the remote publish actions of one run, or of one replay, with the connection settings of
@@ -49,8 +50,19 @@ final class RemoteEndpoints implements RemoteActions {
         // The inode field is 1 once the upload is recorded; the device field then holds the epoch that uploaded it.
         long uploadedEpoch = a.inode() == 1 ? a.device() : 0;
         RemoteTarget remoteTarget = new RemoteTarget(connection(a.service(), spec));
-        remoteTarget.deliver(a.id(), uploadedEpoch, ctx.epoch(), Path.of(a.sourcePath()), target.name(), recorder::uploaded);
-        remoteTarget.removeEarlierUploads(a.id(), committedEpoch, ctx.epoch());
+        // A replay at takeover runs outside any service's run, so the transport's log lines get the service here.
+        String runService = MDC.get("service");
+        MDC.put("service", a.service());
+        try {
+            remoteTarget.deliver(a.id(), uploadedEpoch, ctx.epoch(), Path.of(a.sourcePath()), target.name(), recorder::uploaded);
+            remoteTarget.removeEarlierUploads(a.id(), committedEpoch, ctx.epoch());
+        } finally {
+            if (runService == null) {
+                MDC.remove("service");
+            } else {
+                MDC.put("service", runService);
+            }
+        }
     }
 
     @Override
