@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node against a real OpenSSH sshd that is killed at the worst moments: in the middle of a 200 MB
- * download and of a 200 MB upload (restarted shortly after), in the middle of a batch (left down), and
- * a remote archive step that cannot complete.
+ * A node against a real OpenSSH sshd that fails in the middle of the work: killed during a 200 MB
+ * download and during a 200 MB upload (restarted a second later), killed during a batch (left down), and
+ * a remote archive folder whose path is taken by a plain file.
  */
 class SftpFaultsIT {
 
