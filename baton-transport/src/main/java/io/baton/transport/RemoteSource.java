@@ -40,21 +40,23 @@ public final class RemoteSource {
     private final String service;
     private final List<PathMatcher> include;
     private final List<PathMatcher> exclude;
-    /** Rejected names already warned about, so that each shows once and not on every poll. */
+    /** Rejected names already warned about, kept by the caller across runs so that each shows once and not on every poll. */
     private final Set<String> warned;
     /** Every accepted file name of the last listing, matched or not, for done-file readiness. */
     private Set<String> present = Set.of();
 
+    /** Creates a source that warns about each rejected name it lists, for a single use such as a disposition. */
     public RemoteSource(String service, SourceSpec spec, RemoteConnection connection) {
         this(service, spec, connection, new HashSet<>());
     }
 
     /**
-     * @param warned the rejected names already warned about; a caller that lists the same folder run after run
-     *     passes one set for all of them, so each rejected name is warned about once per node
+     * Creates a source that records in {@code warnedNames} the rejected names it warned about. A caller that
+     * passes the same set to the sources of every run gets one warning per name, for as long as the name stays
+     * in the folder.
      */
-    public RemoteSource(String service, SourceSpec spec, RemoteConnection connection, Set<String> warned) {
-        this.warned = warned;
+    public RemoteSource(String service, SourceSpec spec, RemoteConnection connection, Set<String> warnedNames) {
+        this.warned = warnedNames;
         this.service = service;
         this.spec = spec;
         this.remote = spec.remote();
@@ -77,7 +79,9 @@ public final class RemoteSource {
         List<RemoteFile> entries = connection.call(remote.folder(), s -> s.list(remote.folder()));
         List<Candidate> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Set<String> listedNames = new HashSet<>();
         for (RemoteFile f : entries) {
+            listedNames.add(f.name());
             Path name = acceptedName(f);
             if (name != null && f.regularFile()) {
                 seen.add(f.name());
@@ -87,6 +91,8 @@ public final class RemoteSource {
             }
         }
         present = seen;
+        // A name that left the folder is forgotten: the set stays as small as the folder, and a file put back is reported again.
+        warned.retainAll(listedNames);
         Comparator<Candidate> order = spec.order() == FileOrder.MODIFIED
                 ? Comparator.comparingLong((Candidate c) -> c.identity().mtimeNanos()).thenComparing(c -> c.identity().relPath())
                 : Comparator.comparing((Candidate c) -> c.identity().relPath());

@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The epoch is in the temporary name because a fenced node may still be writing its upload when the
  * next active node replays the action: an open SFTP handle keeps writing to its file even after a rename,
- * so two epochs sharing one temporary name could corrupt the delivered file.
+ * so two epochs sharing one temporary name could corrupt the delivered file. The price is that a node
+ * killed in the middle of an upload leaves its partial file under its own epoch's name, so the node that
+ * completes the delivery removes the temporary files of the earlier epochs afterwards
+ * ({@link #removeEarlierUploads}).
  */
 public final class RemoteTarget {
 
@@ -85,6 +88,33 @@ public final class RemoteTarget {
         }
         rename(remote.pathOf(temporaryName(actionId, fromEpoch)), target);
         log.info("Delivered {} to {}", target, remote.server());
+    }
+
+    /**
+     * Removes the temporary files of this action that epochs {@code fromEpoch} to {@code epoch - 1} left,
+     * such as the partial upload of a killed node. Call it after the delivery is complete. A failure is
+     * logged, not thrown, because the output is delivered and a leftover file only takes disk space.
+     */
+    public void removeEarlierUploads(long actionId, long fromEpoch, long epoch) {
+        // NOTE: a fenced node that still retries its upload can create its temporary file again after this removal; that file stays.
+        for (long earlier = Math.max(1, fromEpoch); earlier < epoch; earlier++) {
+            String temp = remote.pathOf(temporaryName(actionId, earlier));
+            try {
+                boolean removed = connection.call(temp, s -> {
+                    if (s.stat(temp) == null) {
+                        return false;
+                    }
+                    s.delete(temp);
+                    return true;
+                });
+                if (removed) {
+                    log.info("Removed {} on {}: the unfinished upload of epoch {}, which another node delivered in epoch {}", temp,
+                            remote.server(), earlier, epoch);
+                }
+            } catch (TransportException e) {
+                log.warn("Cannot remove the unfinished upload {} on {}: {}; delete it by hand", temp, remote.server(), e.getMessage());
+            }
+        }
     }
 
     /** Where a recorded upload is now. */

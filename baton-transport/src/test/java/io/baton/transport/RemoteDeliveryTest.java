@@ -158,6 +158,26 @@ class RemoteDeliveryTest {
     }
 
     @Test
+    void earlierEpochsPartialUploadsAreRemoved() throws Exception {
+        Path inbound = Files.createDirectories(dir.resolve("inbound-leftover"));
+        Path staged = Files.writeString(dir.resolve("l.jsonl"), "{\"d\":4}\n");
+        // Epochs 2 and 3 were killed in the middle of their uploads; action 30 is another output's.
+        Files.writeString(inbound.resolve(RemoteTarget.temporaryName(21, 2)), "part");
+        Files.writeString(inbound.resolve(RemoteTarget.temporaryName(21, 3)), "partial");
+        Files.writeString(inbound.resolve(RemoteTarget.temporaryName(30, 3)), "another output");
+
+        try (RemoteConnection c = connection(inbound)) {
+            RemoteTarget target = new RemoteTarget(c);
+            target.deliver(21, 0, 4, staged, "d.jsonl", epoch -> { });
+            target.removeEarlierUploads(21, 2, 4);
+        }
+        try (var files = Files.list(inbound)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly(RemoteTarget.temporaryName(30, 3), "d.jsonl");
+        }
+    }
+
+    @Test
     void targetNeverTakesYesterdaysFile() throws Exception {
         Path inbound = Files.createDirectories(dir.resolve("inbound-old"));
         Files.writeString(inbound.resolve("out.jsonl"), "{\"a\":0}\n");

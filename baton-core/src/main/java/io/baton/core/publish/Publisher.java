@@ -99,7 +99,7 @@ public final class Publisher {
         for (ItemActions ia : batch) {
             for (ActionRecord a : ia.actions()) {
                 if (a.kind().createsOutput() && !blocked.containsKey(ia.item().id())) {
-                    String failure = run(a, () -> a.kind() == ActionKind.PUBLISH_REMOTE ? deliverRemote(a) : publishOutput(a));
+                    String failure = run(a, () -> a.kind() == ActionKind.PUBLISH_REMOTE ? deliverRemote(a, ia.item()) : publishOutput(a));
                     if (failure != null) {
                         blocked.put(ia.item().id(), failure);
                     }
@@ -398,8 +398,8 @@ public final class Publisher {
     }
 
     /** Uploads and renames one remote output; the "uploaded" sub-step is committed before the rename. */
-    private Outcome deliverRemote(ActionRecord a) throws IOException {
-        remote().deliver(a, epoch -> recorder.recordCopied(a.id(), epoch, 1));
+    private Outcome deliverRemote(ActionRecord a, ItemRecord item) throws IOException {
+        remote().deliver(a, item.epoch(), epoch -> recorder.recordCopied(a.id(), epoch, 1));
         return new Outcome(ActionState.DONE, null);
     }
 

@@ -18,11 +18,13 @@ public interface RemoteActions {
 
     /**
      * Completes a {@code PUBLISH_REMOTE} action from its recorded progress: uploads the staged output
-     * under a temporary name unless the upload is recorded, then renames it to the final name.
+     * under a temporary name unless the upload is recorded, then renames it to the final name, and
+     * removes what uploads of earlier epochs left under their own temporary names.
      *
+     * @param committedEpoch the epoch of the item's commit: no node uploaded this action before it
      * @throws IOException when a step failed, or the final name is taken by a file this action did not put there
      */
-    void deliver(ActionRecord action, UploadRecorder recorder) throws IOException;
+    void deliver(ActionRecord action, long committedEpoch, UploadRecorder recorder) throws IOException;
 
     /**
      * Carries out an {@code ARCHIVE_REMOTE_INPUT} or {@code DELETE_REMOTE_INPUT} action. Returns null when

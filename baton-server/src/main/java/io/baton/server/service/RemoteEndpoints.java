@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.MDC;
 
 /**
  * Carries out the remote publish actions of one run, or of one replay, with the connection settings of
@@ -49,18 +50,27 @@ final class RemoteEndpoints implements RemoteActions {
     }
 
     @Override
-    public void deliver(ActionRecord a, UploadRecorder recorder) throws IOException {
+    public void deliver(ActionRecord a, long committedEpoch, UploadRecorder recorder) throws IOException {
         RemoteLocation target = RemoteLocation.parse(a.targetPath());
         RemoteSpec spec = targetSpec(a.service(), target);
         // The inode field is 1 once the upload is recorded; the device field then holds the epoch that uploaded it.
         long uploadedEpoch = a.inode() == 1 ? a.device() : 0;
-        RemoteConnection connection = usable(a.service(), spec);
+        RemoteTarget remoteTarget = new RemoteTarget(usable(a.service(), spec));
+        // A replay at takeover runs outside any service's run, so the transport's log lines get the service here.
+        String runService = MDC.get("service");
+        MDC.put("service", a.service());
         try {
-            new RemoteTarget(connection).deliver(a.id(), uploadedEpoch, ctx.epoch(), Path.of(a.sourcePath()), target.name(),
-                    recorder::uploaded);
+            remoteTarget.deliver(a.id(), uploadedEpoch, ctx.epoch(), Path.of(a.sourcePath()), target.name(), recorder::uploaded);
+            remoteTarget.removeEarlierUploads(a.id(), committedEpoch, ctx.epoch());
         } catch (TransportException e) {
             remember(spec, e);
             throw e;
+        } finally {
+            if (runService == null) {
+                MDC.remove("service");
+            } else {
+                MDC.put("service", runService);
+            }
         }
     }
 

@@ -59,8 +59,6 @@ final class RunExecutor {
     static final int BATCH = 64;
     /** Items sent to the worker ahead of its replies, to keep it busy without piling up work a stop must undo. */
     static final int WINDOW = 8;
-    /** Remote names each service rejected and warned about on this node, so that a poll does not warn again. */
-    private static final Map<String, java.util.Set<String>> REJECTED_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
     /** The name of a remote input's download in its item's staging folder, beside the worker's outputs. */
     static final String DOWNLOAD = "input";
 
@@ -74,6 +72,8 @@ final class RunExecutor {
     private final FolderSource source;
     /** The remote source, or null when the source is a local folder. */
     private RemoteSource remoteSource;
+    /** Rejected remote names already warned about, shared by the runs of the service. */
+    private java.util.Set<String> warnedNames = new java.util.HashSet<>();
     /** Why the run stopped talking to its remote server, or null while it works. */
     private String transportFailure;
     private final ClaimCheck claimCheck = new ClaimCheck();
@@ -104,6 +104,12 @@ final class RunExecutor {
         this.stopRequested = stopRequested;
         this.committed = new CommittedWork(ctx, DeployedDescriptors.of(ctx, d));
         this.source = d.source().remote() == null ? new FolderSource(d.source()) : null;
+    }
+
+    /** Uses the service's set of rejected remote names already warned about, so that a name is not reported on every run. */
+    RunExecutor warnedNames(java.util.Set<String> names) {
+        this.warnedNames = names;
+        return this;
     }
 
     /** Links the run to the schedule slot that started it (null for a manual trigger). */
@@ -240,8 +246,7 @@ final class RunExecutor {
             List<Candidate> listed = source.list();
             return readiness.ready(listed, source.present(), System.nanoTime(), ctx.clock().instant());
         }
-        remoteSource = new RemoteSource(d.name(), d.source(), committed.remote().connection(d.name(), d.source().remote()),
-                REJECTED_NAMES.computeIfAbsent(d.name(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()));
+        remoteSource = new RemoteSource(d.name(), d.source(), committed.remote().connection(d.name(), d.source().remote()), warnedNames);
         List<Candidate> listed = remoteSource.list();
         return readiness.ready(listed, remoteSource.present(), System.nanoTime(), ctx.clock().instant());
     }

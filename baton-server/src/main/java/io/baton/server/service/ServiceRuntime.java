@@ -55,6 +55,8 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     private volatile Instant lastRunStart;
     private volatile int restarts;
     private volatile io.baton.core.source.ReadinessTracker readiness;
+    /** Rejected remote file names that a run already warned about; a deploy starts a new set. */
+    private volatile java.util.Set<String> warnedNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean paused;
 
     ServiceRuntime(String name, ServiceDescriptor descriptor, String invalidReason, ActiveContext ctx, PidFiles pidFiles,
@@ -226,7 +228,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             RunExecutor executor = new RunExecutor(d, ctx, w, disp, () -> stopRequested, readiness, deadline);
             deadline.arm(scheduler, () -> alertRunLimit(executor, deadline), () -> killAtRunLimit(w, executor));
             try {
-                RunOutcome outcome = executor.forSlot(slot).execute(why, slot == null);
+                RunOutcome outcome = executor.forSlot(slot).warnedNames(warnedNames).execute(why, slot == null);
                 if (outcome != null) {
                     lastRun = outcome;
                 }
@@ -566,6 +568,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     synchronized void replaceDescriptor(ServiceDescriptor d, String invalidReason) {
         this.descriptor = d;
         this.readiness = tracker(d);
+        this.warnedNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
         this.state = invalidReason == null ? ServiceState.STOPPED : ServiceState.INVALID;
         this.reason = invalidReason;
     }
