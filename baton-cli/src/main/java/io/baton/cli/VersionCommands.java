@@ -74,6 +74,12 @@ final class VersionCommands {
 
         @Override
         public Integer call() throws Exception {
+            Path folder = output.toAbsolutePath().getParent();
+            if (folder == null || !Files.isDirectory(folder)) {
+                System.err.println("baton: the folder " + folder + " of --output " + output + " does not exist; create it or choose"
+                        + " another --output file");
+                return 1;
+            }
             if (Files.exists(output)) {
                 System.err.println("baton: " + output + " already exists; remove it or choose another --output file");
                 return 1;

@@ -136,6 +136,8 @@ class UsersIT {
             assertThat(throttled.response().headers().firstValue("Retry-After")).as("Retry-After").isPresent();
             assertThat(call(base, "GET", "/api/node", admin).status()).as("right password while throttled").isEqualTo(429);
             assertThat(node.get("/api/node").path("role").asText()).as("the node's own token while throttled").isEqualTo("ACTIVE");
+            assertThat(call(base, "GET", "/api/node", "Bearer " + operatorSecret).status()).as("a valid API token from the throttled address")
+                    .isEqualTo(200);
 
             String logs = node.output() + logsOf(cluster.data.resolve("logs"));
             assertThat(logs).as("logs").contains("rejected a login from 127.0.0.1 as user admin with a wrong password")

@@ -38,6 +38,11 @@ final class RemoteSpecParser {
         this.resolve = resolve;
     }
 
+    /** Returns the URI with the password part of its user information, if any, replaced by {@code ***}. */
+    static String withoutPassword(String uri) {
+        return uri.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/@]*@", "$1:***@");
+    }
+
     RemoteSpec parse(YamlFields f, String type) {
         if (!PROTOCOLS.contains(type)) {
             throw f.error("type", type, "'folder', 'sftp', 'ftp' or 'ftps'");
@@ -46,22 +51,24 @@ final class RemoteSpecParser {
         int defaultPort = sftp ? SFTP_PORT : FTP_PORT;
         String example = type + "://user@host:" + defaultPort + "/outgoing";
         String text = f.requiredString("uri", "a URI such as " + example);
+        // An error message goes to the log, the API and the audit trail, so a password in the URI is masked there.
+        String shown = withoutPassword(text);
         URI uri;
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw f.error("uri", text, "a URI such as " + example + " (" + e.getReason() + ")");
+            throw f.error("uri", shown, "a URI such as " + example + " (" + e.getReason() + ")");
         }
         if (!type.equals(uri.getScheme())) {
-            throw f.error("uri", text, "a URI that starts with " + type + "://, to match type: " + type);
+            throw f.error("uri", shown, "a URI that starts with " + type + "://, to match type: " + type);
         }
         if (uri.getHost() == null || uri.getUserInfo() == null || uri.getUserInfo().contains(":")) {
-            throw f.error("uri", text, "user and host, such as " + example + ", and no password in the URI "
+            throw f.error("uri", shown, "user and host, such as " + example + ", and no password in the URI "
                     + "(put it in credentials.passwordFile)");
         }
         String folder = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
         if (folder.contains("/../") || folder.endsWith("/..") || folder.contains("/./")) {
-            throw f.error("uri", text, "a remote folder path without '.' or '..' segments");
+            throw f.error("uri", shown, "a remote folder path without '.' or '..' segments");
         }
         rejectFieldsOfOtherProtocols(f, type);
 

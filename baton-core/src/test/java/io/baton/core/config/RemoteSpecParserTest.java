@@ -72,6 +72,8 @@ class RemoteSpecParserTest {
                 () -> parse(SOURCE.replace("sftp://partner@", "sftp://partner:secret@"), TARGET));
         assertThat(e.field()).isEqualTo("source.uri");
         assertThat(e.getMessage()).contains("no password in the URI");
+        // The message is logged and recorded in the audit trail: the password itself never appears in it.
+        assertThat(e.getMessage()).contains("sftp://partner:***@").doesNotContain("secret");
     }
 
     @Test

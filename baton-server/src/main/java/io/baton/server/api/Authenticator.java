@@ -87,10 +87,12 @@ final class Authenticator {
             return Principal.NODE;
         }
         Instant now = clock.instant();
-        rejectWhileThrottled(ctx, null, now);
 
+        // A valid token is accepted even from a throttled address: a token cannot be guessed, and on one host
+        // every client shares 127.0.0.1, so one user's wrong passwords must not lock out every script.
         Optional<ApiToken> found = accounts().tokenWithHash(ApiToken.hashOf(secret));
         if (found.isEmpty()) {
+            rejectWhileThrottled(ctx, null, now);
             fail(ctx, null, now, "an unknown or revoked bearer token");
             throw unauthorized(ctx, "the bearer token is not valid: it is unknown or was revoked; " + LOGIN_HINT);
         }

@@ -126,7 +126,8 @@ final class RemoteEndpoints implements RemoteActions {
         }
         throw new IOException("service " + service + " no longer has the remote target " + target.server() + target.folder()
                 + ", so output " + target.name() + " cannot be delivered; deploy a descriptor with that target again, and"
-                + " the next run delivers it");
+                + " the next run delivers it, or run 'baton release' on the work item to drop this delivery and process"
+                + " its input again");
     }
 
     @Override
