@@ -74,7 +74,7 @@ fi
 [ -x "$SSHD" ] || fail "$SSHD is missing; install openssh-server"
 command -v sftp >/dev/null || fail "sftp is missing; install openssh-client"
 
-# The node's program directory holds baton-transport and its dependencies.
+# The node's program directory contains baton-transport and its dependencies.
 LIB=$REPO/baton-dist/target/baton-home/lib
 if $BUILD || [ ! -f "$LIB/baton-transport-0.1.0-SNAPSHOT.jar" ]; then
     echo "Building Baton: ./mvnw -q -DskipTests package"

@@ -143,8 +143,8 @@ public final class RemoteSource {
      * retried from the start on a new connection. The partial file is removed in a finally block, so no
      * failure leaves it behind.
      *
-     * @return true when the file is in place; false when it delivered a size other than the claimed one,
-     *     because it is still being written or was replaced, and a later run tries it again
+     * @return true when the file is in place. False when the download delivered a size other than the
+     *     claimed one, because the file is still being written or was replaced; a later run tries it again.
      * @throws TransportException when the download failed
      */
     public boolean download(FileIdentity claimed, Path local) throws IOException {

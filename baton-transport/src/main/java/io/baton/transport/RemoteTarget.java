@@ -74,7 +74,7 @@ public final class RemoteTarget {
                     return;
                 }
                 case LOST -> {
-                    // Nobody has the output under either name, so uploading it again cannot make a second copy.
+                    // The output exists under neither name, so uploading it again cannot make a second copy.
                     log.warn("Uploaded file {} vanished from {} before its rename to {}; uploading it again", temp, remote.server(), target);
                     fromEpoch = 0;
                 }
@@ -117,7 +117,7 @@ public final class RemoteTarget {
         }
     }
 
-    /** Where a recorded upload is now. */
+    /** The place of a recorded upload: still temporary, renamed, or lost. */
     private enum UploadState { TEMPORARY, RENAMED, LOST }
 
     private UploadState recordedUpload(String temp, String target) throws TransportException {

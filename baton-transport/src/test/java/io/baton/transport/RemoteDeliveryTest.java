@@ -127,7 +127,7 @@ class RemoteDeliveryTest {
     }
 
     @Test
-    void vanishedUploadIsUploadedAgainUnderTheNewEpoch() throws Exception {
+    void vanishedUploadIsRepeated() throws Exception {
         Path inbound = Files.createDirectories(dir.resolve("inbound-lost"));
         Path staged = Files.writeString(dir.resolve("lost.jsonl"), "{\"b\":2}\n");
         List<Long> recorded = new ArrayList<>();
@@ -144,7 +144,7 @@ class RemoteDeliveryTest {
     }
 
     @Test
-    void fencedNodesLateUploadCannotTouchTheDeliveredFile() throws Exception {
+    void lateUploadMissesDeliveredFile() throws Exception {
         Path inbound = Files.createDirectories(dir.resolve("inbound-fenced"));
         Path staged = Files.writeString(dir.resolve("f.jsonl"), "{\"c\":3}\n");
         // A fenced node of epoch 2 still writes its own temporary file; the new epoch never uses that name.

@@ -13,8 +13,8 @@ public enum ActionKind {
     /**
      * Upload the staged output to a remote folder under a temporary name, then rename it to its final
      * name, never replacing a file. The target path is the remote file as {@code protocol://user@host:port/path}.
-     * Its recorded sub-step "uploaded" keeps the epoch whose temporary file holds the upload in the
-     * device field and 1 in the inode field; both are 0 until then.
+     * Its recorded sub-step "uploaded" stores, in the device field, the epoch whose temporary file contains
+     * the upload, and 1 in the inode field. Both are 0 until then.
      */
     PUBLISH_REMOTE,
     /** Move a remote input into an archive folder on the same server, if it is still the claimed file. */

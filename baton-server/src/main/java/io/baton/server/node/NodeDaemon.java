@@ -52,9 +52,8 @@ import org.slf4j.MDC;
  *
  * <p>Becoming active, in order: claim {@code state/epochs/<e+1>} by exclusive create; bump the epoch
  * guard in the journal (the takeover); write the first heartbeat; then recovery, then services. On the
- * first start of a data directory the heartbeat comes before the guard bump instead, so that the other
- * nodes see the new holder alive while it creates the journal, which on a loaded machine can take
- * longer than a lease. Nothing else in
+ * first start of a data directory the heartbeat comes before the guard bump instead. The other nodes then
+ * see the new holder alive while it creates the journal, which on a loaded machine can take longer than a lease. Nothing else in
  * the data directory is written before the guard bump, and a passive node writes nothing there at all
  * except its own log and its registry entry ({@code state/nodes/<id>}).
  *

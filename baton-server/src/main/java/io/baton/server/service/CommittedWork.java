@@ -48,7 +48,7 @@ public final class CommittedWork implements AutoCloseable {
         this.publisher = new Publisher(recorder, ctx.mayPublish(), remote);
     }
 
-    /** The remote connections of this run or replay, shared with the run's listing and downloads. */
+    /** Returns the remote connections of this run or replay, which the run's listing and downloads share. */
     RemoteEndpoints remote() {
         return remote;
     }

@@ -53,7 +53,7 @@ final class RemoteEndpoints implements RemoteActions {
     public void deliver(ActionRecord a, long committedEpoch, UploadRecorder recorder) throws IOException {
         RemoteLocation target = RemoteLocation.parse(a.targetPath());
         RemoteSpec spec = targetSpec(a.service(), target);
-        // The inode field is 1 once the upload is recorded; the device field then holds the epoch that uploaded it.
+        // The inode field is 1 once the upload is recorded, and the device field then contains the epoch that uploaded it.
         long uploadedEpoch = a.inode() == 1 ? a.device() : 0;
         RemoteTarget remoteTarget = new RemoteTarget(usable(a.service(), spec));
         // A replay at takeover runs outside any service's run, so the transport's log lines get the service here.

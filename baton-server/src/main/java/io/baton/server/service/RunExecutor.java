@@ -74,7 +74,7 @@ final class RunExecutor {
     private RemoteSource remoteSource;
     /** Rejected remote names already warned about, shared by the runs of the service. */
     private java.util.Set<String> warnedNames = new java.util.HashSet<>();
-    /** Why the run stopped talking to its remote server, or null while it works. */
+    /** The reason the run stopped using its remote server, or null while the connection works. */
     private String transportFailure;
     private final ClaimCheck claimCheck = new ClaimCheck();
     private final java.util.concurrent.ConcurrentLinkedQueue<FailureOutcome> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -327,7 +327,7 @@ final class RunExecutor {
 
     /**
      * Reads the identity of each remote candidate again just before its claim. A file that vanished
-     * or changed since the listing waits for the next run; a connection that fails ends the claims of
+     * or changed since the listing waits for the next run. A connection that fails ends the claims of
      * this batch, so the run claims nothing it could not download.
      */
     private List<FileIdentity> checkRemote(List<Candidate> slice) {
@@ -728,7 +728,7 @@ final class RunExecutor {
         };
     }
 
-    /** The quarantine of a remote input: its download is copied, with the download's own file key. */
+    /** Returns the quarantine action of a remote input, which copies its download under the download's own file key. */
     private static ActionSpec quarantineDownload(Path download, Path quarantined) {
         FileKey key = null;
         try {

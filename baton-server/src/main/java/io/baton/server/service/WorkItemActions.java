@@ -199,7 +199,7 @@ public final class WorkItemActions {
     }
 
     /**
-     * The operator actions on an item of a remote source. Its input stays on the server until its
+     * Prepares an operator action on an item of a remote source. Its input stays on the server until its
      * disposition, so a retry needs no file to move: the next run downloads it again. Release and
      * reprocess move the input inside a local source folder and have no remote counterpart.
      */
@@ -215,7 +215,7 @@ public final class WorkItemActions {
                 return null;
             }, item.state(), "its publish actions are retried at the start of the next run (" + item.error() + ")");
         }
-        // The claimed identity stands: the next run claims the file again only if the server still lists it unchanged.
+        // The claimed identity is kept, so the next run claims the file again only if the server still lists it unchanged.
         return new Change(c -> requeue(c, item, item.identity(), "retry requested by an operator"), WorkItemState.RELEASED,
                 "attempts reset; the next run downloads " + item.relPath() + " from " + server + " again if it is unchanged"
                         + (item.state() == WorkItemState.QUARANTINED ? " (its quarantined copy stays where it is)" : ""));

@@ -20,7 +20,7 @@ class RemoteLocationTest {
     }
 
     @Test
-    void recordedLocationRoundTripsWithSpacesAndNonAsciiNames() {
+    void locationRoundTripsOddNames() {
         RemoteLocation written = RemoteLocation.of(spec("/in bound"), "/in bound/Überweisung März.jsonl");
         RemoteLocation read = RemoteLocation.parse(written.toString());
 
