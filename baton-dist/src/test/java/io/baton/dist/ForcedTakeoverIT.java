@@ -102,6 +102,13 @@ class ForcedTakeoverIT {
                     .isEqualTo(Integer.toString(FILES));
             List<List<String>> forcedRow = cluster.query("SELECT node_id, previous_node, cause, actor FROM role_changes WHERE epoch = " + epoch);
             assertThat(forcedRow).as("role change of epoch " + epoch).containsExactly(List.of("node-b", "node-a", "forced-takeover", "api-token from 127.0.0.1"));
+
+            // The takeover that went through is in the audit trail once, recorded by node-b once it was active;
+            // the attempts node-b refused while passive could not be written to the journal and are in its log.
+            assertThat(cluster.query("SELECT node_id, target, actor, outcome, status FROM operator_actions WHERE action = 'takeover'"))
+                    .as("forced takeovers in the audit trail").containsExactly(List.of("node-b", "node-a", "api-token", "done", "200"));
+            String logB = Files.readString(cluster.data.resolve("logs/node-node-b.log"));
+            assertThat(logB).as("log of node-b").contains("takeover of node-a by api-token from 127.0.0.1: refused (HTTP 409)");
         }
     }
 }

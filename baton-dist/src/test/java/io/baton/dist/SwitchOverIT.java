@@ -105,6 +105,18 @@ class SwitchOverIT {
             assertThat(cluster.query("SELECT cause, count(*) FROM role_changes GROUP BY cause ORDER BY cause"))
                     .as("role changes, the last one when the active node stopped").containsExactly(List.of("first-start", "1"),
                             List.of("release", "1"), List.of("switch-over", Integer.toString(SWITCHOVERS)));
+
+            // Each switch-over is in the audit trail once, written by the node that took the epoch, with the
+            // caller and address of the node that handed it over.
+            List<List<String>> audited = cluster.query("SELECT node_id, target, actor, remote_address, outcome, status FROM operator_actions"
+                    + " WHERE action = 'switch-over' ORDER BY id");
+            List<List<String>> expected = new ArrayList<>();
+            for (int i = 0; i < SWITCHOVERS; i++) {
+                String from = i % 2 == 0 ? "node-a" : "node-b";
+                String to = i % 2 == 0 ? "node-b" : "node-a";
+                expected.add(List.of(from, to, "api-token", "127.0.0.1", "done", "200"));
+            }
+            assertThat(audited).as("switch-overs in the audit trail").containsExactlyElementsOf(expected);
         }
     }
 

@@ -125,6 +125,21 @@ class UsersIT {
             assertThat(revoke.exitCode()).as("token revoke: " + revoke.err()).isZero();
             assertThat(call(base, "GET", "/api/node", "Bearer " + viewerSecret).status()).as("revoked token").isEqualTo(401);
 
+            // The account changes are in the audit trail under their own names, with the account they named and,
+            // when refused, why; never with the password.
+            List<String> accountRows = new ArrayList<>();
+            for (JsonNode row : node.get("/api/audit?limit=1000")) {
+                if (row.path("action").asText().matches("user-.*|token-.*")) {
+                    accountRows.add(String.join("|", text(row, "action"), text(row, "target"), text(row, "actor"), text(row, "outcome"),
+                            text(row, "detail")));
+                }
+            }
+            assertThat(accountRows).as("account changes in the audit trail, newest first").startsWith(
+                    "token-revoke|report-script|api-token|done|",
+                    "user-add||deploy-script|refused|the request body is missing or not valid JSON; expected {\"name\": NAME, \"role\": \"operator\" or \"viewer\", \"password\": PASSWORD}");
+            assertThat(accountRows).as("account changes in the audit trail").anyMatch(r -> r.startsWith("user-add|dave|admin|refused|") && r.contains("password"))
+                    .contains("user-remove|carol|admin|done|", "user-add|carol|admin|done|");
+
             // The revoked token was the first failed login from this address, so four wrong passwords make five.
             String wrong = basic("admin", WRONG_PASSWORD);
             for (int i = 1; i <= 4; i++) {
@@ -148,6 +163,11 @@ class UsersIT {
                 assertThat(Files.readString(cluster.data.resolve("settings/users.json"))).as("users file contains a secret").doesNotContain(secret);
             }
         }
+    }
+
+    /** A field of a JSON row as text, empty when it is null or missing. */
+    private static String text(JsonNode row, String field) {
+        return row.path(field).isValueNode() && !row.path(field).isNull() ? row.path(field).asText() : "";
     }
 
     private List<Map.Entry<String, String>> routes(String base, String authorization) throws IOException, InterruptedException {

@@ -188,6 +188,9 @@ public final class Journal implements AutoCloseable {
                 if (takeover.cause() == RoleChangeCause.SWITCHOVER && guard.handoverActor() != null) {
                     recordSwitchOver(c, guard, newEpoch, nodeId, now);
                 }
+                if (takeover.cause() == RoleChangeCause.FORCED_TAKEOVER && takeover.actor() != null) {
+                    recordForcedTakeover(c, guard, newEpoch, nodeId, takeover.actor(), now);
+                }
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
                 s.execute("ROLLBACK");
@@ -206,6 +209,22 @@ public final class Journal implements AutoCloseable {
         String detail = "node " + guard.nodeId() + " handed epoch " + guard.epoch() + " over to node " + nodeId + ", which took epoch "
                 + newEpoch;
         OperatorActions.record(c, new OperatorActions.Row(now, actor, guard.nodeId(), "switch-over", null, null, null, null, nodeId,
+                OperatorActions.Outcome.DONE, 200, detail));
+    }
+
+    /**
+     * Records a forced takeover requested through the API, in the transaction that takes the epoch, because
+     * the node that took it opens its journal only after that commit.
+     *
+     * @param actor the caller as "NAME from ADDRESS"
+     */
+    private static void recordForcedTakeover(Connection c, GuardRow guard, long newEpoch, String nodeId, String actor, Instant now)
+            throws SQLException {
+        int from = actor.lastIndexOf(" from ");
+        OperatorActions.Actor caller = from < 0 ? new OperatorActions.Actor(actor, null)
+                : new OperatorActions.Actor(actor.substring(0, from), actor.substring(from + " from ".length()));
+        String detail = "node " + nodeId + " took epoch " + newEpoch + " from node " + guard.nodeId() + ", which the operator confirmed fenced";
+        OperatorActions.record(c, new OperatorActions.Row(now, caller, nodeId, "takeover", null, null, null, null, guard.nodeId(),
                 OperatorActions.Outcome.DONE, 200, detail));
     }
 

@@ -68,6 +68,7 @@ final class AccountRoutes {
 
     private void addUser(Context ctx) throws IOException {
         NewUser req = body(ctx, NewUser.class, "{\"name\": NAME, \"role\": \"operator\" or \"viewer\", \"password\": PASSWORD}");
+        CallAudit.target(ctx, req.name());
         Role role = Role.parse(req.role());
         PasswordHash hash = PasswordHash.create(password(req.password()));
         Accounts updated = store.update(a -> a.withUser(req.name(), role, hash, clock.instant()));
@@ -78,6 +79,7 @@ final class AccountRoutes {
 
     private void changePassword(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
+        CallAudit.target(ctx, name);
         PasswordHash hash = PasswordHash.create(password(body(ctx, NewPassword.class, "{\"password\": PASSWORD}").password()));
         store.update(a -> a.withPassword(name, hash));
         log.info("Node {} changed the password of user {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), ctx.ip());
@@ -86,6 +88,7 @@ final class AccountRoutes {
 
     private void removeUser(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
+        CallAudit.target(ctx, name);
         store.update(a -> a.withoutUser(name));
         log.info("Node {} removed user {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), ctx.ip());
         ctx.json(Map.of("message", "User " + name + " removed"));
@@ -93,6 +96,7 @@ final class AccountRoutes {
 
     private void createToken(Context ctx) throws IOException {
         NewToken req = body(ctx, NewToken.class, "{\"name\": NAME, \"role\": \"operator\" or \"viewer\", \"expires\": DURATION or null}");
+        CallAudit.target(ctx, req.name());
         Role role = Role.parse(req.role());
         Instant now = clock.instant();
         ApiToken.Issued issued = ApiToken.issue(req.name(), role, lifetime(req.expires()), now);
@@ -107,6 +111,7 @@ final class AccountRoutes {
 
     private void revokeToken(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
+        CallAudit.target(ctx, name);
         store.update(a -> a.withoutToken(name));
         log.info("Node {} revoked API token {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), ctx.ip());
         ctx.json(Map.of("message", "API token " + name + " revoked"));
@@ -160,6 +165,8 @@ final class AccountRoutes {
             case NOT_FOUND -> "not_found";
             case CONFLICT -> "conflict";
         };
-        ctx.status(status).json(new ApiError(code, e.getMessage(), e.field()));
+        ApiError body = new ApiError(code, e.getMessage(), e.field());
+        CallAudit.error(ctx, body);
+        ctx.status(status).json(body);
     }
 }

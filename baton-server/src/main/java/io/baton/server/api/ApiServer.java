@@ -356,6 +356,8 @@ public final class ApiServer {
             log.warn("Node {} rejected a forced takeover from node {} requested by {}: {}", node.nodeId(), req.confirmFenced(), actor, e.getMessage());
             throw new ApiException(HttpStatus.CONFLICT, "takeover_rejected", e.getMessage());
         }
+        // The journal recorded the takeover in the transaction that took the epoch.
+        CallAudit.recordedByHandler(ctx);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("nodeId", node.nodeId());
         body.put("previousNode", req.confirmFenced());

@@ -140,9 +140,20 @@ final class CallAudit {
         String service = ctx.attribute(SERVICE) != null ? ctx.attribute(SERVICE) : call.service();
         OperatorActions.Row row = new OperatorActions.Row(clock.instant(), actor, nodeId, call.action(), service,
                 ctx.attribute(VERSION), call.itemId(), null, ctx.attribute(TARGET), outcome, status, detail);
-        log.info("Node {}: {} of service {} by {} from {}: {} (HTTP {}){}", nodeId, call.action(), service == null ? "-" : service, actor.name(), actor.remoteAddress(), outcome.label(), status,
-                detail == null ? "" : ": " + detail);
+        log.info("Node {}: {}{} by {} from {}: {} (HTTP {}){}", nodeId, call.action(), subject(service, call.itemId(), ctx.attribute(TARGET)),
+                actor.name(), actor.remoteAddress(), outcome.label(), status, detail == null ? "" : ": " + detail);
         write(row);
+    }
+
+    /** What a call acted on, for its log line: " of service S", " of item N", " of T", or nothing. */
+    private static String subject(String service, Long itemId, String target) {
+        if (service != null) {
+            return " of service " + service;
+        }
+        if (itemId != null) {
+            return " of item " + itemId;
+        }
+        return target == null ? "" : " of " + target;
     }
 
     private void write(OperatorActions.Row row) {

@@ -50,7 +50,26 @@ record ManagementCall(String action, String service, Long itemId, boolean manage
         if (post && p.length == 4 && p[2].equals("items")) {
             return new ManagementCall(p[3], null, null, true);
         }
+        ManagementCall account = accountCall(method, p);
+        if (account != null) {
+            return account;
+        }
         return new ManagementCall(method + " " + path, null, null, management);
+    }
+
+    /** The changes to users and API tokens, named like {@code user-add} and {@code token-revoke}; null for other calls. */
+    private static ManagementCall accountCall(String method, String[] p) {
+        if (p.length < 3 || !(p[2].equals("users") || p[2].equals("tokens"))) {
+            return null;
+        }
+        String kind = p[2].equals("users") ? "user" : "token";
+        String verb = switch (method) {
+            case "POST" -> p.length == 3 ? (kind.equals("user") ? "add" : "create") : null;
+            case "PUT" -> p.length == 5 && p[4].equals("password") ? "password" : null;
+            case "DELETE" -> p.length == 4 ? (kind.equals("user") ? "remove" : "revoke") : null;
+            default -> null;
+        };
+        return verb == null ? null : new ManagementCall(kind + "-" + verb, null, null, true);
     }
 
     /** Returns the id in an item path, or null when it is not a number (the call is then rejected with 400). */

@@ -25,6 +25,13 @@ class CallAuditTest {
         assertThat(ManagementCall.of("POST", "/api/items/x/retry")).as("invalid item id")
                 .isEqualTo(new ManagementCall("retry", null, null, true));
         assertThat(ManagementCall.of("POST", "/api/items/release")).isEqualTo(new ManagementCall("release", null, null, true));
+        assertThat(ManagementCall.of("POST", "/api/users")).isEqualTo(new ManagementCall("user-add", null, null, true));
+        assertThat(ManagementCall.of("PUT", "/api/users/carol/password")).isEqualTo(new ManagementCall("user-password", null, null, true));
+        assertThat(ManagementCall.of("DELETE", "/api/users/carol")).isEqualTo(new ManagementCall("user-remove", null, null, true));
+        assertThat(ManagementCall.of("POST", "/api/tokens")).isEqualTo(new ManagementCall("token-create", null, null, true));
+        assertThat(ManagementCall.of("DELETE", "/api/tokens/nightly")).isEqualTo(new ManagementCall("token-revoke", null, null, true));
+        assertThat(ManagementCall.of("GET", "/api/users")).as("a read of the users")
+                .isEqualTo(new ManagementCall("GET /api/users", null, null, false));
     }
 
     @Test
