@@ -145,7 +145,7 @@ final class CallAudit {
         write(row);
     }
 
-    /** What a call acted on, for its log line: " of service S", " of item N", " of T", or nothing. */
+    /** Names what a call acted on, for its log line: " of service S", " of item N", " of T", or nothing. */
     private static String subject(String service, Long itemId, String target) {
         if (service != null) {
             return " of service " + service;

@@ -62,14 +62,16 @@ record ManagementCall(String action, String service, Long itemId, boolean manage
         if (p.length < 3 || !(p[2].equals("users") || p[2].equals("tokens"))) {
             return null;
         }
-        String kind = p[2].equals("users") ? "user" : "token";
-        String verb = switch (method) {
-            case "POST" -> p.length == 3 ? (kind.equals("user") ? "add" : "create") : null;
-            case "PUT" -> p.length == 5 && p[4].equals("password") ? "password" : null;
-            case "DELETE" -> p.length == 4 ? (kind.equals("user") ? "remove" : "revoke") : null;
-            default -> null;
-        };
-        return verb == null ? null : new ManagementCall(kind + "-" + verb, null, null, true);
+        boolean user = p[2].equals("users");
+        String action = null;
+        if (method.equals("POST") && p.length == 3) {
+            action = user ? "user-add" : "token-create";
+        } else if (method.equals("PUT") && user && p.length == 5 && p[4].equals("password")) {
+            action = "user-password";
+        } else if (method.equals("DELETE") && p.length == 4) {
+            action = user ? "user-remove" : "token-revoke";
+        }
+        return action == null ? null : new ManagementCall(action, null, null, true);
     }
 
     /** Returns the id in an item path, or null when it is not a number (the call is then rejected with 400). */
