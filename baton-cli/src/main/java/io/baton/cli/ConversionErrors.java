@@ -44,6 +44,7 @@ final class ConversionErrors implements CommandLine.IParameterExceptionHandler {
         if (description.length == 0 || description[0].isBlank()) {
             return arg.paramLabel();
         }
-        return description[0].split(",")[0].trim();
+        // The first phrase only: "version to deploy again (default: ...); see ..." becomes "version to deploy again".
+        return description[0].split("[,;(]")[0].trim();
     }
 }

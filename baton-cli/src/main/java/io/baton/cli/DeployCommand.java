@@ -36,6 +36,20 @@ final class DeployCommand implements Callable<Integer> {
             System.err.println("baton: " + descriptor + " not found; pass a service folder with a service.yaml, or a descriptor file");
             return 1;
         }
+        String fileName = descriptor.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (fileName.endsWith(".zip")) {
+            System.err.println("baton: " + descriptor + " is not a zip archive (it does not start with a zip header); pass an archive"
+                    + " written by baton export, a service folder, or a service.yaml");
+            return 1;
+        }
+        String text;
+        try {
+            text = Files.readString(descriptor, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            System.err.println("baton: " + descriptor + " is neither a zip archive nor a UTF-8 text descriptor; pass an archive written by"
+                    + " baton export, a service folder, or a service.yaml");
+            return 1;
+        }
         Map<String, String> jars = new LinkedHashMap<>();
         Path lib = Files.isDirectory(source) ? source.resolve("lib") : null;
         if (lib != null && Files.isDirectory(lib)) {
@@ -47,7 +61,7 @@ final class DeployCommand implements Callable<Integer> {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("fileName", descriptor.toString());
-        body.put("descriptor", Files.readString(descriptor, StandardCharsets.UTF_8));
+        body.put("descriptor", text);
         body.put("jars", jars);
         return print(Api.connect(Home.resolve(home)).post("/api/services", body));
     }

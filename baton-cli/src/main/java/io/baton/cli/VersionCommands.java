@@ -56,8 +56,9 @@ final class VersionCommands {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("version", version);
             JsonNode result = Api.connect(Home.resolve(home)).post("/api/services/" + service + "/rollback", body);
+            String copied = result.path("rollbackOf").isNumber() ? result.path("rollbackOf").asText() : String.valueOf(version);
             System.out.println("Service " + service + " is now version " + result.path("version").asText() + ", a copy of version "
-                    + (version != null ? version : "before the current one") + " (" + result.path("state").asText() + ")");
+                    + copied + " (" + result.path("state").asText() + ")");
             return 0;
         }
     }

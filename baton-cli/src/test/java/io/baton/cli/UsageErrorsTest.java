@@ -30,6 +30,19 @@ class UsageErrorsTest {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** Runs a command that reports on System.err, as the commands do once their arguments are parsed. */
+    private static Result runWithSystemErr(String... args) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Result r = run(args);
+            return new Result(r.exitCode(), r.out(), r.err() + captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+
     @Test
     void cronCountOutOfRange() {
         Result r = run("cron", "0 * * * * *", "--count", "120", "--home", "/nonexistent-baton-home");
@@ -128,6 +141,28 @@ class UsageErrorsTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("baton: work item id must be a whole number, not 'abc'").contains("see: baton retry --help");
         assertThat(r.err()).doesNotContain("is not a long");
+    }
+
+    @Test
+    void rollbackVersionNotANumber() {
+        Result r = run("rollback", "orders", "abc", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("baton: version to deploy again must be a whole number, not 'abc'; see: baton rollback --help");
+    }
+
+    @Test
+    void deployOfAFileThatIsNeitherArchiveNorText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path fakeZip = java.nio.file.Files.writeString(tmp.resolve("orders.zip"), "name: orders\n");
+        java.nio.file.Path binary = java.nio.file.Files.write(tmp.resolve("orders.bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+
+        Result zip = runWithSystemErr("deploy", fakeZip.toString(), "--home", "/nonexistent-baton-home");
+        Result bin = runWithSystemErr("deploy", binary.toString(), "--home", "/nonexistent-baton-home");
+
+        assertThat(zip.exitCode()).isEqualTo(1);
+        assertThat(zip.err()).contains(fakeZip + " is not a zip archive").contains("baton export");
+        assertThat(bin.exitCode()).isEqualTo(1);
+        assertThat(bin.err()).contains(binary + " is neither a zip archive nor a UTF-8 text descriptor");
     }
 
     @Test

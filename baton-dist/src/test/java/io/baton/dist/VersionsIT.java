@@ -61,7 +61,7 @@ class VersionsIT {
 
             NodeProcess.CliResult rollback = node.cli("rollback", "rates");
             assertThat(rollback.exitCode()).as("rollback: " + rollback.err()).isZero();
-            assertThat(rollback.out()).as("rollback output").contains("now version 3");
+            assertThat(rollback.out()).as("rollback output").contains("now version 3, a copy of version 1");
             JsonNode after = node.get("/api/services/rates/versions");
             assertThat(after.path("current").asInt()).as("current version after rollback").isEqualTo(3);
             assertThat(after.path("versions").get(2).path("rollbackOf").asInt()).as("version 3 copies").isEqualTo(1);

@@ -313,6 +313,9 @@ public final class ApiServer {
     static Map<String, Object> deployedView(ServiceManager.Deployed deployed) {
         Map<String, Object> m = serviceView(deployed.runtime());
         m.put("version", deployed.version().version());
+        if (deployed.version().rollbackOf() != null) {
+            m.put("rollbackOf", deployed.version().rollbackOf());
+        }
         return m;
     }
 

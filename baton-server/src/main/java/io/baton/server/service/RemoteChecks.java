@@ -33,6 +33,10 @@ final class RemoteChecks {
         readable(file, prefix + ".credentials.passwordFile", c.passwordFile(), "the password for " + r.server());
         readable(file, prefix + ".credentials.keyFile", c.keyFile(), "the private key for " + r.server());
         readable(file, prefix + ".credentials.passphraseFile", c.passphraseFile(), "the passphrase of the key for " + r.server());
+        if (c.keyFile() != null && c.passphraseFile() == null && c.passphraseVariable() == null && PrivateKeyFiles.isEncrypted(c.keyFile())) {
+            throw new ConfigException(file, prefix + ".credentials.passphraseFile", null, "the passphrase of the key " + c.keyFile()
+                    + ", which is encrypted: give passphraseFile or passphraseVariable beside keyFile, or use a key without a passphrase");
+        }
         variable(file, prefix + ".credentials.passwordVariable", c.passwordVariable(), r);
         variable(file, prefix + ".credentials.passphraseVariable", c.passphraseVariable(), r);
         // accept-new creates the file on first contact; strict needs the server's key in it beforehand.
