@@ -59,12 +59,17 @@ final class AuditCommand implements Callable<Integer> {
             System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries));
             return 0;
         }
-        System.out.printf("%-6s %-30s %-26s %-10s %-12s %-8s %-22s %s%n", "ID", "AT", "BY", "NODE", "ACTION", "OUTCOME", "ON", "DETAIL");
-        for (JsonNode e : entries) {
-            System.out.printf("%-6s %-30s %-26s %-10s %-12s %-8s %-22s %s%n", e.path("id").asText(), e.path("at").asText(),
-                    e.path("actor").asText() + "@" + e.path("remoteAddress").asText(), e.path("nodeId").asText(),
-                    e.path("action").asText(), e.path("outcome").asText(), subject(e), e.path("detail").asText(""));
+        if (entries.isEmpty()) {
+            System.out.println("No audit rows match" + (action == null ? "" : "; actions are named like deploy, start, stop, trigger, retry,"
+                    + " switch-over, takeover, user-add or token-create (see docs/operations.md)"));
+            return 0;
         }
+        TextTable table = new TextTable("ID", "AT", "BY", "NODE", "ACTION", "OUTCOME", "ON", "DETAIL");
+        for (JsonNode e : entries) {
+            table.row(e.path("id").asText(), e.path("at").asText(), e.path("actor").asText() + "@" + e.path("remoteAddress").asText(),
+                    e.path("nodeId").asText(), e.path("action").asText(), e.path("outcome").asText(), subject(e), e.path("detail").asText(""));
+        }
+        table.print(System.out);
         return 0;
     }
 

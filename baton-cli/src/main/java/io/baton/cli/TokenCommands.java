@@ -56,12 +56,13 @@ final class TokenCommands implements Runnable {
     static final class ListTokens extends AccountAccess implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            System.out.printf("%-24s %-10s %-28s %-28s %s%n", "NAME", "ROLE", "CREATED AT", "EXPIRES AT", "STATE");
+            TextTable table = new TextTable("NAME", "ROLE", "CREATED AT", "EXPIRES AT", "STATE");
             for (JsonNode t : listTokens()) {
                 String expiresAt = t.path("expiresAt").isNull() ? "never" : t.path("expiresAt").asText();
-                System.out.printf("%-24s %-10s %-28s %-28s %s%n", t.path("name").asText(), t.path("role").asText(),
-                        t.path("createdAt").asText(), expiresAt, t.path("expired").asBoolean() ? "expired" : "valid");
+                table.row(t.path("name").asText(), t.path("role").asText(), t.path("createdAt").asText(), expiresAt,
+                        t.path("expired").asBoolean() ? "expired" : "valid");
             }
+            table.print(System.out);
             return 0;
         }
     }

@@ -84,10 +84,11 @@ final class UserCommands implements Runnable {
     static final class ListUsers extends AccountAccess implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            System.out.printf("%-24s %-10s %s%n", "NAME", "ROLE", "CREATED AT");
+            TextTable table = new TextTable("NAME", "ROLE", "CREATED AT");
             for (JsonNode u : listUsers()) {
-                System.out.printf("%-24s %-10s %s%n", u.path("name").asText(), u.path("role").asText(), u.path("createdAt").asText());
+                table.row(u.path("name").asText(), u.path("role").asText(), u.path("createdAt").asText());
             }
+            table.print(System.out);
             return 0;
         }
     }

@@ -24,12 +24,18 @@ final class VersionCommands {
         public Integer call() throws Exception {
             JsonNode list = api().get("/api/services/" + service + "/versions");
             int current = list.path("current").asInt(0);
-            System.out.printf("%-8s %-8s %-24s %-28s %s%n", "VERSION", "CURRENT", "DEPLOYED AT", "DEPLOYED BY", "ORIGIN");
+            TextTable table = new TextTable("VERSION", "CURRENT", "DEPLOYED AT", "DEPLOYED BY", "ORIGIN");
             for (JsonNode v : list.path("versions")) {
                 int number = v.path("version").asInt();
                 String by = v.path("deployedBy").asText() + (v.path("remoteAddress").asText().isEmpty() ? "" : " from " + v.path("remoteAddress").asText());
                 String origin = v.path("rollbackOf").isNull() ? "deploy" : "rollback to " + v.path("rollbackOf").asText();
-                System.out.printf("%-8d %-8s %-24s %-28s %s%n", number, number == current ? "yes" : "", v.path("deployedAt").asText(), by, origin);
+                table.row(number, number == current ? "yes" : "", v.path("deployedAt").asText(), by, origin);
+            }
+            table.print(System.out);
+
+            // The file digests below the table, because a version has one line per file.
+            for (JsonNode v : list.path("versions")) {
+                System.out.println("Version " + v.path("version").asText() + ":");
                 System.out.println("  service.yaml  sha256 " + v.path("descriptorSha256").asText());
                 v.path("jarSha256").properties().forEach(jar -> System.out.println("  lib/" + jar.getKey() + "  sha256 " + jar.getValue().asText()));
             }
