@@ -13,9 +13,12 @@ final class LineageText {
         StringBuilder out = new StringBuilder();
         out.append("Work item ").append(item.path("id").asText()).append(" of service ").append(item.path("service").asText())
                 .append(": ").append(item.path("relPath").asText()).append(" (").append(item.path("state").asText()).append(")\n");
-        out.append("  input: ").append(item.path("size").asText()).append(" bytes, mtime ").append(item.path("mtimeNanos").asText())
-                .append(" ns, device ").append(item.path("device").asText()).append(" inode ").append(item.path("inode").asText())
-                .append(", sha256 ").append(h.path("sha256").isNull() ? "not recorded" : h.path("sha256").asText()).append('\n');
+        out.append("  input: ").append(item.path("size").asText()).append(" bytes, modified ").append(modified(item.path("mtimeNanos")));
+        // A file on a remote server has no device and inode on this host, so both are recorded as 0.
+        if (item.path("device").asLong() != 0 || item.path("inode").asLong() != 0) {
+            out.append(", device ").append(item.path("device").asText()).append(" inode ").append(item.path("inode").asText());
+        }
+        out.append(", sha256 ").append(h.path("sha256").isNull() ? "not recorded" : h.path("sha256").asText()).append('\n');
         if (!h.path("attemptsRecorded").asBoolean()) {
             out.append("  NOTE: claimed before attempts were recorded; only the latest attempt is shown\n");
         }
@@ -41,6 +44,15 @@ final class LineageText {
         appendIds(out, "  earlier items of this name: ", h.path("earlierItems"));
         appendIds(out, "  later items of this name: ", h.path("laterItems"));
         return out.toString().stripTrailing();
+    }
+
+    /** Formats a modification time given in nanoseconds since the epoch as an ISO-8601 instant in UTC. */
+    private static String modified(JsonNode nanos) {
+        if (!nanos.canConvertToLong()) {
+            return "unknown";
+        }
+        long value = nanos.asLong();
+        return java.time.Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000_000L), Math.floorMod(value, 1_000_000_000L)).toString();
     }
 
     private static String text(JsonNode value) {
