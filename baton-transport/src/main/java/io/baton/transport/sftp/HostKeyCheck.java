@@ -38,8 +38,12 @@ final class HostKeyCheck implements ServerKeyVerifier {
     private final RemoteSpec spec;
     private volatile String rejection;
 
+    /** The logging context (node, service, run) of the thread that opens the connection; the check runs on an SSH I/O thread. */
+    private final java.util.Map<String, String> logContext;
+
     HostKeyCheck(RemoteSpec spec) {
         this.spec = spec;
+        this.logContext = org.slf4j.MDC.getCopyOfContextMap();
     }
 
     /** Returns the reason the last check rejected the key, or null. */
@@ -118,8 +122,20 @@ final class HostKeyCheck implements ServerKeyVerifier {
             rejection = "the new host key of " + hostEntry() + " (" + offered + ") cannot be recorded in " + spec.knownHosts() + ": " + e;
             return false;
         }
-        log.warn("Accepted the new host key of {} on first use (hostKeys: accept-new): {}; recorded in {}", hostEntry(), offered,
-                spec.knownHosts());
+        java.util.Map<String, String> ioThreadContext = org.slf4j.MDC.getCopyOfContextMap();
+        if (logContext != null) {
+            org.slf4j.MDC.setContextMap(logContext);
+        }
+        try {
+            log.warn("Accepted the new host key of {} on first use (hostKeys: accept-new): {}; recorded in {}", hostEntry(), offered,
+                    spec.knownHosts());
+        } finally {
+            if (ioThreadContext == null) {
+                org.slf4j.MDC.clear();
+            } else {
+                org.slf4j.MDC.setContextMap(ioThreadContext);
+            }
+        }
         return true;
     }
 

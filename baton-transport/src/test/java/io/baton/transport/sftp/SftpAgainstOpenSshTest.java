@@ -173,9 +173,20 @@ class SftpAgainstOpenSshTest {
         RemoteSpec spec = RemoteSpecs.with(RemoteSpecs.withKey("root", server.port(), remote.toString(), server.clientKey(), file),
                 HostKeyPolicy.ACCEPT_NEW, AlgorithmPolicy.MODERN);
 
+        ch.qos.logback.classic.Logger checkLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(HostKeyCheck.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        checkLog.addAppender(events);
+        org.slf4j.MDC.put("service", "rates");
         try (RemoteSession s = connector.open(spec)) {
             assertThat(s.isOpen()).isTrue();
+        } finally {
+            org.slf4j.MDC.remove("service");
+            checkLog.detachAppender(events);
         }
+        // The check runs on an SSH I/O thread; the warning still names the service that connected.
+        assertThat(events.list).as("accept-new warnings").singleElement()
+                .satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry("service", "rates"));
         String recorded = Files.readString(file);
         assertThat(recorded).startsWith("[127.0.0.1]:" + server.port() + " ");
 
