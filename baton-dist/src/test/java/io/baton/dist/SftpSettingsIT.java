@@ -142,6 +142,39 @@ class SftpSettingsIT {
             assertThat(r.exitCode()).as("exit code of the deploy of an output name with a slash: " + r.out() + r.err()).isNotZero();
             assertThat(r.err()).as("error of the deploy of an output name with a slash").contains("'targets[0].name'").contains("sub/{name}");
             assertThat(node.get("/api/services").toString()).as("deployed services").doesNotContain("missing-").doesNotContain("slash");
+
+            // A key protected by a passphrase needs the passphrase beside it.
+            Path locked = tmp.resolve("locked_key");
+            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "key-phrase", "-f", locked.toString())
+                    .redirectErrorStream(true).start();
+            assertThat(keygen.waitFor()).as("ssh-keygen exit code").isZero();
+            NodeProcess.CliResult noPassphrase = node.cli("deploy", cluster.serviceFolder("locked", """
+                    name: locked
+                    source: { type: sftp, uri: %s, credentials: { keyFile: %s }, knownHosts: %s }
+                    process: [ { type: copy } ]
+                    targets: [ { path: %s } ]
+                    onSuccess: { delete: true }
+                    """.formatted(uri, locked, knownHosts, tmp.resolve("outbox-locked"))).toString());
+            assertThat(noPassphrase.exitCode()).as("exit code of the deploy of an encrypted key without passphrase").isNotZero();
+            assertThat(noPassphrase.err()).as("error of the deploy of an encrypted key without passphrase")
+                    .contains("'source.credentials.passphraseFile'").contains(locked + ", which is encrypted");
+
+            // Two services on one remote folder race for its files, as on a local one.
+            String reader = """
+                    name: %s
+                    source: { type: sftp, uri: %s, credentials: { keyFile: %s }, knownHosts: %s }
+                    process: [ { type: copy } ]
+                    targets: [ { path: %s } ]
+                    onSuccess: { delete: true }
+                    """;
+            NodeProcess.CliResult first = node.cli("deploy", cluster.serviceFolder("reader-a", reader.formatted("reader-a", uri, key, knownHosts,
+                    tmp.resolve("outbox-a"))).toString());
+            assertThat(first.exitCode()).as("deploy of the first reader: " + first.err()).isZero();
+            NodeProcess.CliResult second = node.cli("deploy", cluster.serviceFolder("reader-b", reader.formatted("reader-b", uri, key, knownHosts,
+                    tmp.resolve("outbox-b"))).toString());
+            assertThat(second.exitCode()).as("exit code of the deploy of a second reader of one remote folder").isNotZero();
+            assertThat(second.err()).as("error of the deploy of a second reader of one remote folder").contains("'source.uri'")
+                    .contains("also read by service reader-a");
         }
     }
 }

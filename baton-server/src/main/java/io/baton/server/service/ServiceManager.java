@@ -326,7 +326,8 @@ public final class ServiceManager {
         }
         String shared = sourceClash(d);
         if (shared != null) {
-            throw new ConfigException(fileName, "source.path", shared, "a source folder no other service reads: two services on one"
+            throw new ConfigException(fileName, d.source().remote() != null ? "source.uri" : "source.path", shared,
+                    "a source folder no other service reads: two services on one"
                     + " folder race for its files, and one of them silently gets none; give each service a folder of its own");
         }
 
