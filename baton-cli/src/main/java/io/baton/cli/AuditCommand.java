@@ -1,17 +1,12 @@
 package io.baton.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code baton audit}: the audit trail of management actions, newest first. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
@@ -37,26 +32,13 @@ final class AuditCommand implements Callable<Integer> {
             defaultValue = "50")
     int limit;
 
-    @Option(names = "--json", description = "print the API's JSON as it is")
-    boolean json;
-
-    @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
-    Path home;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    JsonListing listing;
 
     @Override
     public Integer call() throws Exception {
-        JsonNode entries;
-        try {
-            entries = Api.connect(Home.resolve(home)).get("/api/audit" + query());
-        } catch (Api.ApiFailure e) {
-            ParameterException usage = e.asUsageError(spec.commandLine());
-            throw usage == null ? e : usage;
-        }
-        if (json) {
-            System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries));
+        JsonNode entries = listing.get("/api/audit" + query());
+        if (listing.printedAsJson(entries)) {
             return 0;
         }
         if (entries.isEmpty()) {
@@ -74,19 +56,8 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     private String query() {
-        List<String> params = new ArrayList<>();
-        params.add("limit=" + limit);
-        add(params, "service", service);
-        add(params, "action", action);
-        add(params, "outcome", outcome);
-        add(params, "since", since);
-        return "?" + String.join("&", params);
-    }
-
-    private static void add(List<String> params, String name, String value) {
-        if (value != null) {
-            params.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
-        }
+        return new QueryString().add("limit", limit).add("service", service).add("action", action).add("outcome", outcome)
+                .add("since", since).toString();
     }
 
     /** Names what an action acted on: a service and version, a work item or filter, or a target such as a node. */
@@ -102,7 +73,7 @@ final class AuditCommand implements Callable<Integer> {
             parts.add("[" + e.path("filter").asText() + "]");
         }
         if (e.path("target").isTextual()) {
-            parts.add("node " + e.path("target").asText());
+            parts.add(e.path("target").asText());
         }
         return parts.isEmpty() ? "-" : String.join(" ", parts);
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
             ServiceCommands.Kill.class, ServiceCommands.Pause.class, ServiceCommands.Resume.class, ServiceCommands.Trigger.class, ServiceCommands.Status.class,
             ServiceCommands.Slots.class, ServiceCommands.CronCheck.class,
             RunCommands.ListRuns.class, RunCommands.ShowRun.class, RunCommands.Waiting.class,
-            ItemCommands.Retry.class, ItemCommands.Release.class, ItemCommands.Reprocess.class, ItemCommands.ListActions.class, AuditCommand.class,
+            ItemCommands.Retry.class, ItemCommands.Release.class, ItemCommands.Reprocess.class, ItemCommands.ListActions.class, AuditCommand.class, LogsCommand.class,
             LineageCommand.class,
             VersionCommands.ListVersions.class, VersionCommands.Rollback.class, VersionCommands.Export.class,
             RoleCommands.SwitchOver.class, RoleCommands.Takeover.class, UserCommands.class, TokenCommands.class})

@@ -80,6 +80,21 @@ class CliIT {
             NodeProcess.CliResult run = node.cli("run", "1");
             assertThat(run.out()).as("run 1").contains("a.csv").contains("DISPOSED");
 
+            // The service's log and the node logs through the API, with filters.
+            NodeProcess.await(Duration.ofSeconds(10), "the run's log entries in " + node.tryGet("/api/logs?service=good&limit=5"),
+                    () -> node.tryGet("/api/logs?service=good&run=1").toString().contains("Run 1 of service good"));
+            NodeProcess.CliResult serviceLog = node.cli("logs", "good", "--run", "1");
+            assertThat(serviceLog.exitCode()).as("logs of a service: " + serviceLog.err()).isZero();
+            assertThat(serviceLog.out().lines()).as("log lines of run 1").isNotEmpty().allMatch(l -> l.contains(" service=good run=1 "));
+            NodeProcess.CliResult warnings = node.cli("logs", "--level", "WARN", "--grep", "target");
+            assertThat(warnings.exitCode()).as("logs at WARN: " + warnings.err()).isZero();
+            assertThat(warnings.out().lines()).as("node log lines at WARN and above").allMatch(l -> l.contains(" WARN ") || l.contains(" ERROR "));
+            NodeProcess.CliResult started = node.cli("logs", "--node", "cli", "--grep", "started", "--limit", "1");
+            assertThat(started.out().lines()).as("the newest node log line containing 'started'").hasSize(1);
+            NodeProcess.CliResult badLevel = node.cli("logs", "--level", "LOUD");
+            assertThat(badLevel.exitCode()).as("exit code of an unknown level").isEqualTo(2);
+            assertThat(badLevel.err()).contains("invalid level 'LOUD'").contains("WARN");
+
             assertThat(node.cli("frobnicate").exitCode()).as("exit code of an unknown command").isEqualTo(2);
             assertThat(node.cli("start").exitCode()).as("exit code of a missing argument").isEqualTo(2);
             NodeProcess.CliResult missing = node.cli("start", "nope");

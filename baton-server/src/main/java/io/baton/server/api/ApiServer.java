@@ -248,6 +248,9 @@ public final class ApiServer {
         new AuditRoutes(this::journal).register(app);
         new LineageRoutes(this::journal).register(app);
         new VersionRoutes(this::services).register(app);
+        if (node != null) {
+            new LogRoutes(node.data().logs()).register(app);
+        }
         new io.baton.server.cluster.ClusterRoutes(node).register(app);
         app.get("/api/runs/{id}", ctx -> {
             long id = ctx.pathParamAsClass("id", Long.class).get();

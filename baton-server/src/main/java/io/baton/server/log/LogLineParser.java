@@ -1,0 +1,39 @@
+package io.baton.server.log;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses the first line of a log entry as the node's logback pattern writes it:
+ * {@code 2026-12-05T04:19:57.409Z INFO  node=node-a service=orders run=12 [thread] Logger - message}.
+ * A line that does not start that way continues the entry before it.
+ */
+final class LogLineParser {
+
+    private static final Pattern FIRST_LINE = Pattern.compile(
+            "^(\\S+) (TRACE|DEBUG|INFO|WARN|ERROR) +node=(\\S*) service=(\\S*) run=(\\S*) \\[([^\\]]*)\\] (\\S+) - (.*)$");
+
+    private LogLineParser() {
+    }
+
+    /** Returns the entry this line starts, or null when the line continues the previous entry. */
+    static LogEntry parse(String line, String file) {
+        Matcher m = FIRST_LINE.matcher(line);
+        if (!m.matches()) {
+            return null;
+        }
+        try {
+            return new LogEntry(OffsetDateTime.parse(m.group(1)).toInstant(), m.group(2), m.group(3), orNull(m.group(4)), orNull(m.group(5)),
+                    m.group(6), m.group(7), m.group(8), file);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Maps the "-" that the pattern writes for a missing service or run id to null. */
+    private static String orNull(String id) {
+        return id.isEmpty() || id.equals("-") ? null : id;
+    }
+}
