@@ -64,6 +64,14 @@ public final class LeaseKeeper implements AutoCloseable {
         this.wallClock = wallClock;
     }
 
+    private volatile java.util.function.LongConsumer renewalObserver = nanos -> { };
+
+    /** Sets the observer of each successful renewal's duration, in nanoseconds; called on the renewal thread. */
+    public LeaseKeeper observeRenewals(java.util.function.LongConsumer nanos) {
+        this.renewalObserver = nanos;
+        return this;
+    }
+
     /** Writes the first heartbeat (which must succeed) and starts both threads. */
     public void start() throws IOException {
         long startNanos = System.nanoTime();
@@ -137,6 +145,7 @@ public final class LeaseKeeper implements AutoCloseable {
                 if (!fenced.get()) {
                     lastRenewStartNanos = start;
                 }
+                renewalObserver.accept(System.nanoTime() - start);
                 long tookMillis = (System.nanoTime() - start) / 1_000_000;
                 if (failures > 0) {
                     log.info("Lease renewal of node {} epoch {} works again after {} failure(s)", nodeId, epoch, failures);

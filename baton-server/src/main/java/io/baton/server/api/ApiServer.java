@@ -151,6 +151,15 @@ public final class ApiServer {
         });
 
         app.get("/health/live", ctx -> ctx.result("live"));
+        // Ready once the node has settled into a role, active or passive, and until it starts to stop.
+        app.get("/health/ready", ctx -> {
+            NodeRole role = node.role();
+            boolean ready = role == NodeRole.ACTIVE || role == NodeRole.PASSIVE;
+            ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).result(ready ? "ready" : role.name().toLowerCase());
+        });
+        // Prometheus scrapes with a viewer's API token, because every call but the health checks needs a login.
+        app.before("/metrics", authenticator::handle);
+        app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(node.metrics().scrape()));
         app.get("/health/active", ctx -> {
             boolean isActive = node.role() == NodeRole.ACTIVE;
             ctx.status(isActive ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).result(isActive ? "active" : node.role().name().toLowerCase());
@@ -300,6 +309,9 @@ public final class ApiServer {
     }
 
     private static final String ZIP = "application/zip";
+
+    /** The Prometheus text exposition format, version 0.0.4. */
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     /** Reads an archive body up to its own bound, because Javalin's default request limit of 1 MB is too small for jars. */
     private static byte[] readArchive(Context ctx) throws IOException {

@@ -27,6 +27,7 @@ import io.baton.server.cluster.ApiProbe;
 import io.baton.server.cluster.HolderMonitor;
 import io.baton.server.cluster.RegistryWriter;
 import io.baton.server.housekeeping.Housekeeping;
+import io.baton.server.metrics.NodeMetrics;
 import io.baton.server.service.ActiveContext;
 import io.baton.server.service.Recovery;
 import io.baton.server.service.ServiceManager;
@@ -76,6 +77,7 @@ public final class NodeDaemon {
     private final PidFiles pidFiles;
     private final Instant startedAt = Instant.now();
     private final HolderMonitor holderMonitor;
+    private final NodeMetrics metrics;
     private RegistryWriter registryWriter;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Active> active = new AtomicReference<>();
@@ -118,6 +120,24 @@ public final class NodeDaemon {
         this.pidFiles = new PidFiles(this.home.resolve("run").resolve("workers"));
         this.holderMonitor = new HolderMonitor(config.nodeId(), host, data, cluster.leaseDuration(), new LockTable(),
                 new ApiProbe(HOLDER_PROBE_TIMEOUT), () -> role == NodeRole.ACTIVE, Clock.systemUTC());
+        this.metrics = new NodeMetrics(config.nodeId());
+        metrics.bindNode(() -> role() == NodeRole.ACTIVE ? 1 : 0, this::epoch);
+        metrics.bindServices(this::serviceSamples);
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    /** Reads what the per-service meters show: the services of the active epoch, none while passive. */
+    private java.util.List<NodeMetrics.ServiceSample> serviceSamples() {
+        ServiceManager services = services();
+        if (services == null) {
+            return java.util.List.of();
+        }
+        return services.list().stream().map(s -> new NodeMetrics.ServiceSample(s.name(),
+                s.state() == io.baton.server.service.ServiceState.RUNNING || s.state() == io.baton.server.service.ServiceState.WAITING,
+                s.waiting().size(), s.restarts())).toList();
     }
 
     public String nodeId() { return config.nodeId(); }
@@ -299,7 +319,7 @@ public final class NodeDaemon {
         java.util.concurrent.atomic.AtomicBoolean fenced = new java.util.concurrent.atomic.AtomicBoolean();
         AtomicReference<Active> self = new AtomicReference<>();
         LeaseKeeper keeper = new LeaseKeeper(leaseFile, config.nodeId(), epoch, host, cluster.renewInterval(), cluster.renewDeadline(),
-                epochs, reason -> fence(self.get(), reason), Clock.systemUTC());
+                epochs, reason -> fence(self.get(), reason), Clock.systemUTC()).observeRenewals(metrics::leaseRenewed);
         // On a first start the heartbeat comes first: the journal is created now, which on a loaded machine can
         // take longer than a lease. After an earlier holder it comes after the guard bump, so that a claim the
         // journal rejects (a holder hung inside a transaction) leaves the lease naming the real holder.
@@ -349,8 +369,9 @@ public final class NodeDaemon {
         // A forced takeover is done once the guard bump is committed; recovery and service starts follow.
         forcedEpoch = epoch;
         finishForced(takeover.cause() == RoleChangeCause.FORCED_TAKEOVER ? forcedTakeover : null, null);
+        journal.observeCommits(metrics::journalCommitted);
         ActiveContext ctx = new ActiveContext(config.nodeId(), epoch, data, home, journal,
-                () -> keeper.isValid() && !fenced.get(), Clock.systemDefaultZone());
+                () -> keeper.isValid() && !fenced.get(), Clock.systemDefaultZone(), metrics);
         // A worker whose daemon falls silent exits before the lease could pass to another node.
         Duration idle = cluster.workerSilenceBound();
         ServiceManager services = new ServiceManager(ctx, pidFiles, idle, config.maxWorkers(), cluster.retention().versionsKeep());

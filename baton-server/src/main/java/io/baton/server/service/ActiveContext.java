@@ -2,6 +2,7 @@ package io.baton.server.service;
 
 import io.baton.core.DataDirectory;
 import io.baton.core.journal.Journal;
+import io.baton.server.metrics.NodeMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
@@ -11,7 +12,13 @@ import java.util.function.BooleanSupplier;
  * fencing check. A new epoch gets a new context; nothing of an old one is reused.
  *
  * @param mayPublish false once the lease is in doubt or the node was deposed
+ * @param metrics the node's meters, which outlive the epoch
  */
 public record ActiveContext(String nodeId, long epoch, DataDirectory data, Path home, Journal journal,
-        BooleanSupplier mayPublish, Clock clock) {
+        BooleanSupplier mayPublish, Clock clock, NodeMetrics metrics) {
+
+    /** A context whose meters are not scraped, for tools and tests that run services without a node. */
+    public ActiveContext(String nodeId, long epoch, DataDirectory data, Path home, Journal journal, BooleanSupplier mayPublish, Clock clock) {
+        this(nodeId, epoch, data, home, journal, mayPublish, clock, new NodeMetrics(nodeId));
+    }
 }

@@ -151,7 +151,7 @@ final class RunExecutor {
             return finish(RunState.FAILED, e.getMessage());
         } catch (io.baton.core.publish.Publisher.FencedException | io.baton.core.journal.DeposedException e) {
             log.warn("Run {} of service {} stopped: {}", runId, d.name(), e.getMessage());
-            return new RunOutcome(runId, RunState.ABANDONED, committedCount, failedCount, quarantinedCount, e.getMessage());
+            return new RunOutcome(runId, RunState.ABANDONED, committedCount, failedCount, quarantinedCount, bytesIn, bytesOut, e.getMessage());
         } finally {
             committed.close();
             MDC.remove("run");
@@ -763,7 +763,7 @@ final class RunExecutor {
         log.info("Run {} of service {} ended {}: {} committed, {} failed, {} quarantined, {} records, {} bytes in, {} bytes out{}",
                 runId, d.name(), state, committedCount, failedCount, quarantinedCount, records, bytesIn, bytesOut,
                 reason == null ? "" : " (" + reason + ")");
-        return new RunOutcome(runId, state, committedCount, failedCount, quarantinedCount, reason);
+        return new RunOutcome(runId, state, committedCount, failedCount, quarantinedCount, bytesIn, bytesOut, reason);
     }
 
     private static String parentOf(String relPath) {

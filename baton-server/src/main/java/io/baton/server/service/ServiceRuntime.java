@@ -227,10 +227,13 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             RunDeadline deadline = new RunDeadline(d.limits().maxRunDuration(), d.stopGracePeriod());
             RunExecutor executor = new RunExecutor(d, ctx, w, disp, () -> stopRequested, readiness, deadline);
             deadline.arm(scheduler, () -> alertRunLimit(executor, deadline), () -> killAtRunLimit(w, executor));
+            long started = System.nanoTime();
             try {
                 RunOutcome outcome = executor.forSlot(slot).warnedNames(warnedNames).execute(why, slot == null);
                 if (outcome != null) {
                     lastRun = outcome;
+                    ctx.metrics().runEnded(name, outcome.state().name(), outcome.committed(), outcome.failed(), outcome.quarantined(),
+                            outcome.bytesIn(), outcome.bytesOut(), java.time.Duration.ofNanos(System.nanoTime() - started));
                 }
             } catch (RuntimeException e) {
                 if (!ctx.mayPublish().getAsBoolean()) {
@@ -561,7 +564,8 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
 
     /** Sets the last run from the journal, so that a restarted node shows it. */
     void rememberLastRun(io.baton.core.journal.Runs.RunRecord r) {
-        lastRun = new RunOutcome(r.id(), r.state(), r.itemsCommitted(), r.itemsFailed(), r.itemsQuarantined(), r.reason());
+        lastRun = new RunOutcome(r.id(), r.state(), r.itemsCommitted(), r.itemsFailed(), r.itemsQuarantined(), r.bytesIn(), r.bytesOut(),
+                r.reason());
     }
 
     /** Replaces the descriptor of a stopped service (after a deploy). */
