@@ -42,10 +42,10 @@ final class SettingsCommands {
         SecretInput input;
 
         /**
-         * Sends every change: {@code put} stores a value under a key, {@code delete} removes one. Names are checked
-         * before the first call, so that a typo changes nothing.
+         * Checks every name and {@code KEY=VALUE} pair before the node is called, so that a typo changes nothing and
+         * is a usage error (exit 2). Returns the plain values by key.
          */
-        void apply(CommandLine command, String kind, String where, Store store) throws java.io.IOException {
+        Map<String, String> check(CommandLine command, String kind) {
             Map<String, String> plain = new LinkedHashMap<>();
             for (String pair : set) {
                 int eq = pair.indexOf('=');
@@ -56,8 +56,12 @@ final class SettingsCommands {
             }
             secret.forEach(k -> checked(command, kind, k));
             unset.forEach(k -> checked(command, kind, k));
+            return plain;
+        }
 
-            for (var e : plain.entrySet()) {
+        /** Sends every change, checked by {@link #check}: plain values, then secrets, then removals. */
+        void apply(CommandLine command, String kind, String where, Store store) throws java.io.IOException {
+            for (var e : check(command, kind).entrySet()) {
                 print(store.put(e.getKey(), Map.of("value", e.getValue())));
             }
             for (String key : secret) {
@@ -100,7 +104,8 @@ final class SettingsCommands {
 
     @Command(name = "settings", mixinStandardHelpOptions = true,
             description = {"Lists the settings of a service, or changes them: property values that overlay its service.yaml.",
-                "A value may refer to a cluster-wide variable as ${NAME}; write $${ for a literal ${. A change takes effect at the"
+                // Picocli expands ${...} in descriptions, and shows $${ as ${ (and $$$${ as $${).
+                "A value may refer to a cluster-wide variable as $${NAME}; write $$$${ for a literal $${. A change takes effect at the"
                     + " service's next start."})
     static final class Settings extends ServiceCommands.OnService {
         @Mixin
@@ -114,6 +119,7 @@ final class SettingsCommands {
 
         @Override
         public Integer call() throws Exception {
+            changes.check(spec.commandLine(), "setting");
             Api api = api();
             String path = "/api/services/" + service + "/settings";
             changes.apply(spec.commandLine(), "setting", " of service " + service, new Store(api, path));
@@ -142,7 +148,7 @@ final class SettingsCommands {
 
     @Command(name = "variables", mixinStandardHelpOptions = true,
             description = {"Lists the cluster-wide setting variables, or changes them. A service's property or setting refers to"
-                + " one as ${NAME}.", "A change takes effect at the next start of each service that uses the variable."})
+                + " one as $${NAME}.", "A change takes effect at the next start of each service that uses the variable."})
     static final class Variables implements Callable<Integer> {
         @Mixin
         Changes changes;
@@ -158,6 +164,7 @@ final class SettingsCommands {
 
         @Override
         public Integer call() throws Exception {
+            changes.check(spec.commandLine(), "variable");
             Api api = Api.connect(Home.resolve(home));
             changes.apply(spec.commandLine(), "variable", "", new Store(api, "/api/variables"));
             if (changes.isEmpty() || json) {

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a service starts with: the descriptor's properties overlaid by its stored settings, with variable
+ * The settings a service starts with: the descriptor's properties overlaid by its stored settings, with variable
  * references expanded, and its flags. {@link #toString()} leaves out the properties, because they may contain
  * secrets.
  */

@@ -38,7 +38,7 @@ final class SettingsRoutes {
     private static final Logger log = LoggerFactory.getLogger(SettingsRoutes.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What a response says after a change. */
+    /** The end of the message of a change's response. */
     static final String NEXT_START = "it takes effect at the next start of the service";
 
     private static final String BODY_FORM = "a JSON object such as {\"value\": \"...\", \"secret\": false}";
@@ -132,7 +132,10 @@ final class SettingsRoutes {
     }
 
     private static String flagText(Boolean flag) {
-        return flag == null ? "from the descriptor" : flag ? "on" : "off";
+        if (flag == null) {
+            return "from the descriptor";
+        }
+        return flag ? "on" : "off";
     }
 
     private void getVariable(Context ctx) throws IOException {
@@ -227,7 +230,7 @@ final class SettingsRoutes {
         ctx.json(body);
     }
 
-    /** The settings of a service as the API shows them: no secret's value, and no expanded variable. */
+    /** Returns the settings of a service as the API shows them: no secret's value, and no expanded variable. */
     static Map<String, Object> serviceView(ServiceRuntime s, ServiceSettings stored) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("service", s.name());
