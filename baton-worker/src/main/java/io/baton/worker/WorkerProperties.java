@@ -29,6 +29,13 @@ final class WorkerProperties {
         }
     }
 
+    /**
+     * Returns the descriptor with {@code properties} in place of its own.
+     *
+     * <p>NOTE: a built-in step that rejects a property value, such as the CSV delimiter, quotes the value in the
+     * start error, so a secret stored under such a key would appear there. Secrets belong in keys that only the
+     * service's own code reads.
+     */
     static ServiceDescriptor apply(ServiceDescriptor d, Map<String, String> properties) {
         return new ServiceDescriptor(d.name(), d.description(), d.autoStart(), d.restart(), d.jvm(), d.schedule(), d.source(),
                 d.process(), d.targets(), d.onSuccess(), d.onFailure(), Map.copyOf(properties), d.stopGracePeriod(), d.limits());
