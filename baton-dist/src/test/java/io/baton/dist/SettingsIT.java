@@ -181,6 +181,11 @@ class SettingsIT {
         assertThat(view.path("note").asText()).as("note after a change").isEqualTo(PENDING);
         assertThat(node.cli("status", "echo").out()).as("baton status after a change").contains(PENDING);
         assertThat(node.cli("settings", "echo").out()).as("baton settings after a change").contains(PENDING);
+
+        JsonNode audit = node.get("/api/audit?action=set-setting&limit=1");
+        assertThat(audit.get(0).path("service").asText()).as("service of the audit row").isEqualTo("echo");
+        assertThat(audit.get(0).path("target").asText()).as("target of the audit row").isEqualTo("region");
+        assertThat(audit.get(0).path("outcome").asText()).as("outcome of the audit row").isEqualTo("done");
     }
 
     private static void checkUnknownVariable(NodeProcess node) throws Exception {
