@@ -180,7 +180,7 @@ final class SettingsCommands {
         }
     }
 
-    /** Shows a plain value as it is and a secret only as set or not set. */
+    /** Formats a plain value as it is, and a secret only as set or not set. */
     static String valueText(JsonNode setting) {
         if (setting.path("secret").asBoolean()) {
             return setting.path("set").asBoolean() ? "(secret, set)" : "(secret, NOT SET: the service cannot start)";
