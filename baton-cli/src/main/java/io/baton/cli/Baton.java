@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             ItemCommands.Retry.class, ItemCommands.Release.class, ItemCommands.Reprocess.class, ItemCommands.ListActions.class, AuditCommand.class, LogsCommand.class,
             LineageCommand.class,
             VersionCommands.ListVersions.class, VersionCommands.Rollback.class, VersionCommands.Export.class,
+            SettingsCommands.Settings.class, SettingsCommands.Variables.class, SettingsCommands.AutoStart.class,
+            SettingsCommands.AutoRestart.class,
             RoleCommands.SwitchOver.class, RoleCommands.Takeover.class, UserCommands.class, TokenCommands.class})
 public final class Baton implements Runnable {
 

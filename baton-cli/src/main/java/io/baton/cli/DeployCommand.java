@@ -76,6 +76,11 @@ final class DeployCommand implements Callable<Integer> {
         String name = result.path("name").asText();
         String state = result.path("state").asText();
         System.out.println("Deployed service " + name + " version " + result.path("version").asText() + " (" + state + ")");
+        com.fasterxml.jackson.databind.JsonNode secrets = result.path("secretsToSet");
+        if (!secrets.isEmpty()) {
+            System.out.println("The archive's secrets are not set on this cluster; the service cannot start until they are:");
+            secrets.forEach(command -> System.out.println("  " + command.asText()));
+        }
         if (state.equals("STOPPED")) {
             System.out.println("Start it with: baton start " + name);
         }

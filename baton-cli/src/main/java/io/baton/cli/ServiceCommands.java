@@ -176,7 +176,7 @@ final class ServiceCommands {
                 out.println("descriptor: invalid; fix service.yaml and run baton deploy again");
                 return;
             }
-            out.println("autoStart:  " + s.path("autoStart").asText());
+            out.println("autoStart:  " + s.path("autoStart").asText() + ", autoRestart " + s.path("autoRestart").asText());
             out.println("schedule:   " + s.path("schedule").asText("manual") + text(s.path("misfire"), ", misfire ", "")
                     + (s.path("paused").asBoolean() ? ", PAUSED" : ""));
             JsonNode next = s.path("nextSlots");
@@ -199,6 +199,9 @@ final class ServiceCommands {
                       + " committed, " + last.path("failed").asText() + " failed, " + last.path("quarantined").asText() + " quarantined)"));
             out.println("last poll:  " + s.path("lastPoll").asText("-"));
             out.println("worker pid: " + (s.path("workerPid").isNull() ? "-" : s.path("workerPid").asText()));
+            if (s.path("settingsChanged").asBoolean()) {
+                out.println("NOTE:       " + s.path("note").asText());
+            }
         }
 
         private static String text(JsonNode n, String before, String after) {

@@ -52,6 +52,37 @@ class UsageErrorsTest {
     }
 
     @Test
+    void settingsSetWithoutValue() {
+        Result r = run("settings", "orders", "--set", "region", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("invalid --set 'region'").contains("KEY=VALUE");
+    }
+
+    @Test
+    void variablesInvalidName() {
+        Result r = run("variables", "--secret", "1abc", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("invalid variable name '1abc'");
+    }
+
+    @Test
+    void autostartInvalidValue() {
+        Result r = run("autostart", "orders", "maybe", "--home", "/nonexistent-baton-home");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("invalid value 'maybe'").contains("on, off or descriptor");
+    }
+
+    @Test
+    void settingsHelpShowsReferenceSyntax() {
+        Result r = run("settings", "--help");
+
+        assertThat(r.out()).contains("${NAME}").contains("write $${ for a").contains("--secret-stdin");
+    }
+
+    @Test
     void cronHelpStatesCountRange() {
         Result r = run("cron", "--help");
 

@@ -19,7 +19,8 @@ import java.util.List;
  *   state/         journal.db, lease, epochs/&lt;n&gt;, nodes/&lt;id&gt; (the node registry)
  *   work/          staging of in-flight runs, work/&lt;service&gt;/&lt;epoch&gt;-&lt;run&gt;/
  *   logs/          one log per node and per service
- *   settings/      users.json: users and API tokens of the management API (mode 0600)
+ *   settings/      users.json: users and API tokens of the management API; variables.json and
+ *                  services/&lt;name&gt;.json: setting variables and service settings (all mode 0600)
  * </pre>
  */
 public final class DataDirectory {

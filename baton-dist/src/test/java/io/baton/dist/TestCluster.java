@@ -49,6 +49,11 @@ final class TestCluster implements AutoCloseable {
         return n;
     }
 
+    /** The nodes this cluster started, whose output files {@link SecretLeakCheck} scans. */
+    List<NodeProcess> nodes() {
+        return List.copyOf(nodes);
+    }
+
     /** Writes a service folder with the descriptor and the test kit's jar; returns the folder. */
     Path serviceFolder(String name, String yaml) throws IOException {
         Path folder = root.resolve("services-src").resolve(name);

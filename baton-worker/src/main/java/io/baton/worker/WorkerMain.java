@@ -67,6 +67,9 @@ public final class WorkerMain {
         try {
             String yaml = Files.readString(a.descriptor(), StandardCharsets.UTF_8);
             ServiceDescriptor descriptor = new DescriptorParser(a.data()).parse(a.descriptor().toString(), yaml);
+            if (a.propertiesOnStdin()) {
+                descriptor = WorkerProperties.apply(descriptor, WorkerProperties.read(System.in));
+            }
             pipeline = Pipeline.create(descriptor);
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -174,12 +177,17 @@ public final class WorkerMain {
     }
 
     /** Command-line arguments of a worker. */
-    record WorkerArguments(String service, Path socket, Path descriptor, Path data, long idleTimeoutMillis) {
+    record WorkerArguments(String service, Path socket, Path descriptor, Path data, long idleTimeoutMillis, boolean propertiesOnStdin) {
+
+        /** The option, without a value, that makes the worker read its effective properties from standard input. */
+        static final String PROPERTIES_ON_STDIN = "--properties-stdin";
 
         static WorkerArguments parse(String[] args) {
+            java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(args));
+            boolean propertiesOnStdin = rest.remove(PROPERTIES_ON_STDIN);
             java.util.Map<String, String> m = new java.util.HashMap<>();
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                m.put(args[i], args[i + 1]);
+            for (int i = 0; i + 1 < rest.size(); i += 2) {
+                m.put(rest.get(i), rest.get(i + 1));
             }
             for (String required : new String[] {"--service", "--socket", "--descriptor", "--data", "--idle-timeout-ms"}) {
                 if (!m.containsKey(required)) {
@@ -188,7 +196,7 @@ public final class WorkerMain {
                 }
             }
             return new WorkerArguments(m.get("--service"), Path.of(m.get("--socket")), Path.of(m.get("--descriptor")),
-                    Path.of(m.get("--data")), Long.parseLong(m.get("--idle-timeout-ms")));
+                    Path.of(m.get("--data")), Long.parseLong(m.get("--idle-timeout-ms")), propertiesOnStdin);
         }
     }
 }

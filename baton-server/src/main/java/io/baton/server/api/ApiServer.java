@@ -136,6 +136,8 @@ public final class ApiServer {
         app.exception(ConfigException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_descriptor", e.getMessage(), e.field()));
         app.exception(InvalidArchiveException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_archive", e.getMessage(), e.entry()));
         app.exception(VersionNotFoundException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, "not_found", e.getMessage(), "version"));
+        app.exception(io.baton.core.settings.SettingsException.class,
+                (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_setting", e.getMessage(), e.field()));
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
         app.exception(ValidationException.class, (e, ctx) -> {
             String field = e.getErrors().keySet().stream().findFirst().orElse(null);
@@ -260,6 +262,7 @@ public final class ApiServer {
         if (node != null) {
             new LogRoutes(node.data().logs()).register(app);
         }
+        new SettingsRoutes(this::services, node == null ? null : node.nodeId()).register(app);
         new io.baton.server.cluster.ClusterRoutes(node).register(app);
         app.get("/api/runs/{id}", ctx -> {
             long id = ctx.pathParamAsClass("id", Long.class).get();
@@ -330,6 +333,9 @@ public final class ApiServer {
         m.put("version", deployed.version().version());
         if (deployed.version().rollbackOf() != null) {
             m.put("rollbackOf", deployed.version().rollbackOf());
+        }
+        if (!deployed.secretsToSet().isEmpty()) {
+            m.put("secretsToSet", deployed.secretsToSet());
         }
         return m;
     }
@@ -482,7 +488,8 @@ public final class ApiServer {
         m.put("descriptorValid", s.descriptor() != null);
         if (s.descriptor() != null) {
             m.put("description", s.descriptor().description());
-            m.put("autoStart", s.descriptor().autoStart());
+            m.put("autoStart", s.automaticStart());
+            m.put("autoRestart", s.automaticRestart());
             ServiceDescriptor.ScheduleSpec spec = s.descriptor().schedule();
             m.put("schedule", spec == null ? "manual" : spec.toSchedule().describe());
             m.put("misfire", spec == null ? null : spec.misfire().text());
@@ -495,12 +502,20 @@ public final class ApiServer {
         m.put("runInProgress", s.runInProgress());
         m.put("workerPid", s.workerPid());
         m.put("restarts", s.restarts());
+        boolean changed = s.settingsChanged();
+        m.put("settingsChanged", changed);
+        if (changed) {
+            m.put("note", SETTINGS_CHANGED);
+        }
         RunOutcome last = s.lastRun();
         m.put("lastRun", last);
         // The last poll or trigger, which records a run only when it claims a file (or was manual).
         m.put("lastPoll", s.lastRunStart() == null ? null : s.lastRunStart().toString());
         return m;
     }
+
+    /** The note of a service view whose stored settings differ from those its running worker started with. */
+    static final String SETTINGS_CHANGED = "settings changed; they take effect at the next start";
 
     private static void error(Context ctx, HttpStatus status, String code, String message, String field) {
         ApiError body = new ApiError(code, message, field);

@@ -35,6 +35,10 @@ record ManagementCall(String action, String service, Long itemId, boolean manage
         if (post && p.length == 5 && p[2].equals("services") && SERVICE_ACTIONS.contains(p[4])) {
             return new ManagementCall(p[4], p[3], null, true);
         }
+        ManagementCall settings = settingsCall(method, p);
+        if (settings != null) {
+            return settings;
+        }
         if (post && p.length == 3 && p[2].equals("switchover")) {
             return new ManagementCall("switch-over", null, null, true);
         }
@@ -72,6 +76,26 @@ record ManagementCall(String action, String service, Long itemId, boolean manage
             action = user ? "user-remove" : "token-revoke";
         }
         return action == null ? null : new ManagementCall(action, null, null, true);
+    }
+
+    /**
+     * Classifies the changes of settings and variables: {@code set-setting}, {@code unset-setting}, {@code set-flags},
+     * {@code set-variable} and {@code unset-variable}; null for any other call. The key or name goes to the audit row's
+     * target, set by the handler.
+     */
+    private static ManagementCall settingsCall(String method, String[] p) {
+        boolean put = method.equals("PUT");
+        boolean delete = method.equals("DELETE");
+        if ((put || delete) && p.length == 6 && p[2].equals("services") && p[4].equals("settings")) {
+            return new ManagementCall(put ? "set-setting" : "unset-setting", p[3], null, true);
+        }
+        if (put && p.length == 5 && p[2].equals("services") && p[4].equals("flags")) {
+            return new ManagementCall("set-flags", p[3], null, true);
+        }
+        if ((put || delete) && p.length == 4 && p[2].equals("variables")) {
+            return new ManagementCall(put ? "set-variable" : "unset-variable", null, null, true);
+        }
+        return null;
     }
 
     /** Returns the id in an item path, or null when it is not a number (the call is then rejected with 400). */

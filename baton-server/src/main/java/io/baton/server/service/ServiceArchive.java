@@ -24,7 +24,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * A service version as one zip archive, written by {@code baton export} and read by {@code baton deploy
  * FILE}. It contains exactly {@code baton-service.json} (the manifest: service, version, Baton version and
- * the SHA-256 of every other entry), {@code service.yaml} and {@code lib/*.jar}. The reader rejects any
+ * the SHA-256 of every other entry), {@code service.yaml}, {@code lib/*.jar} and, when the service has settings,
+ * {@code settings.json} with every secret masked ({@link ArchivedSettings}). The reader rejects any
  * other entry, so a secret file beside a service can never travel in an archive, and it rejects a path
  * that would leave the service folder (zip-slip) even though it extracts nothing to disk.
  *
@@ -57,17 +58,23 @@ public final class ServiceArchive {
             Map<String, String> sha256) {
     }
 
-    /** The content of an archive: its manifest and the service's files. */
-    public record Contents(Manifest manifest, ServiceContent content) {
+    /** The content of an archive: its manifest, the service's files, and its settings or null. */
+    public record Contents(Manifest manifest, ServiceContent content, ArchivedSettings settings) {
     }
 
     private ServiceArchive() {
     }
 
-    /** Writes a version's files with their manifest as zip bytes. */
-    public static byte[] write(ServiceVersion record, ServiceContent content) throws IOException {
+    /**
+     * Writes a version's files, with the service's settings when {@code settings} is not null, and their manifest as
+     * zip bytes. The settings are the current ones, whichever version is written.
+     */
+    public static byte[] write(ServiceVersion record, ServiceContent content, ArchivedSettings settings) throws IOException {
         Map<String, byte[]> entries = new TreeMap<>();
         entries.put(VersionStore.DESCRIPTOR, content.descriptor().getBytes(StandardCharsets.UTF_8));
+        if (settings != null) {
+            entries.put(ArchivedSettings.ENTRY, settings.toJson());
+        }
         content.jars().forEach((name, bytes) -> entries.put(VersionStore.LIB + "/" + name, bytes));
 
         Map<String, String> hashes = new LinkedHashMap<>();
@@ -111,9 +118,11 @@ public final class ServiceArchive {
         checkHashes(manifest, entries);
 
         byte[] descriptor = entries.remove(VersionStore.DESCRIPTOR);
+        byte[] settings = entries.remove(ArchivedSettings.ENTRY);
         Map<String, byte[]> jars = new TreeMap<>();
         entries.forEach((name, bytes) -> jars.put(name.substring(VersionStore.LIB.length() + 1), bytes));
-        return new Contents(manifest, ServiceContent.of(new String(descriptor, StandardCharsets.UTF_8), jars));
+        return new Contents(manifest, ServiceContent.of(new String(descriptor, StandardCharsets.UTF_8), jars),
+                settings == null ? null : ArchivedSettings.parse(settings));
     }
 
     private static Map<String, byte[]> unzip(byte[] archive) {
@@ -164,11 +173,12 @@ public final class ServiceArchive {
             throw new InvalidArchiveException(name, "entry '" + name + "' has a path that would leave the service folder (zip-slip);"
                     + " the archive was not made by 'baton export' or was changed, and nothing was deployed; " + FIX);
         }
-        boolean allowed = name.equals(MANIFEST) || name.equals(VersionStore.DESCRIPTOR) || name.equals(VersionStore.LIB + "/")
+        boolean allowed = name.equals(MANIFEST) || name.equals(VersionStore.DESCRIPTOR) || name.equals(ArchivedSettings.ENTRY)
+                || name.equals(VersionStore.LIB + "/")
                 || name.matches(VersionStore.LIB + "/" + ServiceContent.JAR_NAME);
         if (!allowed) {
             throw new InvalidArchiveException(name, "entry '" + name + "' does not belong in a service archive, which contains only "
-                    + MANIFEST + ", service.yaml and lib/*.jar; remove the entry, or " + FIX);
+                    + MANIFEST + ", service.yaml, " + ArchivedSettings.ENTRY + " and lib/*.jar; remove the entry, or " + FIX);
         }
     }
 

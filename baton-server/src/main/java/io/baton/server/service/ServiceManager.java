@@ -185,14 +185,14 @@ public final class ServiceManager {
     }
 
     /**
-     * Starts every valid service whose descriptor sets {@code autoStart: true}, in the order of their
+     * Starts every valid service whose settings, or else its descriptor, set {@code autoStart: true}, in the order of their
      * names, so that with fewer worker slots than such services the same ones start first every time.
      */
     public void startAutomatic() {
         for (ServiceRuntime s : list()) {
             if (s.state() == ServiceState.INVALID) {
                 log.error("Service {} is not started: its descriptor is invalid: {}", s.name(), s.reason());
-            } else if (s.descriptor().autoStart()) {
+            } else if (s.automaticStart()) {
                 s.start();
             }
         }
@@ -207,6 +207,11 @@ public final class ServiceManager {
     /** The node's worker cap and the services that hold or wait for a worker slot. */
     public WorkerSlots.Usage workerSlots() {
         return slots.usage();
+    }
+
+    /** The per-service settings and cluster-wide variables in the data directory. */
+    public io.baton.core.settings.SettingsStore settings() {
+        return new io.baton.core.settings.SettingsStore(ctx.data().settings());
     }
 
     public ServiceRuntime get(String name) {
@@ -254,7 +259,16 @@ public final class ServiceManager {
         for (String jar : contents.content().jars().keySet()) {
             checkJarName(fileName, jar);
         }
-        return install(fileName, contents.content(), caller, null);
+        Deployed deployed = install(fileName, contents.content(), caller, null);
+        if (contents.settings() == null) {
+            return deployed;
+        }
+        List<String> toSet = contents.settings().addMissing(d.name(), settings());
+        if (!toSet.isEmpty()) {
+            log.warn("Service {} version {} was deployed from an archive with {} secret(s) that are not set on this cluster;"
+                    + " it cannot start until they are: {}", d.name(), deployed.version().version(), toSet.size(), toSet);
+        }
+        return new Deployed(deployed.runtime(), deployed.version(), toSet);
     }
 
     /**
@@ -300,11 +314,36 @@ public final class ServiceManager {
         if (number == null || !kept.contains(number)) {
             throw new VersionNotFoundException(name, number == null ? "current version" : "version " + number, kept);
         }
-        return ServiceArchive.write(versions.find(name, number), versions.read(name, number));
+        ServiceContent content = versions.read(name, number);
+        return ServiceArchive.write(versions.find(name, number), content, exportedSettings(name, content));
     }
 
-    /** A deployed service and the version the deploy created. */
-    public record Deployed(ServiceRuntime runtime, ServiceVersion version) {
+    /** Returns the service's settings for an archive, masked; null when it has none and its properties use no variable. */
+    private ArchivedSettings exportedSettings(String name, ServiceContent content) throws IOException {
+        ServiceDescriptor d;
+        try {
+            d = parser.parse("service.yaml of service " + name, content.descriptor());
+        } catch (ConfigException e) {
+            // A kept version that no longer validates here is still exported; only its settings are left out.
+            log.warn("Service {}: the exported version's descriptor is invalid here, so its settings are not exported: {}", name, e.getMessage());
+            return null;
+        }
+        ArchivedSettings archived = ArchivedSettings.of(d, settings().service(name), settings().variables());
+        boolean empty = archived.properties().isEmpty() && archived.variables().isEmpty() && archived.autoStart() == null
+                && archived.autoRestart() == null;
+        return empty ? null : archived;
+    }
+
+    /**
+     * A deployed service and the version the deploy created.
+     *
+     * @param secretsToSet commands that set the secrets an archive brought as required but not set on this cluster
+     */
+    public record Deployed(ServiceRuntime runtime, ServiceVersion version, List<String> secretsToSet) {
+
+        public Deployed(ServiceRuntime runtime, ServiceVersion version) {
+            this(runtime, version, List.of());
+        }
     }
 
     private static void checkJarName(String fileName, String jar) {

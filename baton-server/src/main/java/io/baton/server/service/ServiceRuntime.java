@@ -3,9 +3,15 @@ package io.baton.server.service;
 import io.baton.core.config.ServiceDescriptor;
 import io.baton.server.worker.PidFiles;
 import io.baton.server.worker.WorkerCommand;
+import io.baton.core.settings.EffectiveSettings;
+import io.baton.core.settings.ServiceSettings;
+import io.baton.core.settings.SettingsException;
+import io.baton.core.settings.SettingsStore;
 import io.baton.server.worker.WorkerHandle;
 import io.baton.server.worker.WorkerStartException;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +64,8 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     /** Rejected remote file names that a run already warned about; a deploy starts a new set. */
     private volatile java.util.Set<String> warnedNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean paused;
+    /** The effective properties the current worker started with; null while no worker runs. */
+    private volatile Map<String, String> startedWith;
 
     ServiceRuntime(String name, ServiceDescriptor descriptor, String invalidReason, ActiveContext ctx, PidFiles pidFiles,
             WorkerSlots slots, ScheduledExecutorService scheduler, Duration workerIdleTimeout) {
@@ -146,12 +154,24 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
 
     private String launchWorker() {
         ServiceDescriptor d = descriptor;
+        EffectiveSettings settings;
+        try {
+            settings = effectiveSettings();
+        } catch (SettingsException e) {
+            log.error("Service {} cannot start on node {}: {}", name, ctx.nodeId(), e.getMessage());
+            return e.getMessage();
+        } catch (IOException e) {
+            log.error("Service {} cannot start on node {}: its settings cannot be read: {}", name, ctx.nodeId(), e.getMessage());
+            return "the settings of service " + name + " cannot be read: " + e.getMessage();
+        }
         ItemDispatch newDispatch = new ItemDispatch();
         try {
-            WorkerCommand command = WorkerCommand.build(d, ctx.home(), ctx.data().root(), ctx.data().service(name), workerIdleTimeout);
+            WorkerCommand command = WorkerCommand.build(d, ctx.home(), ctx.data().root(), ctx.data().service(name), workerIdleTimeout,
+                    settings.properties());
             WorkerHandle handle = WorkerHandle.start(command, pidFiles, WORKER_START_TIMEOUT, newDispatch::accept);
             dispatch = newDispatch;
             worker = handle;
+            startedWith = settings.properties();
             handle.exit().thenAccept(status -> onWorkerExit(handle, newDispatch, status));
             log.info("Service {} started on node {}: worker pid {}, heap {}", name, ctx.nodeId(), handle.pid(), d.jvm().heap());
             return null;
@@ -525,7 +545,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             }
             ServiceDescriptor.RestartPolicy policy = descriptor.restart();
             Duration uptime = handle.uptime();
-            if (!policy.automatic()) {
+            if (!automaticRestart()) {
                 fail("the worker died (" + why + ") and automatic restart is off");
             } else if (uptime.compareTo(policy.minimumUptime()) < 0) {
                 fail("the worker died after " + uptime.toMillis() + " ms, within the minimum uptime of "
@@ -542,6 +562,53 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             }
         }
         MDC.remove("service");
+    }
+
+    /**
+     * Resolves the settings the service starts with now: descriptor, stored settings and variables.
+     *
+     * @throws SettingsException when a property refers to an undefined variable or an unset secret
+     */
+    public EffectiveSettings effectiveSettings() throws IOException {
+        SettingsStore store = new SettingsStore(ctx.data().settings());
+        return EffectiveSettings.resolve(descriptor, store.service(name), store.variables());
+    }
+
+    /** Whether the service starts by itself when the node becomes active: its settings' flag, else its descriptor's. */
+    public boolean automaticStart() {
+        return storedFlags("autoStart").autoStartOver(descriptor);
+    }
+
+    /** Whether a worker that dies unexpectedly is started again: its settings' flag, else its descriptor's. */
+    public boolean automaticRestart() {
+        return storedFlags("restart.automatic").autoRestartOver(descriptor);
+    }
+
+    /** Returns the stored settings for their flags; unreadable settings leave the descriptor's flags, with a warning. */
+    private ServiceSettings storedFlags(String flag) {
+        try {
+            return new SettingsStore(ctx.data().settings()).service(name);
+        } catch (IOException e) {
+            log.warn("Service {} on node {}: the settings cannot be read, so the descriptor's {} applies: {}", name, ctx.nodeId(), flag,
+                    e.getMessage());
+            return ServiceSettings.NONE;
+        }
+    }
+
+    /**
+     * Whether the stored settings now resolve to other properties than those the running worker started with, or
+     * no longer resolve at all; false while no worker runs. A change takes effect at the next start.
+     */
+    public boolean settingsChanged() {
+        Map<String, String> running = startedWith;
+        if (running == null || worker == null) {
+            return false;
+        }
+        try {
+            return !effectiveSettings().properties().equals(running);
+        } catch (IOException | SettingsException e) {
+            return true;
+        }
     }
 
     private void fail(String why) {

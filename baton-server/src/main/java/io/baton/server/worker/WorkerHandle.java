@@ -72,6 +72,8 @@ public final class WorkerHandle {
             pidFiles.write(service, process.pid(), process.info().startInstant().orElse(null));
             WorkerHandle handle = new WorkerHandle(service, process, pidFiles);
             handle.pipeStderr();
+            // A thread of its own, because a write larger than the pipe buffer waits until the worker reads it.
+            Thread.ofPlatform().name("worker-properties-" + service).daemon().start(() -> sendProperties(process, command));
             try {
                 handle.channel = new ControlChannel(accept(server, process, startTimeout, handle));
                 handle.awaitHello();
@@ -92,6 +94,20 @@ public final class WorkerHandle {
             }
         }
     }
+
+    /**
+     * Writes the effective properties to the worker's standard input as one JSON object and closes it. A worker
+     * that already died fails the write; the wait for its connection then reports its exit.
+     */
+    private static void sendProperties(Process process, WorkerCommand command) {
+        try (var in = process.getOutputStream()) {
+            in.write(PROPERTIES_JSON.writeValueAsBytes(command.properties()));
+        } catch (IOException e) {
+            log.debug("Cannot write the properties to the worker of service {} (pid {}): {}", command.service(), process.pid(), e.toString());
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper PROPERTIES_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static SocketChannel accept(ServerSocketChannel server, Process process, Duration timeout, WorkerHandle early)
             throws IOException, WorkerStartException {

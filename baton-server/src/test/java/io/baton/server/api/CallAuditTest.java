@@ -35,6 +35,18 @@ class CallAuditTest {
     }
 
     @Test
+    void settingsCallsNamedByRoute() {
+        assertThat(ManagementCall.of("PUT", "/api/services/orders/settings/region"))
+                .isEqualTo(new ManagementCall("set-setting", "orders", null, true));
+        assertThat(ManagementCall.of("DELETE", "/api/services/orders/settings/region"))
+                .isEqualTo(new ManagementCall("unset-setting", "orders", null, true));
+        assertThat(ManagementCall.of("PUT", "/api/services/orders/flags")).isEqualTo(new ManagementCall("set-flags", "orders", null, true));
+        assertThat(ManagementCall.of("PUT", "/api/variables/HOST")).isEqualTo(new ManagementCall("set-variable", null, null, true));
+        assertThat(ManagementCall.of("DELETE", "/api/variables/HOST")).isEqualTo(new ManagementCall("unset-variable", null, null, true));
+        assertThat(ManagementCall.of("GET", "/api/variables/HOST").management()).as("a read").isFalse();
+    }
+
+    @Test
     void unknownCallsKeepMethodAndPath() {
         assertThat(ManagementCall.of("PUT", "/api/settings/x")).as("a write added later")
                 .isEqualTo(new ManagementCall("PUT /api/settings/x", null, null, true));

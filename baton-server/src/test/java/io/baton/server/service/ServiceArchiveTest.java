@@ -29,7 +29,7 @@ class ServiceArchiveTest {
     }
 
     private static byte[] exported() throws IOException {
-        return ServiceArchive.write(record(content()), content());
+        return ServiceArchive.write(record(content()), content(), null);
     }
 
     @Test
