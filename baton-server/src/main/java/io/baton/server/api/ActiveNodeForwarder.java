@@ -119,9 +119,14 @@ final class ActiveNodeForwarder {
             throw unavailable(ctx, "node " + nodeId + " is " + node.role() + " and cannot read the lease " + node.data().leaseFile()
                     + " to find the active node: " + e.getMessage() + "; check the shared data directory");
         }
-        if (lease == null || lease.nodeId().equals(nodeId)) {
+        if (lease == null) {
             throw unavailable(ctx, "node " + nodeId + " is " + node.role() + " and no node is active; start a node, or wait for a"
                     + " passive node to take over, then send the call again");
+        }
+        if (lease.nodeId().equals(nodeId)) {
+            // This node still holds the lease while it starts, hands over or stops, so there is no other node to forward to.
+            throw unavailable(ctx, "node " + nodeId + " is " + node.role() + " and no other node is active yet; send the call again"
+                    + " in a few seconds, and see which node is active with: baton cluster");
         }
         String holder = lease.nodeId();
         Long silence = node.holderMonitor().leaseSilenceMillis();
