@@ -35,6 +35,9 @@ public final class NodeProcess implements AutoCloseable {
     private final Path data;
     private final String nodeId;
     private final HttpClient plainHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The HTTPS client and the certificate text it trusts, built again when a restarted node writes another certificate. */
+    private HttpClient httpsClient;
+    private String trustedPem;
     private Process process;
     /** The command that runs the daemon as another user, or empty to run it as this process's user. */
     private List<String> userPrefix = List.of();
@@ -131,21 +134,28 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /** Returns a client for this node: with HTTPS, one that trusts the certificate the daemon wrote to {@code run/api.crt}. */
-    public HttpClient client() {
+    public synchronized HttpClient client() {
         Path certificate = home.resolve("run/api.crt");
         if (!base().startsWith("https:") || !Files.exists(certificate)) {
             return plainHttp;
         }
-        try (var in = Files.newInputStream(certificate)) {
+        try {
+            String pem = Files.readString(certificate);
+            if (pem.equals(trustedPem)) {
+                return httpsClient;
+            }
             java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
             trusted.load(null, null);
-            trusted.setCertificateEntry("node", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trusted.setCertificateEntry("node", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                    new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
             javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
                     javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trusted);
             javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
-            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(context).build();
+            httpsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(context).build();
+            trustedPem = pem;
+            return httpsClient;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.security.GeneralSecurityException e) {
