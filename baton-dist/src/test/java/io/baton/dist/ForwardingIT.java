@@ -89,6 +89,8 @@ class ForwardingIT {
             assertThat(trigger.statusCode()).as("trigger through node-b: " + trigger.body()).isEqualTo(200);
             assertThat(trigger.headers().firstValue("Baton-Forwarded-To")).as("forwarding header")
                     .hasValue("node-a " + a.base());
+            assertThat(trigger.headers().firstValue("Content-Type")).as("content type of the forwarded response").hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
             awaitNoRun(a);
             HttpResponse<String> runs = send(b, "GET", "/api/services/forwarded/runs?limit=5", bearer);
             assertThat(runs.statusCode()).as("runs through node-b: " + runs.body()).isEqualTo(200);

@@ -70,6 +70,15 @@ final class ActiveNodeForwarder {
         this.clock = clock;
     }
 
+    /** Builds the client that forwards calls: with TLS, it trusts what {@link ApiTls#clientContext} trusts. */
+    static HttpClient client(ApiTls tls) throws IOException {
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+        if (tls != null) {
+            client.sslContext(tls.clientContext());
+        }
+        return client.build();
+    }
+
     /** The before-handler: forwards the call and skips this node's handlers, or returns to let this node serve it. */
     void handle(Context ctx) throws IOException {
         if (node.role() == NodeRole.ACTIVE || LOCAL_PATHS.contains(ctx.path().replaceAll("/+$", ""))) {

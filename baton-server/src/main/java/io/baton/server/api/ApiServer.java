@@ -109,7 +109,7 @@ public final class ApiServer {
         AccountStore store = new AccountStore(usersFile);
         Authenticator authenticator = new Authenticator(nodeId, token.getBytes(StandardCharsets.UTF_8), store, secret, Clock.systemUTC());
         AccountRoutes accounts = new AccountRoutes(nodeId, store, Clock.systemUTC());
-        ActiveNodeForwarder forwarder = node == null ? null : new ActiveNodeForwarder(node, secret, forwardingClient(tls), Clock.systemUTC());
+        ActiveNodeForwarder forwarder = node == null ? null : new ActiveNodeForwarder(node, secret, ActiveNodeForwarder.client(tls), Clock.systemUTC());
         ApiServer api = new ApiServer(app, node, nodeId, authenticator, accounts, routeList, runFolder, forwarder);
         api.routes();
         try {
@@ -120,7 +120,7 @@ public final class ApiServer {
                     + "conf/node.yaml of its program directory");
         }
         writeSecret(runFolder.resolve("api.token"), token);
-        writeAddress(runFolder, host, app.port(), tls);
+        LocalApiAddress.write(runFolder, host, app.port(), tls);
         return api;
     }
 
@@ -136,30 +136,6 @@ public final class ApiServer {
         }
     }
 
-    private static java.net.http.HttpClient forwardingClient(ApiTls tls) throws IOException {
-        java.net.http.HttpClient.Builder client = java.net.http.HttpClient.newBuilder().connectTimeout(ActiveNodeForwarder.CONNECT_TIMEOUT);
-        if (tls != null) {
-            client.sslContext(tls.clientContext());
-        }
-        return client.build();
-    }
-
-    /**
-     * Writes {@code run/api.port}, {@code run/api.url} with the scheme and the address the local CLI connects to, and with TLS
-     * {@code run/api.crt} with the certificate the CLI trusts.
-     */
-    private static void writeAddress(Path runFolder, String host, int port, ApiTls tls) throws IOException {
-        Files.writeString(runFolder.resolve("api.port"), port + "\n", StandardCharsets.UTF_8);
-        // A wildcard address accepts connections on every interface; the CLI connects through loopback, by the name a certificate names.
-        String local = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-        String url = (tls == null ? "http" : "https") + "://" + (local.contains(":") ? "[" + local + "]" : local) + ":" + port;
-        Files.writeString(runFolder.resolve("api.url"), url + "\n", StandardCharsets.UTF_8);
-        if (tls == null) {
-            Files.deleteIfExists(runFolder.resolve("api.crt"));
-        } else {
-            Files.writeString(runFolder.resolve("api.crt"), tls.certificatePem(), StandardCharsets.UTF_8);
-        }
-    }
 
     private static byte[] randomBytes() {
         byte[] b = new byte[32];
@@ -181,9 +157,7 @@ public final class ApiServer {
     public void stop() {
         app.stop();
         try {
-            Files.deleteIfExists(runFolder.resolve("api.port"));
-            Files.deleteIfExists(runFolder.resolve("api.url"));
-            Files.deleteIfExists(runFolder.resolve("api.crt"));
+            LocalApiAddress.remove(runFolder);
             Files.deleteIfExists(runFolder.resolve("api.token"));
         } catch (IOException e) {
             log.warn("Cannot remove the API files in {}: {}", runFolder, e.toString());
