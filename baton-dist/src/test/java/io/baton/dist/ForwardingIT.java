@@ -97,6 +97,16 @@ class ForwardingIT {
             assertThat(runs.headers().firstValue("Baton-Forwarded-To")).as("forwarding header of runs").isPresent();
             assertThat(JSON.readTree(runs.body()).size()).as("runs listed through node-b").isPositive();
 
+            // Errors of the active node come back as they are; a wrong password is rejected by node-b itself.
+            HttpResponse<String> ghost = send(b, "GET", "/api/services/ghost", bearer);
+            assertThat(ghost.statusCode()).as("unknown service through node-b: " + ghost.body()).isEqualTo(404);
+            assertThat(JSON.readTree(ghost.body()).path("error").asText()).as("error of the unknown service").isEqualTo("not_found");
+            assertThat(ghost.headers().firstValue("Baton-Forwarded-To")).as("forwarding header of the 404").isPresent();
+            String wrongPassword = "Basic " + Base64.getEncoder().encodeToString("ops:wrong".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> rejected = send(b, "POST", "/api/services/forwarded/trigger", wrongPassword);
+            assertThat(rejected.statusCode()).as("wrong password at node-b").isEqualTo(401);
+            assertThat(rejected.headers().firstValue("Baton-Forwarded-To")).as("forwarding header of the 401").isEmpty();
+
             // The cluster view stays local.
             HttpResponse<String> view = send(b, "GET", "/api/node", bearer);
             assertThat(JSON.readTree(view.body()).path("role").asText()).as("node view of node-b").isEqualTo("PASSIVE");
