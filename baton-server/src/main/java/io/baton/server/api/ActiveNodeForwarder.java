@@ -80,7 +80,7 @@ final class ActiveNodeForwarder {
     }
 
     /** The before-handler: forwards the call and skips this node's handlers, or returns to let this node serve it. */
-    void handle(Context ctx) throws IOException {
+    void handle(Context ctx) {
         if (node.role() == NodeRole.ACTIVE || LOCAL_PATHS.contains(ctx.path().replaceAll("/+$", ""))) {
             return;
         }
@@ -158,7 +158,7 @@ final class ActiveNodeForwarder {
         return new Target(holder, entry.apiUrl());
     }
 
-    private HttpResponse<InputStream> send(Context ctx, Target target, ForwardedCall call) throws IOException {
+    private HttpResponse<InputStream> send(Context ctx, Target target, ForwardedCall call) {
         String pathAndQuery = Authenticator.pathAndQuery(ctx);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.apiUrl() + pathAndQuery)).timeout(CALL_TIMEOUT)
                 .method(ctx.method().name(), body(ctx));
