@@ -16,16 +16,20 @@ import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-/** The CLI's client of the node's REST API, with the address and token the local daemon wrote to {@code run/}. */
+/**
+ * The CLI's client of the node's REST API, with the address and token the local daemon wrote to {@code run/}. A node
+ * that serves HTTPS writes its certificate to {@code run/api.crt}, and the CLI trusts that certificate alone.
+ */
 final class Api {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
     private final String token;
 
-    private Api(String base, String token) {
+    private Api(HttpClient http, String base, String token) {
+        this.http = http;
         this.base = base;
         this.token = token;
     }
@@ -33,13 +37,35 @@ final class Api {
     static Api connect(Path home) throws IOException {
         Path run = home.resolve("run");
         try {
-            String port = Files.readString(run.resolve("api.port"), StandardCharsets.UTF_8).trim();
             String token = Files.readString(run.resolve("api.token"), StandardCharsets.UTF_8).trim();
-            String host = NodeCommand.readConfig(home).apiHost();
-            return new Api("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port, token);
+            String base = baseUrl(home, run);
+            HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+            if (base.startsWith("https:")) {
+                http.sslContext(trustedContext(run.resolve("api.crt")));
+            }
+            return new Api(http.build(), base, token);
         } catch (NoSuchFileException e) {
             throw new ApiFailure("no running node found in " + home + " (" + e.getFile() + " is missing); start one with: baton node");
         }
+    }
+
+    private static javax.net.ssl.SSLContext trustedContext(Path certificate) throws IOException {
+        try {
+            return io.baton.server.api.TlsTrust.trustingPem(certificate);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new ApiFailure("the node's certificate " + certificate + " is invalid: " + e.getMessage() + "; restart the node to write it again");
+        }
+    }
+
+    /** Returns the scheme, host and port from {@code run/api.url}, or for a daemon that does not write it, from {@code run/api.port}. */
+    private static String baseUrl(Path home, Path run) throws IOException {
+        Path url = run.resolve("api.url");
+        if (Files.exists(url)) {
+            return Files.readString(url, StandardCharsets.UTF_8).trim();
+        }
+        String port = Files.readString(run.resolve("api.port"), StandardCharsets.UTF_8).trim();
+        String host = NodeCommand.readConfig(home).apiHost();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     JsonNode get(String path) throws IOException {
@@ -121,6 +147,9 @@ final class Api {
             return http.send(b.header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(5)).build(), handler);
         } catch (ConnectException e) {
             throw new ApiFailure("cannot reach the node at " + base + "; is 'baton node' running?");
+        } catch (javax.net.ssl.SSLException e) {
+            throw new ApiFailure("the TLS connection to the node at " + base + " failed: " + e.getMessage() + "; the certificate in"
+                    + " api.tls.keyStore must name the host in run/api.url (api.host in conf/node.yaml) as a subject alternative name");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiFailure("interrupted");

@@ -17,10 +17,10 @@ final class RoleCommands {
     }
 
     @Command(name = "switchover", mixinStandardHelpOptions = true,
-            description = {"Hands the active role of this node to a passive node without waiting for the lease to expire.",
-                "Run it against the active node. It stops every service at a commit point, publishes what is committed, and waits until "
-                    + "the target has taken the next epoch; if the target does not take it within the timeout, this node stays active and "
-                    + "starts its services again (exit code 1)."})
+            description = {"Hands the active role to a passive node without waiting for the lease to expire.",
+                "Run on a passive node, the call is forwarded to the active node. The active node stops every service at a commit point, "
+                    + "publishes what is committed, and waits until the target has taken the next epoch. If the target does not take it "
+                    + "within the timeout, the active node stays active and starts its services again (exit code 1)."})
     static final class SwitchOver implements Callable<Integer> {
 
         @Option(names = "--to", paramLabel = "NODE", description = "node id of the passive node to hand over to (default: the first passive node that sees the offer)")

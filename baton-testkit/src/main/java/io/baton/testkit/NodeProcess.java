@@ -34,7 +34,10 @@ public final class NodeProcess implements AutoCloseable {
     private final Path home;
     private final Path data;
     private final String nodeId;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient plainHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The HTTPS client and the certificate text it trusts, built again when a restarted node writes another certificate. */
+    private HttpClient httpsClient;
+    private String trustedPem;
     private Process process;
     /** The command that runs the daemon as another user, or empty to run it as this process's user. */
     private List<String> userPrefix = List.of();
@@ -78,6 +81,7 @@ public final class NodeProcess implements AutoCloseable {
     public NodeProcess start(String... extraArgs) throws IOException {
         Files.deleteIfExists(home.resolve("run/api.port"));
         Files.deleteIfExists(home.resolve("run/api.token"));
+        Files.deleteIfExists(home.resolve("run/api.url"));
         List<String> argv = new ArrayList<>(userPrefix);
         argv.addAll(List.of(distHome.resolve("bin/baton").toString(), "node"));
         argv.addAll(List.of(extraArgs));
@@ -108,7 +112,7 @@ public final class NodeProcess implements AutoCloseable {
 
     private boolean live() {
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/health/live")).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse<Void> r = client().send(HttpRequest.newBuilder(URI.create(base() + "/health/live")).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (IOException | RuntimeException e) {
@@ -119,11 +123,43 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    private String base() {
+    /** Returns the node's API address from {@code run/api.url}, with the scheme, host and port the daemon serves. */
+    public String base() {
         try {
-            return "http://127.0.0.1:" + Files.readString(home.resolve("run/api.port")).trim();
+            Path url = home.resolve("run/api.url");
+            return Files.exists(url) ? Files.readString(url).trim() : "http://127.0.0.1:" + Files.readString(home.resolve("run/api.port")).trim();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Returns a client for this node: with HTTPS, one that trusts the certificate the daemon wrote to {@code run/api.crt}. */
+    public synchronized HttpClient client() {
+        Path certificate = home.resolve("run/api.crt");
+        if (!base().startsWith("https:") || !Files.exists(certificate)) {
+            return plainHttp;
+        }
+        try {
+            String pem = Files.readString(certificate);
+            if (pem.equals(trustedPem)) {
+                return httpsClient;
+            }
+            java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("node", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                    new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trusted);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            httpsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(context).build();
+            trustedPem = pem;
+            return httpsClient;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust the certificate " + certificate + ": " + e, e);
         }
     }
 
@@ -138,7 +174,7 @@ public final class NodeProcess implements AutoCloseable {
                     : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
             HttpRequest req = HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json").method(method, publisher).timeout(Duration.ofMinutes(2)).build();
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r = client().send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(r.statusCode(), r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -174,7 +210,7 @@ public final class NodeProcess implements AutoCloseable {
             String token = Files.readString(home.resolve("run/api.token")).trim();
             HttpRequest req = HttpRequest.newBuilder(URI.create(base() + "/api/node")).header("Authorization", "Bearer " + token)
                     .timeout(Duration.ofSeconds(2)).build();
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r = client().send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return r.statusCode() == 200 ? JSON.readTree(r.body()).path("role").asText() : "";
         } catch (IOException | RuntimeException e) {
             return "";

@@ -45,4 +45,25 @@ class NodeConfigTest {
 
         assertThat(e.getMessage()).contains("field 'maxWorkers' is 'many'");
     }
+
+    @Test
+    void apiTlsAbsentMeansPlainHttp() {
+        assertThat(parse("nodeId: a\napi: { port: 0 }\n").apiTls()).isNull();
+    }
+
+    @Test
+    void apiTlsPathsResolveAgainstHome() {
+        NodeConfig c = parse("api:\n  tls: { keyStore: conf/api.p12, keyStorePasswordFile: /etc/baton/api.pass }\n");
+
+        assertThat(c.apiTls().keyStore()).isEqualTo(HOME.resolve("conf/api.p12"));
+        assertThat(c.apiTls().keyStorePasswordFile()).isEqualTo(Path.of("/etc/baton/api.pass"));
+        assertThat(c.withApiPort(0).apiTls()).as("kept by withApiPort").isEqualTo(c.apiTls());
+    }
+
+    @Test
+    void apiTlsWithoutPasswordFileRejected() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("api:\n  tls: { keyStore: conf/api.p12 }\n"));
+
+        assertThat(e.field()).isEqualTo("api.tls.keyStorePasswordFile");
+    }
 }

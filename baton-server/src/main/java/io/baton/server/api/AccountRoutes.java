@@ -73,7 +73,7 @@ final class AccountRoutes {
         PasswordHash hash = PasswordHash.create(password(req.password()));
         Accounts updated = store.update(a -> a.withUser(req.name(), role, hash, clock.instant()));
         log.info("Node {} added user {} with role {} (requested by {} from {})", nodeId, req.name(), role.text(),
-                Principal.of(ctx).name(), ctx.ip());
+                Principal.of(ctx).name(), CallerAddress.of(ctx));
         ctx.status(HttpStatus.CREATED).json(AccountViews.user(updated.user(req.name()).orElseThrow()));
     }
 
@@ -82,7 +82,7 @@ final class AccountRoutes {
         CallAudit.target(ctx, name);
         PasswordHash hash = PasswordHash.create(password(body(ctx, NewPassword.class, "{\"password\": PASSWORD}").password()));
         store.update(a -> a.withPassword(name, hash));
-        log.info("Node {} changed the password of user {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), ctx.ip());
+        log.info("Node {} changed the password of user {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), CallerAddress.of(ctx));
         ctx.json(Map.of("message", "Password of user " + name + " changed"));
     }
 
@@ -90,7 +90,7 @@ final class AccountRoutes {
         String name = ctx.pathParam("name");
         CallAudit.target(ctx, name);
         store.update(a -> a.withoutUser(name));
-        log.info("Node {} removed user {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), ctx.ip());
+        log.info("Node {} removed user {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), CallerAddress.of(ctx));
         ctx.json(Map.of("message", "User " + name + " removed"));
     }
 
@@ -102,7 +102,7 @@ final class AccountRoutes {
         ApiToken.Issued issued = ApiToken.issue(req.name(), role, lifetime(req.expires()), now);
         store.update(a -> a.withToken(issued.token()));
         log.info("Node {} created API token {} with role {}, expiring {} (requested by {} from {})", nodeId, req.name(), role.text(),
-                issued.token().expiresAt() == null ? "never" : issued.token().expiresAt(), Principal.of(ctx).name(), ctx.ip());
+                issued.token().expiresAt() == null ? "never" : issued.token().expiresAt(), Principal.of(ctx).name(), CallerAddress.of(ctx));
 
         Map<String, Object> body = AccountViews.token(issued.token(), now);
         body.put("token", issued.secret());
@@ -113,7 +113,7 @@ final class AccountRoutes {
         String name = ctx.pathParam("name");
         CallAudit.target(ctx, name);
         store.update(a -> a.withoutToken(name));
-        log.info("Node {} revoked API token {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), ctx.ip());
+        log.info("Node {} revoked API token {} (requested by {} from {})", nodeId, name, Principal.of(ctx).name(), CallerAddress.of(ctx));
         ctx.json(Map.of("message", "API token " + name + " revoked"));
     }
 

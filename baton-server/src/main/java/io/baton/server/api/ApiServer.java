@@ -5,6 +5,7 @@ import io.baton.core.auth.AccountStore;
 import io.baton.core.cluster.NodeRegistration;
 import io.baton.core.cluster.NodeRegistry;
 import io.baton.core.config.ConfigException;
+import io.baton.core.config.NodeConfig;
 import io.baton.core.config.ServiceDescriptor;
 import io.baton.core.journal.Journal;
 import io.baton.core.config.Durations;
@@ -14,6 +15,7 @@ import io.baton.core.journal.ScheduleSlots;
 import io.baton.core.journal.WorkItems;
 import io.baton.core.lease.Lease;
 import io.baton.core.lease.LeaseFile;
+import io.baton.server.cluster.ClusterSecret;
 import io.baton.server.node.NodeDaemon;
 import io.baton.server.node.ForcedTakeoverRefusedException;
 import io.baton.server.node.NodeRole;
@@ -46,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * The node's REST API, on loopback unless configured otherwise. Every {@code /api} call needs a login,
  * checked by {@link Authenticator}: the node's own bearer token, which the daemon writes at start to
  * {@code run/api.token} (readable by its user only) for the local CLI, an API token, or a user's
- * password. The health endpoints need none. On a passive node the service endpoints return 503 and
- * name the active node.
+ * password. The health endpoints need none. A node that is not active forwards most calls to the
+ * active node ({@link ActiveNodeForwarder}). With {@code api.tls} configured the API serves HTTPS only
+ * ({@link ApiTls}); the daemon writes its address to {@code run/api.url} and, with TLS, its certificate to
+ * {@code run/api.crt}, so that the local CLI can reach and trust it.
  */
 public final class ApiServer {
 
@@ -60,10 +64,12 @@ public final class ApiServer {
     private final RouteList routeList;
     private final Path runFolder;
     private final CallAudit audit;
+    private final ActiveNodeForwarder forwarder;
 
     private ApiServer(Javalin app, NodeDaemon node, String nodeId, Authenticator authenticator, AccountRoutes accounts, RouteList routeList,
-            Path runFolder) {
+            Path runFolder, ActiveNodeForwarder forwarder) {
         this.app = app;
+        this.forwarder = forwarder;
         this.node = node;
         this.authenticator = authenticator;
         this.accounts = accounts;
@@ -73,22 +79,38 @@ public final class ApiServer {
                 new AnonymousCallLimit(CallAudit.ANONYMOUS_ROWS, CallAudit.ANONYMOUS_WINDOW, System::nanoTime));
     }
 
-    public static ApiServer start(NodeDaemon node, Path runFolder, String host, int port) throws IOException {
-        return start(node, node.nodeId(), node.data().usersFile(), runFolder, host, port);
+    /**
+     * Starts the API of a node.
+     *
+     * @param tlsConfig the keystore of the API's certificate, or null for plain HTTP
+     * @throws IOException when the port is in use, or the keystore cannot be loaded (the message names the file)
+     */
+    public static ApiServer start(NodeDaemon node, Path runFolder, String host, int port, NodeConfig.ApiTls tlsConfig) throws IOException {
+        ApiTls tls = tlsConfig == null ? null : ApiTls.load(tlsConfig);
+        return start(node, node.nodeId(), node.data().usersFile(), runFolder, host, port, tls, clusterSecret(node));
     }
 
-    /** Starts the API of a node; {@code node} is null only where a test starts the API alone, to check a busy port. */
-    static ApiServer start(NodeDaemon node, String nodeId, Path usersFile, Path runFolder, String host, int port) throws IOException {
+    /**
+     * Starts the API of a node; {@code node} is null only where a test starts the API alone, to check a busy port.
+     *
+     * @param secret the key of forwarded calls, or null when this node neither forwards nor accepts them
+     */
+    static ApiServer start(NodeDaemon node, String nodeId, Path usersFile, Path runFolder, String host, int port, ApiTls tls,
+            ClusterSecret secret) throws IOException {
         String token = HexFormat.of().formatHex(randomBytes());
         RouteList routeList = new RouteList();
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             routeList.listen(cfg);
+            if (tls != null) {
+                cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
+            }
         });
         AccountStore store = new AccountStore(usersFile);
-        Authenticator authenticator = new Authenticator(nodeId, token.getBytes(StandardCharsets.UTF_8), store, Clock.systemUTC());
+        Authenticator authenticator = new Authenticator(nodeId, token.getBytes(StandardCharsets.UTF_8), store, secret, Clock.systemUTC());
         AccountRoutes accounts = new AccountRoutes(nodeId, store, Clock.systemUTC());
-        ApiServer api = new ApiServer(app, node, nodeId, authenticator, accounts, routeList, runFolder);
+        ActiveNodeForwarder forwarder = node == null ? null : new ActiveNodeForwarder(node, secret, ActiveNodeForwarder.client(tls), Clock.systemUTC());
+        ApiServer api = new ApiServer(app, node, nodeId, authenticator, accounts, routeList, runFolder, forwarder);
         api.routes();
         try {
             app.start(host, port);
@@ -98,9 +120,22 @@ public final class ApiServer {
                     + "conf/node.yaml of its program directory");
         }
         writeSecret(runFolder.resolve("api.token"), token);
-        Files.writeString(runFolder.resolve("api.port"), Integer.toString(app.port()) + "\n", StandardCharsets.UTF_8);
+        LocalApiAddress.write(runFolder, host, app.port(), tls);
         return api;
     }
+
+    /** Reads or creates the cluster secret; without it this node neither forwards calls nor accepts forwarded ones. */
+    private static ClusterSecret clusterSecret(NodeDaemon node) {
+        try {
+            return ClusterSecret.readOrCreate(node.data().state(), node.nodeId());
+        } catch (IOException e) {
+            log.error("Node {} cannot read or create the cluster secret in {}: {}; it neither forwards calls to the active node nor"
+                    + " accepts calls forwarded by a passive node until it is restarted with a readable secret", node.nodeId(),
+                    node.data().state(), e.toString());
+            return null;
+        }
+    }
+
 
     private static byte[] randomBytes() {
         byte[] b = new byte[32];
@@ -122,7 +157,7 @@ public final class ApiServer {
     public void stop() {
         app.stop();
         try {
-            Files.deleteIfExists(runFolder.resolve("api.port"));
+            LocalApiAddress.remove(runFolder);
             Files.deleteIfExists(runFolder.resolve("api.token"));
         } catch (IOException e) {
             log.warn("Cannot remove the API files in {}: {}", runFolder, e.toString());
@@ -131,6 +166,9 @@ public final class ApiServer {
 
     private void routes() {
         app.before("/api/*", authenticator::handle);
+        if (forwarder != null) {
+            app.before("/api/*", forwarder::handle);
+        }
         app.exception(AccountException.class, AccountRoutes::handle);
         app.after("/api/*", audit::record);
         app.exception(ConfigException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_descriptor", e.getMessage(), e.field()));

@@ -7,6 +7,7 @@ import io.baton.core.auth.PasswordHash;
 import io.baton.core.auth.Role;
 import io.baton.core.auth.UserAccount;
 import io.baton.server.api.ApiServer.ApiException;
+import io.baton.server.cluster.ClusterSecret;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * in the request attribute {@value Principal#ATTRIBUTE}. A viewer may only call GET and HEAD. Failed
  * logins are counted by {@link LoginThrottle}; a throttled caller gets 429 with {@code Retry-After}
  * before its password is checked. Logs name the address and the user, never a password or a token.
+ *
+ * <p>A call that a passive node forwarded ({@link ForwardedCall}) must carry a valid signature. It then
+ * logs in with the caller's own credentials, or, when the caller used the forwarding node's own token,
+ * as {@code api-token of NODE}. Its address is the caller's, followed by {@code via NODE}.
  */
 final class Authenticator {
 
@@ -40,28 +45,58 @@ final class Authenticator {
     private final String nodeId;
     private final byte[] nodeToken;
     private final AccountStore store;
+    private final ClusterSecret clusterSecret;
     private final LoginThrottle throttle = new LoginThrottle();
     private final Clock clock;
     private final PasswordHash decoy = PasswordHash.decoy();
 
-    Authenticator(String nodeId, byte[] nodeToken, AccountStore store, Clock clock) {
+    /** @param clusterSecret the key that forwarded calls are signed with, or null to reject every forwarded call */
+    Authenticator(String nodeId, byte[] nodeToken, AccountStore store, ClusterSecret clusterSecret, Clock clock) {
         this.nodeId = nodeId;
         this.nodeToken = nodeToken.clone();
         this.store = store;
+        this.clusterSecret = clusterSecret;
         this.clock = clock;
     }
 
     /** Sets the principal of an {@code /api} request, or throws a 401, 403 or 429 {@link ApiException}; runs as the before-handler. */
     void handle(Context ctx) {
-        Principal principal = login(ctx);
+        ForwardedCall forwarded = forwardedCall(ctx);
+        Principal principal = forwarded != null && forwarded.nodeToken() ? Principal.nodeTokenOf(forwarded.forwardedBy()) : login(ctx);
         ctx.attribute(Principal.ATTRIBUTE, principal);
 
         if (principal.role() == Role.VIEWER && !isReadOnly(ctx.method())) {
-            log.warn("Node {} rejected {} {} from {}: {} {} has the viewer role", nodeId, ctx.method(), ctx.path(), ctx.ip(),
+            log.warn("Node {} rejected {} {} from {}: {} {} has the viewer role", nodeId, ctx.method(), ctx.path(), CallerAddress.of(ctx),
                     principal.kind().name().toLowerCase(), principal.name());
             throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", principal.kind().name().toLowerCase() + " " + principal.name()
                     + " has the viewer role, which may only read (GET); ask an operator, or log in as a user or token with the operator role");
         }
+    }
+
+    /** Checks the headers of a call forwarded by a passive node and takes its caller's address; returns null for a direct call. */
+    private ForwardedCall forwardedCall(Context ctx) {
+        if (ctx.header(ForwardedCall.BY) == null) {
+            return null;
+        }
+        if (clusterSecret == null) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", "node " + nodeId + " cannot check calls forwarded by node "
+                    + ctx.header(ForwardedCall.BY) + " because it could not read state/" + ClusterSecret.FILE_NAME + "; see its log");
+        }
+        ForwardedCall call;
+        try {
+            call = ForwardedCall.verify(clusterSecret, ctx.method().name(), pathAndQuery(ctx), ctx::header, clock.instant());
+        } catch (IllegalArgumentException e) {
+            log.warn("Node {} rejected {} {} from {}: {}", nodeId, ctx.method(), ctx.path(), ctx.ip(), e.getMessage());
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", e.getMessage());
+        }
+        CallerAddress.forwarded(ctx, call);
+        return call;
+    }
+
+    /** Returns the path and query of a request as the client sent them, which is what a forwarded call's signature covers. */
+    static String pathAndQuery(Context ctx) {
+        String query = ctx.queryString();
+        return query == null || query.isEmpty() ? ctx.path() : ctx.path() + "?" + query;
     }
 
     private static boolean isReadOnly(HandlerType method) {
@@ -148,25 +183,25 @@ final class Authenticator {
     }
 
     private void rejectWhileThrottled(Context ctx, String user, Instant now) {
-        Duration wait = throttle.retryAfter(ctx.ip(), user, now);
+        Duration wait = throttle.retryAfter(CallerAddress.of(ctx), user, now);
         if (wait.isZero() || wait.isNegative()) {
             return;
         }
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-        log.debug("Node {} rejected a login from {}{} for {} s more after repeated failures", nodeId, ctx.ip(),
+        log.debug("Node {} rejected a login from {}{} for {} s more after repeated failures", nodeId, CallerAddress.of(ctx),
                 user == null ? "" : " as user " + user, seconds);
         ctx.header("Retry-After", Long.toString(seconds));
-        throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_logins", "too many failed logins from " + ctx.ip()
+        throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_logins", "too many failed logins from " + CallerAddress.of(ctx)
                 + (user == null ? "" : " or as user " + user) + " within " + LoginThrottle.WINDOW.toSeconds()
                 + " s; wait " + seconds + " s (Retry-After) and check the credentials");
     }
 
     private void fail(Context ctx, String user, Instant now, String what) {
-        boolean throttled = throttle.recordFailure(ctx.ip(), user, now);
-        log.warn("Node {} rejected a login from {}{} with {}: {} {}", nodeId, ctx.ip(), user == null ? "" : " as user " + user,
+        boolean throttled = throttle.recordFailure(CallerAddress.of(ctx), user, now);
+        log.warn("Node {} rejected a login from {}{} with {}: {} {}", nodeId, CallerAddress.of(ctx), user == null ? "" : " as user " + user,
                 what, ctx.method(), ctx.path());
         if (throttled) {
-            log.warn("Node {} rejects further logins from {}{} for up to {} s: {} failures within {} s", nodeId, ctx.ip(),
+            log.warn("Node {} rejects further logins from {}{} for up to {} s: {} failures within {} s", nodeId, CallerAddress.of(ctx),
                     user == null ? "" : " or as user " + user, LoginThrottle.WINDOW.toSeconds(), LoginThrottle.MAX_FAILURES,
                     LoginThrottle.WINDOW.toSeconds());
         }

@@ -65,7 +65,7 @@ final class CallAudit {
      */
     static Actor caller(Context ctx) {
         Principal p = ctx.attribute(Principal.ATTRIBUTE);
-        return new Actor(p == null ? ANONYMOUS : p.name(), ctx.ip());
+        return new Actor(p == null ? ANONYMOUS : p.name(), CallerAddress.of(ctx));
     }
 
     /** Marks a call whose handler recorded its own rows, so that this recorder adds none. */
@@ -123,12 +123,12 @@ final class CallAudit {
         ApiError error = ctx.attribute(ERROR);
         Outcome outcome = outcome(status, error);
         String detail = error == null ? null : error.message();
-        Actor actor = anonymous ? new Actor(ANONYMOUS, ctx.ip()) : caller(ctx);
+        Actor actor = anonymous ? new Actor(ANONYMOUS, CallerAddress.of(ctx)) : caller(ctx);
         if (anonymous) {
             AnonymousCallLimit.Decision decision = anonymousLimit.next();
             if (!decision.record()) {
                 log.debug("Node {}: call without a valid token from {} not recorded, over the bound of {} rows per {}", nodeId,
-                        ctx.ip(), ANONYMOUS_ROWS, ANONYMOUS_WINDOW);
+                        CallerAddress.of(ctx), ANONYMOUS_ROWS, ANONYMOUS_WINDOW);
                 return;
             }
             if (decision.leftOutBefore() > 0) {

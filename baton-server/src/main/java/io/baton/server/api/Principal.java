@@ -8,7 +8,8 @@ import io.javalin.http.Context;
  * The authenticated caller of an API request, set by {@link Authenticator} as the request attribute
  * {@value #ATTRIBUTE} before any {@code /api} handler runs.
  *
- * @param name the user name, the API token's name, or {@value #NODE_TOKEN} for the node's own token
+ * @param name the user name, the API token's name, {@value #NODE_TOKEN} for the node's own token, or
+ *     {@code api-token of NODE} for the own token of the passive node NODE that forwarded the call
  */
 public record Principal(String name, Role role, Kind kind) {
 
@@ -28,6 +29,11 @@ public record Principal(String name, Role role, Kind kind) {
 
     static final Principal NODE = new Principal(NODE_TOKEN, Role.OPERATOR, Kind.TOKEN);
 
+    /** Returns the caller that logged in on node {@code nodeId} with its own token and whose call that node forwarded. */
+    static Principal nodeTokenOf(String nodeId) {
+        return new Principal(NODE_TOKEN + " of " + nodeId, Role.OPERATOR, Kind.TOKEN);
+    }
+
     /** Returns the principal of an {@code /api} request; throws when no authenticator ran, which is a routing bug. */
     public static Principal of(Context ctx) {
         Principal p = ctx.attribute(ATTRIBUTE);
@@ -40,6 +46,6 @@ public record Principal(String name, Role role, Kind kind) {
 
     /** Returns the caller as the operator-actions journal records it: the principal's name and the remote address. */
     public static Actor actor(Context ctx) {
-        return new Actor(of(ctx).name(), ctx.ip());
+        return new Actor(of(ctx).name(), CallerAddress.of(ctx));
     }
 }

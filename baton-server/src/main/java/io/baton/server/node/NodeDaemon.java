@@ -56,7 +56,8 @@ import org.slf4j.MDC;
  * first start of a data directory the heartbeat comes before the guard bump instead. The other nodes then
  * see the new holder alive while it creates the journal, which on a loaded machine can take longer than a lease. Nothing else in
  * the data directory is written before the guard bump, and a passive node writes nothing there at all
- * except its own log and its registry entry ({@code state/nodes/<id>}).
+ * except its own log, its registry entry ({@code state/nodes/<id>}) and, when no node has yet, the
+ * cluster secret ({@code state/cluster.secret}).
  *
  * <p>Every node, active or passive, rewrites its registry entry on a thread of its own, and a passive
  * node watches the active one for a hung holder ({@link HolderMonitor}).
@@ -188,8 +189,8 @@ public final class NodeDaemon {
         if (leftovers > 0) {
             log.warn("Node {} killed {} worker(s) left by an earlier daemon", config.nodeId(), leftovers);
         }
-        api = ApiServer.start(this, home.resolve("run"), config.apiHost(), config.apiPort());
-        log.info("Node {} started: data directory {}, API on http://{}:{}, lease {} ms", config.nodeId(), data.root(),
+        api = ApiServer.start(this, home.resolve("run"), config.apiHost(), config.apiPort(), config.apiTls());
+        log.info("Node {} started: data directory {}, API on {}://{}:{}, lease {} ms", config.nodeId(), data.root(), apiScheme(),
                 config.apiHost(), api.port(), cluster.leaseDuration().toMillis());
         registryWriter = new RegistryWriter(new NodeRegistry(data.nodes()), config.nodeId(), this::registration,
                 NodeRegistry.writeInterval(cluster.renewInterval()));
@@ -605,9 +606,13 @@ public final class NodeDaemon {
         NodeRole now = role;
         long epoch = now == NodeRole.ACTIVE ? epoch() : epochInLease();
         String apiHost = config.apiHost().equals("0.0.0.0") || config.apiHost().equals("::") ? host : config.apiHost();
-        String apiUrl = "http://" + (apiHost.contains(":") ? "[" + apiHost + "]" : apiHost) + ":" + api.port();
+        String apiUrl = apiScheme() + "://" + (apiHost.contains(":") ? "[" + apiHost + "]" : apiHost) + ":" + api.port();
         return new NodeRegistration(config.nodeId(), host, ProcessHandle.current().pid(), home.toString(), BatonVersion.get(), apiUrl,
                 now.name(), epoch, startedAt.toString(), Instant.now().toString());
+    }
+
+    private String apiScheme() {
+        return config.apiTls() == null ? "http" : "https";
     }
 
     private long epochInLease() {

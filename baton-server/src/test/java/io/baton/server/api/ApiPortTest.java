@@ -19,7 +19,7 @@ class ApiPortTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
 
-            assertThatThrownBy(() -> ApiServer.start(null, "node-a", run.resolve("users.json"), run, "127.0.0.1", port))
+            assertThatThrownBy(() -> ApiServer.start(null, "node-a", run.resolve("users.json"), run, "127.0.0.1", port, null, null))
                     .isInstanceOf(BindException.class)
                     .hasMessageContaining("API port " + port)
                     .hasMessageContaining("--api-port")
