@@ -157,7 +157,7 @@ class ForwardingIT {
         ServiceVersion version = new ServiceVersion("forwarded", 1, "2026-01-01T00:00:00Z", "test", "127.0.0.1", null,
                 content.descriptorSha256(), content.jarSha256());
         Path file = cluster.root.resolve("forwarded.zip");
-        Files.write(file, ServiceArchive.write(version, content));
+        Files.write(file, ServiceArchive.write(version, content, null));
         return file;
     }
 
