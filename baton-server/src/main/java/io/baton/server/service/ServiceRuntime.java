@@ -232,6 +232,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
                 RunOutcome outcome = executor.forSlot(slot).warnedNames(warnedNames).execute(why, slot == null);
                 if (outcome != null) {
                     lastRun = outcome;
+                    ctx.alerts().runEnded(name, outcome.runId(), outcome.state(), outcome.failed(), outcome.quarantined(), outcome.reason());
                     ctx.metrics().runEnded(name, outcome.state().name(), outcome.committed(), outcome.failed(), outcome.quarantined(),
                             outcome.bytesIn(), outcome.bytesOut(), java.time.Duration.ofNanos(System.nanoTime() - started));
                 }
@@ -270,6 +271,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
                         + " its worker is killed if the run has not ended within stopGracePeriod ({} ms)",
                 executor.runId(), name, ctx.nodeId(), io.baton.core.config.Durations.format(descriptor.limits().maxRunDuration()),
                 deadline.elapsed().toMillis(), descriptor.stopGracePeriod().toMillis());
+        ctx.alerts().runOverLimit(name, executor.runId(), io.baton.core.config.Durations.format(descriptor.limits().maxRunDuration()));
     }
 
     /**
@@ -516,6 +518,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             state = ServiceState.STARTING;
         }
         log.error("Worker of service {} died unexpectedly on node {}: {}", name, ctx.nodeId(), why);
+        ctx.alerts().workerDied(name, why);
         awaitRun(Duration.ofSeconds(30));
         synchronized (this) {
             if (state != ServiceState.STARTING) {
@@ -538,6 +541,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
                     fail(error);
                 } else {
                     state = ServiceState.RUNNING;
+                    ctx.alerts().workerRestarted(name, restarts);
                 }
             }
         }
