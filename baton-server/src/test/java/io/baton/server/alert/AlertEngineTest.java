@@ -46,7 +46,7 @@ class AlertEngineTest {
     }
 
     /** Records what the engine hands to the channels; {@link #wants} follows the route like the webhook. */
-    static final class RecordingChannel implements AlertChannel {
+    static class RecordingChannel implements AlertChannel {
         final List<Notice> sent = new CopyOnWriteArrayList<>();
 
         @Override
@@ -193,6 +193,34 @@ class AlertEngineTest {
         assertThat(orders.webhook()).isTrue();
         assertThat(orders.emailTo()).containsExactly("ops@example.com");
         assertThat(node.emailTo()).as("a service route never matches a node alert").containsExactly("ops@example.com");
+    }
+
+    @Test
+    void hungChannelDoesNotBlockRaise() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AlertChannel hung = new RecordingChannel() {
+            @Override
+            public void send(Notice notice) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        AlertsConfig config = new AlertsConfig(Duration.ofMinutes(10), 10, Duration.ofMinutes(1), WEBHOOK, null, List.of());
+        AlertEngine engine = new AlertEngine(config, SilenceStore.none(), clock, List.of(hung));
+        engine.startDelivery();
+        long started = System.nanoTime();
+
+        for (int i = 0; i < 50; i++) {
+            engine.raise(failed("service-" + i));
+        }
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertThat(engine.openAlerts()).hasSize(50);
+        release.countDown();
+        engine.stop();
     }
 
     @Test
