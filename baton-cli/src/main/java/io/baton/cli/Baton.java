@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             ItemCommands.Retry.class, ItemCommands.Release.class, ItemCommands.Reprocess.class, ItemCommands.ListActions.class, AuditCommand.class, LogsCommand.class,
             LineageCommand.class,
             VersionCommands.ListVersions.class, VersionCommands.Rollback.class, VersionCommands.Export.class,
-            RoleCommands.SwitchOver.class, RoleCommands.Takeover.class, UserCommands.class, TokenCommands.class})
+            RoleCommands.SwitchOver.class, RoleCommands.Takeover.class, UserCommands.class, TokenCommands.class,
+            AlertsCommand.class, SilenceCommands.class})
 public final class Baton implements Runnable {
 
     public static void main(String[] args) {

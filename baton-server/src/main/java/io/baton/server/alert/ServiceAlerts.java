@@ -35,7 +35,7 @@ public final class ServiceAlerts {
         }
         if (state == RunState.FAILED || state == RunState.UNKNOWN) {
             engine.raise(Alert.ofService(AlertKind.RUN_FAILED, service, node, run, "run " + run + " of service " + service + " failed: "
-                    + reason + "; see baton run " + run, clock.instant()));
+                    + reason, clock.instant()));
         }
     }
 
