@@ -109,6 +109,8 @@ class AlertsIT {
             NodeProcess.CliResult removed = node.cli("silence", "remove", silenceId);
             assertThat(removed.exitCode()).as("silence remove: " + removed.err()).isZero();
             assertThat(node.cli("silence", "list").out()).doesNotContain(silenceId);
+            assertThat(node.get("/api/audit?action=silence-add")).as("audit rows of silence-add").hasSize(1);
+            assertThat(node.get("/api/audit?action=silence-remove")).as("audit rows of silence-remove").hasSize(1);
             NodeProcess.CliResult invalid = node.cli("silence", "add", "--kind", "no-such-kind", "--for", "1h", "--reason", "x");
             assertThat(invalid.exitCode()).as("silence of an unknown kind").isEqualTo(2);
             assertThat(invalid.err()).contains("invalid alert kind 'no-such-kind'").contains("run-failed");

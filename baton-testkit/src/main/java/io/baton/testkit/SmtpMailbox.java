@@ -22,8 +22,8 @@ import org.subethamail.wiser.Wiser;
 import org.subethamail.wiser.WiserMessage;
 
 /**
- * A real SMTP server on 127.0.0.1 (SubEthaSMTP's Wiser) that requires STARTTLS and a login, and keeps the
- * messages it receives. Its certificate is self-signed for {@code localhost} and {@code 127.0.0.1}, made
+ * A real SMTP server on 127.0.0.1 (SubEthaSMTP's Wiser) that requires TLS, by STARTTLS or from the first
+ * byte (implicit TLS), and a login, and keeps the messages it receives. Its certificate is self-signed for {@code localhost} and {@code 127.0.0.1}, made
  * with the JDK's keytool; {@link #trustFile()} is that certificate in PEM, for the client to trust.
  */
 public final class SmtpMailbox implements AutoCloseable {
@@ -42,8 +42,14 @@ public final class SmtpMailbox implements AutoCloseable {
         this.wiser = wiser;
     }
 
-    /** Starts a server that accepts only {@code user} with {@code password}; key files go to {@code dir}. */
+    /** Starts a server that requires STARTTLS and accepts only {@code user} with {@code password}; key files go to {@code dir}. */
     public static SmtpMailbox start(Path dir, String user, String password) throws IOException, InterruptedException, GeneralSecurityException {
+        return start(dir, user, password, false);
+    }
+
+    /** Starts a server like {@link #start(Path, String, String)}, with TLS from the first byte when {@code implicitTls} is true. */
+    public static SmtpMailbox start(Path dir, String user, String password, boolean implicitTls)
+            throws IOException, InterruptedException, GeneralSecurityException {
         Files.createDirectories(dir);
         Path keyStore = dir.resolve("smtp.p12");
         Path pem = dir.resolve("smtp-ca.pem");
@@ -53,13 +59,18 @@ public final class SmtpMailbox implements AutoCloseable {
         keytool("-exportcert", "-rfc", "-alias", "smtp", "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
                 "-file", pem.toString());
 
-        SMTPServer.Builder server = SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress()).hostName("localhost")
-                .startTlsSocketFactory(serverContext(keyStore)).requireTLS()
-                .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((u, p, context) -> {
-                    if (!user.equals(u) || !password.equals(p)) {
-                        throw new LoginFailedException("invalid user or password");
-                    }
-                })).requireAuth();
+        SSLContext tls = serverContext(keyStore);
+        SMTPServer.Builder server = SMTPServer.port(0).bindAddress(InetAddress.getLoopbackAddress()).hostName("localhost");
+        if (implicitTls) {
+            server.serverSocketFactory(tls);
+        } else {
+            server.startTlsSocketFactory(tls).requireTLS();
+        }
+        server.authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((u, p, context) -> {
+            if (!user.equals(u) || !password.equals(p)) {
+                throw new LoginFailedException("invalid user or password");
+            }
+        })).requireAuth();
         Wiser wiser = Wiser.create(server);
         wiser.start();
         return new SmtpMailbox(pem, wiser);

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP server on 127.0.0.1 (the JDK's {@code HttpServer}) that records every POST body to {@code /hook}.
- * It answers 500 to the first {@code failFirst} requests and 200 after, to exercise a sender's retries.
+ * It responds with status 500 to the first {@code failFirst} requests and 200 after, to exercise a sender's retries.
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -50,7 +50,7 @@ public final class WebhookReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
-    /** Returns the bodies of the requests answered with 200, in order. */
+    /** Returns the bodies of the requests that got status 200, in order. */
     public List<String> bodies() {
         return List.copyOf(bodies);
     }

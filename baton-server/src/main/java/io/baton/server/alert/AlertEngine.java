@@ -23,6 +23,9 @@ import java.util.Map;
  * <p>Every notice is logged at once on the caller's thread. The webhook and e-mail are sent by a
  * {@link NoticeQueue} on a thread of its own, so {@code raise} and {@code resolve} never wait for the network.
  * Both are thread-safe.
+ *
+ * <p>NOTE: open alerts live in this node's memory only. After a failover the new active node does not know
+ * the conditions the old one raised, so their resolved notices are never sent; a repeat there notifies anew.
  */
 public final class AlertEngine {
 

@@ -49,9 +49,9 @@ public final class ServiceAlerts {
                 clock.instant()));
     }
 
-    public void workerRestarted(String service, int restarts) {
-        engine.resolve(Alert.key(AlertKind.WORKER_DIED, service), "the worker of service " + service + " was restarted (restart "
-                + restarts + ")");
+    /** Resolves {@code worker-died} once a new worker is ready, whether restarted automatically or started by an operator. */
+    public void workerStarted(String service, long pid) {
+        engine.resolve(Alert.key(AlertKind.WORKER_DIED, service), "a new worker of service " + service + " is ready (pid " + pid + ")");
     }
 
     public void scheduleMissed(String service, long missed, String detail) {

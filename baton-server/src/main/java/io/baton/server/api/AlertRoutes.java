@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,13 +26,18 @@ import java.util.function.Supplier;
  */
 final class AlertRoutes {
 
-    /** Longest silence, so that a forgotten one cannot hide alerts for good. */
+    /** Maximum duration of a silence, so that a forgotten one cannot hide alerts for good. */
     static final Duration MAX_SILENCE = Duration.ofDays(30);
 
     private final Supplier<AlertEngine> engine;
+    private final BooleanSupplier active;
+    private final Supplier<String> nodeId;
 
-    AlertRoutes(Supplier<AlertEngine> engine) {
+    /** @param active whether this node is active: only the active node writes the silences, as it is the only writer of the data directory */
+    AlertRoutes(Supplier<AlertEngine> engine, BooleanSupplier active, Supplier<String> nodeId) {
         this.engine = engine;
+        this.active = active;
+        this.nodeId = nodeId;
     }
 
     void register(Javalin app) {
@@ -44,6 +50,7 @@ final class AlertRoutes {
     }
 
     private void add(Context ctx) throws IOException {
+        requireActive();
         Map<?, ?> body = ctx.bodyAsClass(Map.class);
         String kind = text(body, "kind");
         String service = text(body, "service");
@@ -72,12 +79,20 @@ final class AlertRoutes {
     }
 
     private void remove(Context ctx) throws IOException {
+        requireActive();
         String id = ctx.pathParam("id");
         if (!engine.get().silences().remove(id, Instant.now())) {
             throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "silence " + id + " does not exist or has ended;"
                     + " list the silences with: baton silence list", "id");
         }
         ctx.json(Map.of("message", "silence " + id + " removed"));
+    }
+
+    private void requireActive() {
+        if (!active.getAsBoolean()) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "passive", "node " + nodeId.get() + " is not the active node, and only"
+                    + " the active node writes silences; run the command on the active node (baton cluster shows which one it is)");
+        }
     }
 
     private static String text(Map<?, ?> body, String key) {

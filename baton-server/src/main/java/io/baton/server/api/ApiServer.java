@@ -261,7 +261,7 @@ public final class ApiServer {
             new LogRoutes(node.data().logs()).register(app);
         }
         new io.baton.server.cluster.ClusterRoutes(node).register(app);
-        new AlertRoutes(() -> node.alerts()).register(app);
+        new AlertRoutes(() -> node.alerts(), () -> node.role() == NodeRole.ACTIVE, () -> node.nodeId()).register(app);
         app.get("/api/runs/{id}", ctx -> {
             long id = ctx.pathParamAsClass("id", Long.class).get();
             Map<String, Object> body = journal().call(c -> {

@@ -154,6 +154,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             worker = handle;
             handle.exit().thenAccept(status -> onWorkerExit(handle, newDispatch, status));
             log.info("Service {} started on node {}: worker pid {}, heap {}", name, ctx.nodeId(), handle.pid(), d.jvm().heap());
+            ctx.alerts().workerStarted(name, handle.pid());
             return null;
         } catch (WorkerStartException | IllegalArgumentException e) {
             log.error("Service {} cannot start on node {}: {}", name, ctx.nodeId(), e.getMessage());
@@ -541,7 +542,6 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
                     fail(error);
                 } else {
                     state = ServiceState.RUNNING;
-                    ctx.alerts().workerRestarted(name, restarts);
                 }
             }
         }

@@ -58,6 +58,29 @@ class EmailChannelTest {
     }
 
     @Test
+    void sendsOverImplicitTls() throws Exception {
+        try (SmtpMailbox implicit = SmtpMailbox.start(dir.resolve("smtps"), "baton", "mail-pass", true)) {
+            AlertsConfig.Email config = new AlertsConfig.Email("localhost", implicit.port(), AlertsConfig.Tls.IMPLICIT, "baton",
+                    passwordFile, implicit.trustFile(), "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(5));
+
+            new EmailChannel(config).send(resolved());
+
+            assertThat(implicit.messages()).hasSize(2);
+        }
+    }
+
+    @Test
+    void startTlsClientRejectedByImplicitServer() throws Exception {
+        try (SmtpMailbox implicit = SmtpMailbox.start(dir.resolve("smtps"), "baton", "mail-pass", true)) {
+            AlertsConfig.Email config = new AlertsConfig.Email("localhost", implicit.port(), AlertsConfig.Tls.STARTTLS, "baton",
+                    passwordFile, implicit.trustFile(), "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(2));
+
+            assertThatThrownBy(() -> new EmailChannel(config).send(resolved())).isInstanceOf(AlertChannel.ChannelException.class);
+            assertThat(implicit.messages()).isEmpty();
+        }
+    }
+
+    @Test
     void untrustedCertificateRejected() {
         // Without the trust file the JVM's default trust store applies, which does not contain the test's certificate.
         EmailChannel channel = new EmailChannel(config(null));
