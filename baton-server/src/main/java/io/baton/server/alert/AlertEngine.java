@@ -82,6 +82,7 @@ public final class AlertEngine {
             channels.add(new EmailChannel(config.email()));
         }
         AlertEngine engine = new AlertEngine(config, silences, clock, channels);
+        silences.startRefreshing();
         engine.startDelivery();
         return engine;
     }
@@ -97,6 +98,7 @@ public final class AlertEngine {
 
     public void stop() {
         queue.stop();
+        silences.stop();
     }
 
     public SilenceStore silences() {

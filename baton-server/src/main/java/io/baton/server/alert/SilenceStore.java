@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,18 +24,25 @@ import org.slf4j.LoggerFactory;
  * applies the same ones. A write goes to a temporary file that is fsynced and renamed over the old one, so a
  * reader sees the old or the new list, never a torn one. Expired silences are dropped at the next write.
  *
- * <p>Every alert reads the list, so it is cached and read again only when the file's modification time or
- * size changed. A file that cannot be read is logged and treated as empty: alerts are then sent rather than lost.
+ * <p>Alerts read only the list cached in memory, never the file, because they are raised on threads that
+ * must not wait for a slow share, such as the lease renewal. A thread of the store's own reads the file again
+ * every {@link #REFRESH_INTERVAL} when its modification time or size changed, so a silence that another node
+ * wrote applies here within that interval; a write on this node applies at once. A file that cannot be read
+ * is logged and leaves the cached list as it was.
  */
 public final class SilenceStore {
 
     private static final Logger log = LoggerFactory.getLogger(SilenceStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How often the refresh thread looks for silences written by another node. */
+    static final Duration REFRESH_INTERVAL = Duration.ofSeconds(5);
+
     private final Path file;
-    private List<Silence> cached = List.of();
+    private volatile List<Silence> cached = List.of();
     private FileTime cachedTime;
     private long cachedSize = -1;
+    private Thread refresher;
 
     /** One silence as stored, with its instants in ISO-8601 text. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -50,14 +58,38 @@ public final class SilenceStore {
         return new SilenceStore(null);
     }
 
-    /** Returns the silences that have not ended at {@code now}. */
-    public synchronized List<Silence> active(Instant now) {
-        return read().stream().filter(s -> now.isBefore(s.until())).toList();
+    /** Reads the file now and then every {@link #REFRESH_INTERVAL} on a thread of its own. */
+    void startRefreshing() {
+        if (file == null) {
+            return;
+        }
+        refresher = Thread.ofPlatform().name("silence-refresh").daemon().start(() -> {
+            while (true) {
+                refresh();
+                try {
+                    Thread.sleep(REFRESH_INTERVAL.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    void stop() {
+        if (refresher != null) {
+            refresher.interrupt();
+        }
+    }
+
+    /** Returns the cached silences that have not ended at {@code now}; never reads the file. */
+    public List<Silence> active(Instant now) {
+        return cached.stream().filter(s -> now.isBefore(s.until())).toList();
     }
 
     /** Stores a new silence and returns it with its id. */
     public synchronized Silence add(String kind, String service, Instant until, String reason, String createdBy, Instant now) throws IOException {
         Silence silence = new Silence(UUID.randomUUID().toString().substring(0, 8), kind, service, until, reason, createdBy, now);
+        refresh();
         List<Silence> next = new ArrayList<>(active(now));
         next.add(silence);
         write(next);
@@ -66,7 +98,8 @@ public final class SilenceStore {
 
     /** Removes the silence {@code id}; returns false when there is none with that id. */
     public synchronized boolean remove(String id, Instant now) throws IOException {
-        List<Silence> all = read();
+        refresh();
+        List<Silence> all = cached;
         List<Silence> next = all.stream().filter(s -> !s.id().equals(id) && now.isBefore(s.until())).toList();
         if (all.stream().noneMatch(s -> s.id().equals(id))) {
             return false;
@@ -75,15 +108,16 @@ public final class SilenceStore {
         return true;
     }
 
-    private List<Silence> read() {
+    /** Reads the file into the cache when it changed since the last read. */
+    synchronized void refresh() {
         if (file == null) {
-            return List.of();
+            return;
         }
         try {
             FileTime time = Files.getLastModifiedTime(file);
             long size = Files.size(file);
             if (time.equals(cachedTime) && size == cachedSize) {
-                return cached;
+                return;
             }
             Stored[] stored = JSON.readValue(file.toFile(), Stored[].class);
             List<Silence> silences = new ArrayList<>();
@@ -94,15 +128,23 @@ public final class SilenceStore {
             cached = List.copyOf(silences);
             cachedTime = time;
             cachedSize = size;
-            return cached;
         } catch (NoSuchFileException e) {
             cached = List.of();
             cachedTime = null;
-            return cached;
         } catch (IOException | RuntimeException e) {
-            log.error("Cannot read the silences in {}: {}; no silence applies until the file is fixed or rewritten with"
-                    + " baton silence add", file, e.toString());
-            return List.of();
+            // Logged at each change of the file only, because the next refresh skips a file that did not change.
+            log.error("Cannot read the silences in {}: {}; the silences read before stay in force until the file is fixed"
+                    + " or rewritten with baton silence add", file, e.toString());
+            markRead(file);
+        }
+    }
+
+    private void markRead(Path f) {
+        try {
+            cachedTime = Files.getLastModifiedTime(f);
+            cachedSize = Files.size(f);
+        } catch (IOException e) {
+            cachedTime = null;
         }
     }
 
@@ -117,6 +159,7 @@ public final class SilenceStore {
             out.force(true);
         }
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        cachedTime = null;
+        cached = List.copyOf(silences);
+        markRead(file);
     }
 }
