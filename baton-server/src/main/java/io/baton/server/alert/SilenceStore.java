@@ -135,14 +135,14 @@ public final class SilenceStore {
             // Logged at each change of the file only, because the next refresh skips a file that did not change.
             log.error("Cannot read the silences in {}: {}; the silences read before stay in force until the file is fixed"
                     + " or rewritten with baton silence add", file, e.toString());
-            markRead(file);
+            markRead();
         }
     }
 
-    private void markRead(Path f) {
+    private void markRead() {
         try {
-            cachedTime = Files.getLastModifiedTime(f);
-            cachedSize = Files.size(f);
+            cachedTime = Files.getLastModifiedTime(file);
+            cachedSize = Files.size(file);
         } catch (IOException e) {
             cachedTime = null;
         }
@@ -160,6 +160,6 @@ public final class SilenceStore {
         }
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         cached = List.copyOf(silences);
-        markRead(file);
+        markRead();
     }
 }
