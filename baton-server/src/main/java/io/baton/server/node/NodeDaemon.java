@@ -553,7 +553,9 @@ public final class NodeDaemon {
             log.info("Node {} {} and is passive", config.nodeId(), a.endReason().get());
         } else {
             log.warn("Node {} stepped down from epoch {} and is passive: {}", config.nodeId(), a.epoch(), a.endReason().get());
-            nodeAlerts.leaseLost(a.epoch(), a.endReason().get());
+            if (a.fenced().get()) {
+                nodeAlerts.leaseLost(a.epoch(), a.endReason().get());
+            }
         }
 
         // These interrupt threads that may be blocked on a hung share, so they can wait as long as the hang.
