@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Alerts of a real node reach a webhook receiver and an SMTP server that requires STARTTLS, both on
  * loopback in the test: a failing service sends one failed-run and one quarantine notice each despite
  * repeats, a fix sends their resolved notices, and under a silence a new failure is logged but not sent.
+ * Then a standby node takes over and sends a failover alert.
  */
 class AlertsIT {
 
@@ -114,6 +115,20 @@ class AlertsIT {
             NodeProcess.CliResult invalid = node.cli("silence", "add", "--kind", "no-such-kind", "--for", "1h", "--reason", "x");
             assertThat(invalid.exitCode()).as("silence of an unknown kind").isEqualTo(2);
             assertThat(invalid.err()).contains("invalid alert kind 'no-such-kind'").contains("run-failed");
+
+            // A passive node writes no silence, and the node that takes over sends a failover alert.
+            NodeProcess standby = cluster.node("standby");
+            standby.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
+            NodeProcess.CliResult onPassive = standby.cli("silence", "add", "--service", "rates", "--for", "1h", "--reason", "x");
+            assertThat(onPassive.exitCode()).as("silence add on a passive node").isEqualTo(1);
+            assertThat(onPassive.err()).contains("not the active node");
+            node.signal("TERM");
+            standby.awaitRole("ACTIVE", Duration.ofSeconds(60));
+            NodeProcess.await(Duration.ofSeconds(30), "a failover notice from the standby node",
+                    () -> notices(webhook).stream().anyMatch(n -> n.path("kind").asText().equals("failover")));
+            JsonNode failover = notices(webhook).stream().filter(n -> n.path("kind").asText().equals("failover")).findFirst().orElseThrow();
+            assertThat(failover.path("node").asText()).isEqualTo("standby");
+            assertThat(failover.path("service").isNull()).as("service of a node alert").isTrue();
         }
     }
 
@@ -126,10 +141,14 @@ class AlertsIT {
         return 0;
     }
 
-    private static List<JsonNode> notices(WebhookReceiver webhook) throws Exception {
+    private static List<JsonNode> notices(WebhookReceiver webhook) {
         List<JsonNode> out = new ArrayList<>();
         for (String body : webhook.bodies()) {
-            out.add(JSON.readTree(body));
+            try {
+                out.add(JSON.readTree(body));
+            } catch (java.io.IOException e) {
+                throw new AssertionError("the webhook received invalid JSON: " + body, e);
+            }
         }
         return out;
     }
