@@ -232,9 +232,9 @@ public final class HolderMonitor {
     private void raise(ClusterAlert alert, long nowNanos, List<String> raised) {
         String key = alert.kind() + "/" + alert.nodeId();
         raised.add(key);
-        if (engine != null) {
-            engine.raise(new io.baton.server.alert.Alert(io.baton.server.alert.AlertKind.fromText(alert.kind()), null, nodeId, 0, key,
-                    alert.message(), wallClock.instant()));
+        io.baton.server.alert.AlertKind kind = io.baton.server.alert.AlertKind.fromText(alert.kind());
+        if (engine != null && kind != null) {
+            engine.raise(new io.baton.server.alert.Alert(kind, null, nodeId, 0, key, alert.message(), wallClock.instant()));
         }
         Open o = open.get(key);
         if (o == null) {
