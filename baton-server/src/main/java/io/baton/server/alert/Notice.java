@@ -6,7 +6,8 @@ import java.time.Instant;
  * What the channels send about one alert: that it fires (again) or that it was resolved.
  *
  * @param since when the condition was first raised
- * @param repeats occurrences counted since the last notice that was sent, this one included; 1 for a first notice
+ * @param repeats for a firing notice, the occurrences since the last notice that was sent, this one included (1 for a
+ *     first notice); for a resolved notice, all occurrences since the condition opened
  * @param silenced true when a silence matched, so the notice was only logged
  * @param route the channels and recipients that get it
  */
