@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
             VersionCommands.ListVersions.class, VersionCommands.Rollback.class, VersionCommands.Export.class,
             SettingsCommands.Settings.class, SettingsCommands.Variables.class, SettingsCommands.AutoStart.class,
             SettingsCommands.AutoRestart.class,
-            RoleCommands.SwitchOver.class, RoleCommands.Takeover.class, UserCommands.class, TokenCommands.class})
+            RoleCommands.SwitchOver.class, RoleCommands.Takeover.class, UserCommands.class, TokenCommands.class,
+            AlertsCommand.class, SilenceCommands.class})
 public final class Baton implements Runnable {
 
     public static void main(String[] args) {

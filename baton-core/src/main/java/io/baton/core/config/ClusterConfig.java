@@ -12,7 +12,7 @@ import java.util.Set;
  * workerKillTime + drift margin}. Anything tighter could let two nodes write at once.
  */
 public record ClusterConfig(String name, Duration leaseDuration, Duration renewInterval, Duration renewDeadline,
-        Duration pollInterval, boolean sameHost, RetentionConfig retention) {
+        Duration pollInterval, boolean sameHost, RetentionConfig retention, AlertsConfig alerts) {
 
     /** Time allowed to kill every worker process group once the renew deadline has passed. */
     public static final Duration WORKER_KILL_TIME = Duration.ofSeconds(1);
@@ -55,11 +55,22 @@ public record ClusterConfig(String name, Duration leaseDuration, Duration renewI
               # Each deploy or rollback of a service adds a version; the oldest are removed
               # beyond this many per service, never the current one.
               versions: { keep: 20 }
+            # Alerts always go to the log; uncomment webhook or email to send them on (see docs/operations.md).
+            alerts:
+              # An open condition that repeats is notified again at most this often, with its count.
+              repeatInterval: 1h
+              # Less free space than this on the data directory raises an alert.
+              diskSpace: { minFreePercent: 10, every: 1m }
+              # webhook: { url: https://alerts.example.com/baton, secretHeader: X-Baton-Secret, secretFile: /etc/baton/webhook.secret }
+              # email: { host: smtp.example.com, port: 587, tls: starttls, user: baton, passwordFile: /etc/baton/smtp.password,
+              #          from: baton@example.com, to: [ops@example.com] }
+              # routes:
+              #   - { service: "billing-*", channels: [email], email: [billing-owner@example.com] }
             """;
 
     public static ClusterConfig parse(Path file, String yaml) {
         YamlFields root = YamlFields.parse(file.toString(), yaml);
-        root.rejectUnknown(Set.of("name", "lease", "journal", "retention"));
+        root.rejectUnknown(Set.of("name", "lease", "journal", "retention", "alerts"));
 
         YamlFields lease = root.object("lease");
         lease.rejectUnknown(Set.of("duration", "renewInterval", "renewDeadline", "pollInterval"));
@@ -86,7 +97,8 @@ public record ClusterConfig(String name, Duration leaseDuration, Duration renewI
                             + " to kill workers + 2% clock drift = " + minimum.toMillis() + "ms");
         }
         return new ClusterConfig(root.string("name", "baton"), duration, renewInterval, renewDeadline, pollInterval,
-                journal.bool("sameHost", false), RetentionConfig.parse(root.object("retention")));
+                journal.bool("sameHost", false), RetentionConfig.parse(root.object("retention")),
+                AlertsConfig.parse(root.object("alerts")));
     }
 
     /** Returns the shortest {@code leaseDuration} these timings allow; see the class comment. */

@@ -302,6 +302,7 @@ public final class ApiServer {
         }
         new SettingsRoutes(this::services, node == null ? null : node.nodeId()).register(app);
         new io.baton.server.cluster.ClusterRoutes(node).register(app);
+        new AlertRoutes(() -> node.alerts(), () -> node.role() == NodeRole.ACTIVE, () -> node.nodeId()).register(app);
         app.get("/api/runs/{id}", ctx -> {
             long id = ctx.pathParamAsClass("id", Long.class).get();
             Map<String, Object> body = journal().call(c -> {

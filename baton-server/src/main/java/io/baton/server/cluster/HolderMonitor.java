@@ -65,6 +65,8 @@ public final class HolderMonitor {
     private volatile List<ClusterAlert> snapshot = List.of();
     private volatile boolean stopped;
     private Thread thread;
+    /** Null until {@link #alertVia} sets it; the monitor's own log lines are enough for tests that run it alone. */
+    private volatile io.baton.server.alert.AlertEngine engine;
 
     /** An alert that is raised, with the monotonic time it was last logged. */
     private static final class Open {
@@ -105,6 +107,12 @@ public final class HolderMonitor {
                 }
             }
         });
+    }
+
+    /** Sends the alerts this monitor raises and resolves through {@code engine} too, besides its own log lines. */
+    public HolderMonitor alertVia(io.baton.server.alert.AlertEngine engine) {
+        this.engine = engine;
+        return this;
     }
 
     public void stop() {
@@ -224,6 +232,10 @@ public final class HolderMonitor {
     private void raise(ClusterAlert alert, long nowNanos, List<String> raised) {
         String key = alert.kind() + "/" + alert.nodeId();
         raised.add(key);
+        io.baton.server.alert.AlertKind kind = io.baton.server.alert.AlertKind.fromText(alert.kind());
+        if (engine != null && kind != null) {
+            engine.raise(new io.baton.server.alert.Alert(kind, null, nodeId, 0, key, alert.message(), wallClock.instant()));
+        }
         Open o = open.get(key);
         if (o == null) {
             o = new Open();
@@ -250,6 +262,10 @@ public final class HolderMonitor {
             }
             log.info("Alert {} about node {} resolved (open since {})", e.getValue().alert.kind(), e.getValue().alert.nodeId(),
                     e.getValue().alert.since());
+            if (engine != null) {
+                engine.resolve(e.getKey(), "node " + nodeId + " no longer finds " + e.getValue().alert.kind() + " about node "
+                        + e.getValue().alert.nodeId());
+            }
             return true;
         });
         snapshot = open.values().stream().map(o -> o.alert).toList();

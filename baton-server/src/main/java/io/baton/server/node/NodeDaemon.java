@@ -22,6 +22,11 @@ import io.baton.core.lease.LeaseFile;
 import io.baton.core.lease.LeaseKeeper;
 import io.baton.core.lease.LeaseWatcher;
 import io.baton.core.lease.Vacancy;
+import io.baton.server.alert.AlertEngine;
+import io.baton.server.alert.DiskSpaceMonitor;
+import io.baton.server.alert.NodeAlerts;
+import io.baton.server.alert.ServiceAlerts;
+import io.baton.server.alert.SilenceStore;
 import io.baton.server.api.ApiServer;
 import io.baton.server.cluster.ApiProbe;
 import io.baton.server.cluster.HolderMonitor;
@@ -79,6 +84,9 @@ public final class NodeDaemon {
     private final Instant startedAt = Instant.now();
     private final HolderMonitor holderMonitor;
     private final NodeMetrics metrics;
+    private final AlertEngine alerts;
+    private final NodeAlerts nodeAlerts;
+    private final DiskSpaceMonitor diskSpace;
     private RegistryWriter registryWriter;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Active> active = new AtomicReference<>();
@@ -122,6 +130,11 @@ public final class NodeDaemon {
         this.holderMonitor = new HolderMonitor(config.nodeId(), host, data, cluster.leaseDuration(), new LockTable(),
                 new ApiProbe(HOLDER_PROBE_TIMEOUT), () -> role == NodeRole.ACTIVE, Clock.systemUTC());
         this.metrics = new NodeMetrics(config.nodeId());
+        this.alerts = AlertEngine.start(cluster.alerts(), new SilenceStore(data.settings().resolve("silences.json")), Clock.systemUTC());
+        this.nodeAlerts = new NodeAlerts(alerts, config.nodeId(), cluster.renewInterval(), Clock.systemUTC());
+        this.diskSpace = new DiskSpaceMonitor(alerts, config.nodeId(), data.root(), cluster.alerts().diskMinFreePercent(),
+                () -> role == NodeRole.ACTIVE, Clock.systemUTC());
+        holderMonitor.alertVia(alerts);
         metrics.bindNode(() -> role() == NodeRole.ACTIVE ? 1 : 0, this::epoch);
         metrics.bindServices(this::serviceSamples);
     }
@@ -159,6 +172,7 @@ public final class NodeDaemon {
     public ClusterConfig cluster() { return cluster; }
     public String host() { return host; }
     public HolderMonitor holderMonitor() { return holderMonitor; }
+    public AlertEngine alerts() { return alerts; }
 
     public long epoch() {
         Active a = active.get();
@@ -198,6 +212,7 @@ public final class NodeDaemon {
         // Longer than a renew interval, so a renewing holder moves the lease counter between two checks.
         Duration holderCheckPeriod = HOLDER_PROBE_TIMEOUT.compareTo(cluster.renewInterval()) > 0 ? HOLDER_PROBE_TIMEOUT : cluster.renewInterval();
         holderMonitor.start(holderCheckPeriod.plus(cluster.pollInterval()));
+        diskSpace.start(cluster.alerts().diskCheckEvery());
         roleThread = Thread.ofPlatform().name("role").start(this::roleLoop);
     }
 
@@ -320,7 +335,10 @@ public final class NodeDaemon {
         java.util.concurrent.atomic.AtomicBoolean fenced = new java.util.concurrent.atomic.AtomicBoolean();
         AtomicReference<Active> self = new AtomicReference<>();
         LeaseKeeper keeper = new LeaseKeeper(leaseFile, config.nodeId(), epoch, host, cluster.renewInterval(), cluster.renewDeadline(),
-                epochs, reason -> fence(self.get(), reason), Clock.systemUTC()).observeRenewals(metrics::leaseRenewed);
+                epochs, reason -> fence(self.get(), reason), Clock.systemUTC()).observeRenewals(nanos -> {
+                    metrics.leaseRenewed(nanos);
+                    nodeAlerts.renewed(nanos);
+                });
         // On a first start the heartbeat comes first: the journal is created now, which on a loaded machine can
         // take longer than a lease. After an earlier holder it comes after the guard bump, so that a claim the
         // journal rejects (a holder hung inside a transaction) leaves the lease naming the real holder.
@@ -372,7 +390,8 @@ public final class NodeDaemon {
         finishForced(takeover.cause() == RoleChangeCause.FORCED_TAKEOVER ? forcedTakeover : null, null);
         journal.observeCommits(metrics::journalCommitted);
         ActiveContext ctx = new ActiveContext(config.nodeId(), epoch, data, home, journal,
-                () -> keeper.isValid() && !fenced.get(), Clock.systemDefaultZone(), metrics);
+                () -> keeper.isValid() && !fenced.get(), Clock.systemDefaultZone(), metrics,
+                new ServiceAlerts(alerts, config.nodeId(), Clock.systemUTC()));
         // A worker whose daemon falls silent exits before the lease could pass to another node.
         Duration idle = cluster.workerSilenceBound();
         ServiceManager services = new ServiceManager(ctx, pidFiles, idle, config.maxWorkers(), cluster.retention().versionsKeep());
@@ -398,6 +417,7 @@ public final class NodeDaemon {
                 log.info("Node {} starts no service: automatic startup is off (--no-autostart)", config.nodeId());
             }
             housekeeping.start();
+            nodeAlerts.becameActive(takeover.cause(), epoch, why);
         } catch (IOException | JournalException e) {
             active.set(a);
             log.error("Node {} epoch {}: recovery or loading the services failed: {}", config.nodeId(), epoch, e.toString());
@@ -534,6 +554,9 @@ public final class NodeDaemon {
             log.info("Node {} {} and is passive", config.nodeId(), a.endReason().get());
         } else {
             log.warn("Node {} stepped down from epoch {} and is passive: {}", config.nodeId(), a.epoch(), a.endReason().get());
+            if (a.fenced().get()) {
+                nodeAlerts.leaseLost(a.epoch(), a.endReason().get());
+            }
         }
 
         // These interrupt threads that may be blocked on a hung share, so they can wait as long as the hang.
@@ -574,6 +597,8 @@ public final class NodeDaemon {
             }
         }
         holderMonitor.stop();
+        diskSpace.stop();
+        alerts.stop();
         if (registryWriter != null) {
             registryWriter.stop(Duration.ofSeconds(2));
         }

@@ -694,6 +694,7 @@ final class RunExecutor {
             if (f.state() == WorkItemState.QUARANTINED) {
                 quarantinedCount++;
                 log.error("Run {} of service {}: {} quarantined: {}", runId, d.name(), f.item().relPath(), f.error());
+                ctx.alerts().fileQuarantined(d.name(), runId, f.item().relPath(), f.error());
             } else {
                 failedCount++;
                 log.warn("Run {} of service {}: {} failed (attempt {} of {}), retried after {}: {}", runId, d.name(),

@@ -173,6 +173,7 @@ final class ScheduleTimer {
         });
         log.warn("Service {} on node {}: {} slot(s) missed, the last at {} ({})", service, ctx.nodeId(), plan.missedTotal(),
                 plan.missed().isEmpty() ? "-" : show(plan.missed().get(plan.missed().size() - 1)), detail);
+        ctx.alerts().scheduleMissed(service, plan.missedTotal(), detail);
     }
 
     private void record(Instant slot, SlotOutcome outcome, String detail) {

@@ -174,6 +174,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             startedWith = settings.properties();
             handle.exit().thenAccept(status -> onWorkerExit(handle, newDispatch, status));
             log.info("Service {} started on node {}: worker pid {}, heap {}", name, ctx.nodeId(), handle.pid(), d.jvm().heap());
+            ctx.alerts().workerStarted(name, handle.pid());
             return null;
         } catch (WorkerStartException | IllegalArgumentException e) {
             log.error("Service {} cannot start on node {}: {}", name, ctx.nodeId(), e.getMessage());
@@ -252,6 +253,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
                 RunOutcome outcome = executor.forSlot(slot).warnedNames(warnedNames).execute(why, slot == null);
                 if (outcome != null) {
                     lastRun = outcome;
+                    ctx.alerts().runEnded(name, outcome.runId(), outcome.state(), outcome.failed(), outcome.quarantined(), outcome.reason());
                     ctx.metrics().runEnded(name, outcome.state().name(), outcome.committed(), outcome.failed(), outcome.quarantined(),
                             outcome.bytesIn(), outcome.bytesOut(), java.time.Duration.ofNanos(System.nanoTime() - started));
                 }
@@ -290,6 +292,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
                         + " its worker is killed if the run has not ended within stopGracePeriod ({} ms)",
                 executor.runId(), name, ctx.nodeId(), io.baton.core.config.Durations.format(descriptor.limits().maxRunDuration()),
                 deadline.elapsed().toMillis(), descriptor.stopGracePeriod().toMillis());
+        ctx.alerts().runOverLimit(name, executor.runId(), io.baton.core.config.Durations.format(descriptor.limits().maxRunDuration()));
     }
 
     /**
@@ -536,6 +539,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             state = ServiceState.STARTING;
         }
         log.error("Worker of service {} died unexpectedly on node {}: {}", name, ctx.nodeId(), why);
+        ctx.alerts().workerDied(name, why);
         awaitRun(Duration.ofSeconds(30));
         synchronized (this) {
             if (state != ServiceState.STARTING) {

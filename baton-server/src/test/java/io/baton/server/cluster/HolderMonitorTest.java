@@ -111,6 +111,30 @@ class HolderMonitorTest {
     }
 
     @Test
+    void alertRaisedAndResolvedInEngine() throws Exception {
+        register("http://127.0.0.1:" + silentApi.getLocalPort());
+        AtomicBoolean active = new AtomicBoolean();
+        io.baton.server.alert.AlertEngine engine = io.baton.server.alert.AlertEngine.logOnly();
+        HolderMonitor monitor = new HolderMonitor("node-b", "host-b", data, Duration.ofSeconds(4), new LockTable(),
+                new ApiProbe(Duration.ofMillis(200)), active::get, Clock.systemUTC()).alertVia(engine);
+        for (int i = 0; i <= HolderMonitor.CONFIRMING_CHECKS; i++) {
+            renew();
+            monitor.check(i * 2 * SECOND);
+        }
+
+        assertThat(engine.openAlerts()).extracting(io.baton.server.alert.AlertEngine.OpenAlert::key)
+                .containsExactly("holder-api-silent/node-a");
+
+        // A node that became active watches nothing, so every condition it watched clears.
+        active.set(true);
+        monitor.check((HolderMonitor.CONFIRMING_CHECKS + 1) * 2 * SECOND);
+
+        assertThat(engine.openAlerts()).isEmpty();
+        assertThat(engine.recentNotices().getFirst().status()).isEqualTo(io.baton.server.alert.Notice.Status.RESOLVED);
+        assertThat(warnings()).as("the monitor's own WARN line is kept").isEqualTo(1);
+    }
+
+    @Test
     void openAlertLoggedOncePerMinute() throws Exception {
         register("http://127.0.0.1:" + silentApi.getLocalPort());
         HolderMonitor monitor = monitor();
