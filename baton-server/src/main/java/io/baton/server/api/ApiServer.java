@@ -1,5 +1,6 @@
 package io.baton.server.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.baton.core.auth.AccountException;
 import io.baton.core.auth.AccountStore;
 import io.baton.core.cluster.NodeRegistration;
@@ -25,6 +26,7 @@ import io.baton.server.service.VersionNotFoundException;
 import io.baton.server.service.ServiceRuntime;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.validation.ValidationException;
 import java.io.IOException;
@@ -60,6 +62,7 @@ public final class ApiServer {
     private final RouteList routeList;
     private final Path runFolder;
     private final CallAudit audit;
+    private final String nodeId;
 
     private ApiServer(Javalin app, NodeDaemon node, String nodeId, Authenticator authenticator, AccountRoutes accounts, RouteList routeList,
             Path runFolder) {
@@ -69,6 +72,7 @@ public final class ApiServer {
         this.accounts = accounts;
         this.routeList = routeList;
         this.runFolder = runFolder;
+        this.nodeId = nodeId;
         this.audit = new CallAudit(nodeId, () -> node == null ? null : node.journal(), java.time.Clock.systemUTC(),
                 new AnonymousCallLimit(CallAudit.ANONYMOUS_ROWS, CallAudit.ANONYMOUS_WINDOW, System::nanoTime));
     }
@@ -131,24 +135,8 @@ public final class ApiServer {
 
     private void routes() {
         app.before("/api/*", authenticator::handle);
-        app.exception(AccountException.class, AccountRoutes::handle);
         app.after("/api/*", audit::record);
-        app.exception(ConfigException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_descriptor", e.getMessage(), e.field()));
-        app.exception(InvalidArchiveException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_archive", e.getMessage(), e.entry()));
-        app.exception(VersionNotFoundException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, "not_found", e.getMessage(), "version"));
-        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
-        app.exception(ValidationException.class, (e, ctx) -> {
-            String field = e.getErrors().keySet().stream().findFirst().orElse(null);
-            String message = e.getErrors().entrySet().stream()
-                    .map(en -> "parameter '" + en.getKey() + "' is invalid: " + en.getValue().stream()
-                            .map(v -> v.getMessage() + (v.getValue() == null ? "" : " (value '" + v.getValue() + "')")).toList())
-                    .findFirst().orElse("invalid parameter");
-            error(ctx, HttpStatus.BAD_REQUEST, "invalid_parameter", message, field);
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            log.error("API call {} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
-            error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the node failed to handle the request: " + e, null);
-        });
+        registerErrorHandlers();
 
         app.get("/health/live", ctx -> ctx.result("live"));
         app.get("/health/active", ctx -> {
@@ -158,6 +146,7 @@ public final class ApiServer {
 
         app.get("/api/node", ctx -> ctx.json(nodeView()));
         app.get("/api/routes", ctx -> ctx.json(routeList.routes()));
+        app.get("/api/openapi.yaml", OpenApiDocument.load()::serve);
         accounts.register(app);
         app.post("/api/node/stop", ctx -> {
             ctx.json(Map.of("message", "Node " + node.nodeId() + " is stopping"));
@@ -177,7 +166,7 @@ public final class ApiServer {
             String name = ctx.pathParam("name");
             CallAudit.service(ctx, name, null);
             if (!services().undeploy(name)) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed");
+                throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed");
             }
             ctx.json(Map.of("message", "Service " + name + " undeployed"));
         });
@@ -185,7 +174,7 @@ public final class ApiServer {
             ServiceRuntime s = service(ctx);
             String error = s.start();
             if (error != null) {
-                throw new ApiException(HttpStatus.CONFLICT, "start_failed", error);
+                throw new ApiException(ErrorCode.START_FAILED, error);
             }
             ctx.json(serviceView(s));
         });
@@ -203,7 +192,7 @@ public final class ApiServer {
             ServiceRuntime s = service(ctx);
             String error = s.pause();
             if (error != null) {
-                throw new ApiException(HttpStatus.CONFLICT, "not_paused", error);
+                throw new ApiException(ErrorCode.CONFLICT, error);
             }
             ctx.json(serviceView(s));
         });
@@ -211,14 +200,14 @@ public final class ApiServer {
             ServiceRuntime s = service(ctx);
             String error = s.resume();
             if (error != null) {
-                throw new ApiException(HttpStatus.CONFLICT, "not_resumed", error);
+                throw new ApiException(ErrorCode.CONFLICT, error);
             }
             ctx.json(serviceView(s));
         });
         app.post("/api/services/{name}/trigger", ctx -> {
             ServiceRuntime.TriggerResult r = service(ctx).trigger("manual trigger");
             if (!r.started()) {
-                throw new ApiException(HttpStatus.CONFLICT, "not_triggered", r.message());
+                throw new ApiException(ErrorCode.CONFLICT, r.message());
             }
             ctx.json(Map.of("message", r.message()));
         });
@@ -228,7 +217,7 @@ public final class ApiServer {
             int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n > 0 && n <= 10_000, "between 1 and 10000").getOrDefault(20);
             List<ScheduleSlots.SlotRecord> slots = journal().call(c -> ScheduleSlots.recent(c, name, limit));
             if (slots.isEmpty() && services().get(name) == null) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed and has no schedule slots;"
+                throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed and has no schedule slots;"
                         + " see baton services");
             }
             ctx.json(slots);
@@ -240,7 +229,7 @@ public final class ApiServer {
             int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20);
             List<Runs.RunRecord> runs = journal().call(c -> Runs.ofService(c, name, limit));
             if (runs.isEmpty() && services().get(name) == null) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed and has no runs");
+                throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed and has no runs");
             }
             ctx.json(runs);
         });
@@ -273,10 +262,57 @@ public final class ApiServer {
                 return m;
             });
             if (body == null) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "run " + id + " is not in the journal; list the runs of a service with: baton runs SERVICE");
+                throw new ApiException(ErrorCode.NOT_FOUND, "run " + id + " is not in the journal; list the runs of a service with: baton runs SERVICE");
             }
             ctx.json(body);
         });
+    }
+
+    /**
+     * Maps every failure to the one error body {@link ApiError}: the API's own exceptions, rejected account
+     * changes, invalid descriptors and archives, invalid parameters, request bodies that are not valid JSON,
+     * Javalin's own responses (404 for an unknown route), and any other exception as {@code internal}.
+     */
+    private void registerErrorHandlers() {
+        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.code(), e.getMessage(), e.field()));
+        app.exception(AccountException.class, AccountRoutes::handle);
+        app.exception(ConfigException.class, (e, ctx) -> error(ctx, ErrorCode.INVALID_DESCRIPTOR, e.getMessage(), e.field()));
+        app.exception(InvalidArchiveException.class, (e, ctx) -> error(ctx, ErrorCode.INVALID_ARCHIVE, e.getMessage(), e.entry()));
+        app.exception(VersionNotFoundException.class, (e, ctx) -> error(ctx, ErrorCode.NOT_FOUND, e.getMessage(), "version"));
+        app.exception(ValidationException.class, (e, ctx) -> {
+            String field = e.getErrors().keySet().stream().findFirst().orElse(null);
+            String message = e.getErrors().entrySet().stream()
+                    .map(en -> "parameter '" + en.getKey() + "' is invalid: " + en.getValue().stream()
+                            .map(v -> v.getMessage() + (v.getValue() == null ? "" : " (value '" + v.getValue() + "')")).toList())
+                    .findFirst().orElse("invalid parameter");
+            error(ctx, ErrorCode.INVALID_PARAMETER, message, field);
+        });
+        app.exception(JsonProcessingException.class, (e, ctx) -> {
+            // Only the location: Jackson's message may quote the body, and so a password.
+            log.info("Node {} rejected the body of {} {}: not valid JSON of the expected shape at line {}, column {}", nodeId, ctx.method(),
+                    ctx.path(), line(e), column(e));
+            error(ctx, ErrorCode.INVALID_REQUEST, "the request body is not valid JSON of the expected shape (line " + line(e) + ", column "
+                    + column(e) + "); see the request schema of " + ctx.method() + " " + ctx.endpointHandlerPath() + " in GET /api/openapi.yaml", null);
+        });
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            ErrorCode code = ErrorCode.ofStatus(e.getStatus());
+            String message = code == ErrorCode.NOT_FOUND
+                    ? "no route " + ctx.method() + " " + ctx.path() + "; list the routes with GET /api/routes"
+                    : e.getMessage() + " (" + ctx.method() + " " + ctx.path() + ")";
+            error(ctx, code, message, null);
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("Node {}: API call {} {} failed: {}", nodeId, ctx.method(), ctx.path(), e.toString(), e);
+            error(ctx, ErrorCode.INTERNAL, "the node failed to handle the request: " + e + "; see the node's log", null);
+        });
+    }
+
+    private static int line(JsonProcessingException e) {
+        return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+    }
+
+    private static int column(JsonProcessingException e) {
+        return e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
     }
 
     /** Deploys the JSON body of {@link DeployRequest}, or a service archive sent as {@code application/zip}. */
@@ -287,7 +323,8 @@ public final class ApiServer {
         } else {
             DeployRequest req = ctx.bodyAsClass(DeployRequest.class);
             if (req.descriptor() == null || req.descriptor().isBlank()) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "the request has no descriptor");
+                throw new ApiException(ErrorCode.INVALID_PARAMETER, "the request has no descriptor; send the text of service.yaml"
+                        + " as descriptor, or the service archive as application/zip", "descriptor");
             }
             deployed = services().deploy(req.fileName() == null ? "service.yaml" : req.fileName(), req.descriptor(),
                     req.jars() == null ? Map.of() : req.jars(), CallAudit.caller(ctx));
@@ -303,7 +340,7 @@ public final class ApiServer {
         long max = io.baton.server.service.ServiceArchive.MAX_ARCHIVE_BYTES;
         byte[] body = ctx.bodyInputStream().readNBytes((int) max + 1);
         if (body.length > max) {
-            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_archive", "the archive is larger than " + (max >> 20)
+            throw new ApiException(ErrorCode.REQUEST_TOO_LARGE, "the archive is larger than " + (max >> 20)
                     + " MiB; deploy the service folder instead");
         }
         return body;
@@ -320,7 +357,7 @@ public final class ApiServer {
         SwitchOverRequest req = ctx.body().isBlank() ? new SwitchOverRequest(null, null) : ctx.bodyAsClass(SwitchOverRequest.class);
         Duration timeout = req.timeout() == null ? DEFAULT_SWITCHOVER_TIMEOUT : Durations.parseOrNull(req.timeout());
         if (timeout == null || timeout.isZero()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid timeout '" + req.timeout() + "': expected "
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid timeout '" + req.timeout() + "': expected "
                     + Durations.EXPECTED, "timeout");
         }
         String target = req.to() == null || req.to().isBlank() ? null : req.to().trim();
@@ -332,12 +369,12 @@ public final class ApiServer {
         try {
             result = node.switchOver(target, timeout, CallAudit.caller(ctx));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", e.getMessage(), "to");
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, e.getMessage(), "to");
         } catch (IllegalStateException e) {
-            throw new ApiException(HttpStatus.CONFLICT, "switchover_rejected", e.getMessage());
+            throw new ApiException(ErrorCode.CONFLICT, e.getMessage());
         }
         if (!result.completed()) {
-            throw new ApiException(HttpStatus.CONFLICT, "switchover_failed", result.message());
+            throw new ApiException(ErrorCode.SWITCHOVER_FAILED, result.message());
         }
         // The node that took the epoch recorded the switch-over, because this node can no longer write the journal.
         CallAudit.recordedByHandler(ctx);
@@ -354,7 +391,7 @@ public final class ApiServer {
             epoch = node.forceTakeover(req.confirmFenced(), actor);
         } catch (ForcedTakeoverRefusedException e) {
             log.warn("Node {} rejected a forced takeover from node {} requested by {}: {}", node.nodeId(), req.confirmFenced(), actor, e.getMessage());
-            throw new ApiException(HttpStatus.CONFLICT, "takeover_rejected", e.getMessage());
+            throw new ApiException(ErrorCode.CONFLICT, e.getMessage());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("nodeId", node.nodeId());
@@ -406,7 +443,7 @@ public final class ApiServer {
                 log.warn("Node {} cannot read the registry entry of node {}: {}", node.nodeId(), holder, e.toString());
             }
         }
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "passive", PassiveNodeMessage.text(node.nodeId(), node.role(), holder, holderEntry));
+        return new ApiException(ErrorCode.PASSIVE, PassiveNodeMessage.text(node.nodeId(), node.role(), holder, holderEntry));
     }
 
     private long epochInLease() {
@@ -431,7 +468,7 @@ public final class ApiServer {
         String name = ctx.pathParam("name");
         ServiceRuntime s = services().get(name);
         if (s == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed; list services with: baton services");
+            throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed; list services with: baton services");
         }
         return s;
     }
@@ -482,32 +519,47 @@ public final class ApiServer {
         return m;
     }
 
-    private static void error(Context ctx, HttpStatus status, String code, String message, String field) {
-        ApiError body = new ApiError(code, message, field);
+    /** Sends the one error body of the API, with the status of its code, and keeps it for the audit trail. */
+    static void error(Context ctx, ErrorCode code, String message, String field) {
+        ApiError body = new ApiError(code.code(), message, field);
         CallAudit.error(ctx, body);
-        ctx.status(status).json(body);
+        ctx.status(code.status()).json(body);
     }
 
-    /** An API failure with its status and error code. */
+    /** An API failure with its error code, which alone sets the HTTP status. */
     static final class ApiException extends RuntimeException {
-        private final HttpStatus status;
-        private final String code;
+        private final ErrorCode code;
         private final String field;
 
-        ApiException(HttpStatus status, String code, String message) {
-            this(status, code, message, null);
+        ApiException(ErrorCode code, String message) {
+            this(code, message, null);
         }
 
         /** An error on one request field, named in the error body. */
-        ApiException(HttpStatus status, String code, String message, String field) {
+        ApiException(ErrorCode code, String message, String field) {
             super(message);
-            this.status = status;
             this.code = code;
             this.field = field;
         }
 
-        HttpStatus status() { return status; }
-        String code() { return code; }
+        /**
+         * Takes a code as text, for handlers written before {@link ErrorCode}: a code of the enum keeps its own
+         * status, any other text maps to the code of {@code status}.
+         *
+         * @deprecated use {@link #ApiException(ErrorCode, String, String)}
+         */
+        @Deprecated
+        ApiException(HttpStatus status, String code, String message, String field) {
+            this(ErrorCode.fromText(code, status.getCode()), message, field);
+        }
+
+        /** @deprecated use {@link #ApiException(ErrorCode, String)} */
+        @Deprecated
+        ApiException(HttpStatus status, String code, String message) {
+            this(status, code, message, null);
+        }
+
+        ErrorCode code() { return code; }
         String field() { return field; }
     }
 }
