@@ -296,9 +296,15 @@ public final class ApiServer {
         });
         app.exception(HttpResponseException.class, (e, ctx) -> {
             ErrorCode code = ErrorCode.ofStatus(e.getStatus());
-            String message = code == ErrorCode.NOT_FOUND
-                    ? "no route " + ctx.method() + " " + ctx.path() + "; list the routes with GET /api/routes"
-                    : e.getMessage() + " (" + ctx.method() + " " + ctx.path() + ")";
+            String route = ctx.method() + " " + ctx.path();
+            String message = switch (code) {
+                case NOT_FOUND -> "no route " + route + "; list the routes with GET /api/routes";
+                case REQUEST_TOO_LARGE -> "the request body of " + ctx.contentLength() + " bytes is larger than the node accepts for "
+                        + route + "; send a service with large jars as a service archive (Content-Type: " + ZIP + "), up to "
+                        + (io.baton.server.service.ServiceArchive.MAX_ARCHIVE_BYTES >> 20) + " MiB";
+                default -> e.getMessage() + " (" + route + ")";
+            };
+            log.info("Node {} rejected {} with {}: {}", nodeId, route, code.code(), message);
             error(ctx, code, message, null);
         });
         app.exception(Exception.class, (e, ctx) -> {
@@ -341,7 +347,7 @@ public final class ApiServer {
         byte[] body = ctx.bodyInputStream().readNBytes((int) max + 1);
         if (body.length > max) {
             throw new ApiException(ErrorCode.REQUEST_TOO_LARGE, "the archive is larger than " + (max >> 20)
-                    + " MiB; deploy the service folder instead");
+                    + " MiB; remove the jars the service does not need from its lib folder");
         }
         return body;
     }

@@ -43,7 +43,7 @@ enum ErrorCode {
     /** A switch-over started but did not complete: the node keeps or takes back the active role. */
     SWITCHOVER_FAILED(HttpStatus.CONFLICT),
 
-    /** The request body is larger than the node accepts. */
+    /** The request body is larger than the node accepts: a JSON body over Javalin's request limit, or an archive over its own. */
     REQUEST_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE),
 
     /** Too many failed logins from the address or for the user. {@code Retry-After} gives the seconds to wait. */
