@@ -1,6 +1,7 @@
 package io.baton.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import io.baton.core.auth.AccountException;
 import io.baton.core.auth.AccountStore;
 import io.baton.core.cluster.NodeRegistration;
@@ -287,13 +288,7 @@ public final class ApiServer {
                     .findFirst().orElse("invalid parameter");
             error(ctx, ErrorCode.INVALID_PARAMETER, message, field);
         });
-        app.exception(JsonProcessingException.class, (e, ctx) -> {
-            // Only the location: Jackson's message may quote the body, and so a password.
-            log.info("Node {} rejected the body of {} {}: not valid JSON of the expected shape at line {}, column {}", nodeId, ctx.method(),
-                    ctx.path(), line(e), column(e));
-            error(ctx, ErrorCode.INVALID_REQUEST, "the request body is not valid JSON of the expected shape (line " + line(e) + ", column "
-                    + column(e) + "); see the request schema of " + ctx.method() + " " + ctx.endpointHandlerPath() + " in GET /api/openapi.yaml", null);
-        });
+        app.exception(JsonProcessingException.class, this::rejectBody);
         app.exception(HttpResponseException.class, (e, ctx) -> {
             ErrorCode code = ErrorCode.ofStatus(e.getStatus());
             String route = ctx.method() + " " + ctx.path();
@@ -311,6 +306,26 @@ public final class ApiServer {
             log.error("Node {}: API call {} {} failed: {}", nodeId, ctx.method(), ctx.path(), e.toString(), e);
             error(ctx, ErrorCode.INTERNAL, "the node failed to handle the request: " + e + "; see the node's log", null);
         });
+    }
+
+    /**
+     * Rejects a request body that Jackson could not read: a body field of the wrong type as
+     * {@code invalid_parameter} naming the field, anything else (malformed or missing JSON) as
+     * {@code invalid_request}. Only the location is reported, because Jackson's message may quote the body,
+     * and so a password.
+     */
+    private void rejectBody(JsonProcessingException e, Context ctx) {
+        String field = null;
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            field = mapping.getPath().getLast().getFieldName();
+        }
+        String problem = field == null ? "the request body is not valid JSON of the expected shape"
+                : "body field '" + field + "' has a value of the wrong type";
+        String schema = "see the request schema of " + ctx.method() + " " + ctx.endpointHandlerPath() + " in GET /api/openapi.yaml";
+
+        log.info("Node {} rejected the body of {} {}: {} at line {}, column {}", nodeId, ctx.method(), ctx.path(), problem, line(e), column(e));
+        error(ctx, field == null ? ErrorCode.INVALID_REQUEST : ErrorCode.INVALID_PARAMETER,
+                problem + " (line " + line(e) + ", column " + column(e) + "); " + schema, field);
     }
 
     private static int line(JsonProcessingException e) {

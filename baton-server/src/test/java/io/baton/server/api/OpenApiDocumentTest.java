@@ -107,16 +107,32 @@ class OpenApiDocumentTest {
 
     @Test
     void malformedJsonHasErrorBody() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/switchover"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"to\": \"node-b\", \"secret-like\": ")).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = postSwitchOver("{\"to\": \"node-b\", \"secret-like\": ");
 
         assertThat(response.statusCode()).as("status of " + response.body()).isEqualTo(400);
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.path("error").asText()).as("error").isEqualTo("invalid_request");
         assertThat(body.path("message").asText()).as("message").contains("not valid JSON").contains("POST /api/switchover")
                 .doesNotContain("secret-like");
+    }
+
+    @Test
+    void wrongFieldTypeNamesField() throws Exception {
+        HttpResponse<String> response = postSwitchOver("{\"timeout\": {\"seconds\": 30}}");
+
+        assertThat(response.statusCode()).as("status of " + response.body()).isEqualTo(400);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("error").asText()).as("error").isEqualTo("invalid_parameter");
+        assertThat(body.path("field").asText()).as("field").isEqualTo("timeout");
+        assertThat(body.path("message").asText()).as("message").contains("body field 'timeout'");
+    }
+
+    /** Posts a switch-over body, which the API parses before it needs a node, so that no node is required. */
+    private HttpResponse<String> postSwitchOver(String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/switchover"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {
