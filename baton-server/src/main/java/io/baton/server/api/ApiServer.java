@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * checked by {@link Authenticator}: the node's own bearer token, which the daemon writes at start to
  * {@code run/api.token} (readable by its user only) for the local CLI, an API token, or a user's
  * password. The health endpoints need none. On a passive node the service endpoints return 503 and
- * name the active node.
+ * name the active node. Every error is an {@link ApiError} whose code comes from {@link ErrorCode}, and
+ * {@code GET /api/openapi.yaml} serves the hand-written description of every route.
  */
 public final class ApiServer {
 
