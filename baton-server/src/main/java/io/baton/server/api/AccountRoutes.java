@@ -130,7 +130,7 @@ final class AccountRoutes {
             log.debug("Node {} rejected the body of {} {} as {}: {}", nodeId, ctx.method(), ctx.path(), type.getSimpleName(),
                     e.getClass().getSimpleName());
         }
-        throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "the request body is missing or not valid JSON; expected " + expected);
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "the request body is missing or not valid JSON; expected " + expected);
     }
 
     private static char[] password(String password) {
@@ -147,7 +147,7 @@ final class AccountRoutes {
         }
         Duration lifetime = Durations.parseOrNull(expires);
         if (lifetime == null || lifetime.isZero()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid expires '" + expires + "': expected "
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid expires '" + expires + "': expected "
                     + Durations.EXPECTED + ", or none for a token that does not expire", "expires");
         }
         return lifetime;
@@ -155,18 +155,11 @@ final class AccountRoutes {
 
     /** Maps a rejected change to the API's error body: 400, 404 or 409 with the field at fault. */
     static void handle(AccountException e, Context ctx) {
-        HttpStatus status = switch (e.reason()) {
-            case INVALID -> HttpStatus.BAD_REQUEST;
-            case NOT_FOUND -> HttpStatus.NOT_FOUND;
-            case CONFLICT -> HttpStatus.CONFLICT;
+        ErrorCode code = switch (e.reason()) {
+            case INVALID -> ErrorCode.INVALID_PARAMETER;
+            case NOT_FOUND -> ErrorCode.NOT_FOUND;
+            case CONFLICT -> ErrorCode.CONFLICT;
         };
-        String code = switch (e.reason()) {
-            case INVALID -> "invalid_parameter";
-            case NOT_FOUND -> "not_found";
-            case CONFLICT -> "conflict";
-        };
-        ApiError body = new ApiError(code, e.getMessage(), e.field());
-        CallAudit.error(ctx, body);
-        ctx.status(status).json(body);
+        ApiServer.error(ctx, code, e.getMessage(), e.field());
     }
 }

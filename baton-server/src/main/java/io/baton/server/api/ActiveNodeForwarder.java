@@ -216,6 +216,6 @@ final class ActiveNodeForwarder {
 
     private ApiException unavailable(Context ctx, String message) {
         log.warn("Node {} did not forward {} {} from {}: {}", node.nodeId(), ctx.method(), ctx.path(), ctx.ip(), message);
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "passive", message);
+        return new ApiException(ErrorCode.PASSIVE, message);
     }
 }

@@ -57,20 +57,20 @@ final class AlertRoutes {
         String reason = text(body, "reason");
         String forText = text(body, "for");
         if (kind != null && AlertKind.fromText(kind) == null) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid alert kind '" + kind + "': expected one of "
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid alert kind '" + kind + "': expected one of "
                     + AlertKind.texts(), "kind");
         }
         if (kind == null && service == null) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "a silence needs a kind, a service or both;"
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "a silence needs a kind, a service or both;"
                     + " name what to silence with --kind or --service", "service");
         }
         Duration duration = forText == null ? null : Durations.parseOrNull(forText);
         if (duration == null || duration.isZero() || duration.isNegative() || duration.compareTo(MAX_SILENCE) > 0) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid duration '" + forText + "': expected "
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid duration '" + forText + "': expected "
                     + Durations.EXPECTED + ", at most 30d", "for");
         }
         if (reason == null) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "a silence needs a reason, such as the maintenance"
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "a silence needs a reason, such as the maintenance"
                     + " window it covers", "reason");
         }
         Instant now = Instant.now();
@@ -82,7 +82,7 @@ final class AlertRoutes {
         requireActive();
         String id = ctx.pathParam("id");
         if (!engine.get().silences().remove(id, Instant.now())) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "silence " + id + " does not exist or has ended;"
+            throw new ApiException(ErrorCode.NOT_FOUND, "silence " + id + " does not exist or has ended;"
                     + " list the silences with: baton silence list", "id");
         }
         ctx.json(Map.of("message", "silence " + id + " removed"));
@@ -90,7 +90,7 @@ final class AlertRoutes {
 
     private void requireActive() {
         if (!active.getAsBoolean()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "passive", "node " + nodeId.get() + " is not the active node, and only"
+            throw new ApiException(ErrorCode.PASSIVE, "node " + nodeId.get() + " is not the active node, and only"
                     + " the active node writes silences; run the command on the active node (baton cluster shows which one it is)");
         }
     }

@@ -1,5 +1,7 @@
 package io.baton.server.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import io.baton.core.auth.AccountException;
 import io.baton.core.auth.AccountStore;
 import io.baton.core.cluster.NodeRegistration;
@@ -27,6 +29,7 @@ import io.baton.server.service.VersionNotFoundException;
 import io.baton.server.service.ServiceRuntime;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.validation.ValidationException;
 import java.io.IOException;
@@ -51,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * password. The health endpoints need none. A node that is not active forwards most calls to the
  * active node ({@link ActiveNodeForwarder}). With {@code api.tls} configured the API serves HTTPS only
  * ({@link ApiTls}); the daemon writes its address to {@code run/api.url} and, with TLS, its certificate to
- * {@code run/api.crt}, so that the local CLI can reach and trust it.
+ * {@code run/api.crt}, so that the local CLI can reach and trust it. Every error is an {@link ApiError}
+ * whose code comes from {@link ErrorCode}, and {@code GET /api/openapi.yaml} serves the hand-written
+ * description of every route.
  */
 public final class ApiServer {
 
@@ -65,6 +70,7 @@ public final class ApiServer {
     private final Path runFolder;
     private final CallAudit audit;
     private final ActiveNodeForwarder forwarder;
+    private final String nodeId;
 
     private ApiServer(Javalin app, NodeDaemon node, String nodeId, Authenticator authenticator, AccountRoutes accounts, RouteList routeList,
             Path runFolder, ActiveNodeForwarder forwarder) {
@@ -75,6 +81,7 @@ public final class ApiServer {
         this.accounts = accounts;
         this.routeList = routeList;
         this.runFolder = runFolder;
+        this.nodeId = nodeId;
         this.audit = new CallAudit(nodeId, () -> node == null ? null : node.journal(), java.time.Clock.systemUTC(),
                 new AnonymousCallLimit(CallAudit.ANONYMOUS_ROWS, CallAudit.ANONYMOUS_WINDOW, System::nanoTime));
     }
@@ -169,26 +176,8 @@ public final class ApiServer {
         if (forwarder != null) {
             app.before("/api/*", forwarder::handle);
         }
-        app.exception(AccountException.class, AccountRoutes::handle);
         app.after("/api/*", audit::record);
-        app.exception(ConfigException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_descriptor", e.getMessage(), e.field()));
-        app.exception(InvalidArchiveException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_archive", e.getMessage(), e.entry()));
-        app.exception(VersionNotFoundException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, "not_found", e.getMessage(), "version"));
-        app.exception(io.baton.core.settings.SettingsException.class,
-                (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "invalid_setting", e.getMessage(), e.field()));
-        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
-        app.exception(ValidationException.class, (e, ctx) -> {
-            String field = e.getErrors().keySet().stream().findFirst().orElse(null);
-            String message = e.getErrors().entrySet().stream()
-                    .map(en -> "parameter '" + en.getKey() + "' is invalid: " + en.getValue().stream()
-                            .map(v -> v.getMessage() + (v.getValue() == null ? "" : " (value '" + v.getValue() + "')")).toList())
-                    .findFirst().orElse("invalid parameter");
-            error(ctx, HttpStatus.BAD_REQUEST, "invalid_parameter", message, field);
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            log.error("API call {} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
-            error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the node failed to handle the request: " + e, null);
-        });
+        registerErrorHandlers();
 
         app.get("/health/live", ctx -> ctx.result("live"));
         // Ready once the node has settled into a role, active or passive, and until it starts to stop.
@@ -207,6 +196,7 @@ public final class ApiServer {
 
         app.get("/api/node", ctx -> ctx.json(nodeView()));
         app.get("/api/routes", ctx -> ctx.json(routeList.routes()));
+        app.get("/api/openapi.yaml", OpenApiDocument.load()::serve);
         accounts.register(app);
         app.post("/api/node/stop", ctx -> {
             ctx.json(Map.of("message", "Node " + node.nodeId() + " is stopping"));
@@ -226,7 +216,7 @@ public final class ApiServer {
             String name = ctx.pathParam("name");
             CallAudit.service(ctx, name, null);
             if (!services().undeploy(name)) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed");
+                throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed");
             }
             ctx.json(Map.of("message", "Service " + name + " undeployed"));
         });
@@ -234,7 +224,7 @@ public final class ApiServer {
             ServiceRuntime s = service(ctx);
             String error = s.start();
             if (error != null) {
-                throw new ApiException(HttpStatus.CONFLICT, "start_failed", error);
+                throw new ApiException(ErrorCode.START_FAILED, error);
             }
             ctx.json(serviceView(s));
         });
@@ -252,7 +242,7 @@ public final class ApiServer {
             ServiceRuntime s = service(ctx);
             String error = s.pause();
             if (error != null) {
-                throw new ApiException(HttpStatus.CONFLICT, "not_paused", error);
+                throw new ApiException(ErrorCode.CONFLICT, error);
             }
             ctx.json(serviceView(s));
         });
@@ -260,14 +250,14 @@ public final class ApiServer {
             ServiceRuntime s = service(ctx);
             String error = s.resume();
             if (error != null) {
-                throw new ApiException(HttpStatus.CONFLICT, "not_resumed", error);
+                throw new ApiException(ErrorCode.CONFLICT, error);
             }
             ctx.json(serviceView(s));
         });
         app.post("/api/services/{name}/trigger", ctx -> {
             ServiceRuntime.TriggerResult r = service(ctx).trigger("manual trigger");
             if (!r.started()) {
-                throw new ApiException(HttpStatus.CONFLICT, "not_triggered", r.message());
+                throw new ApiException(ErrorCode.CONFLICT, r.message());
             }
             ctx.json(Map.of("message", r.message()));
         });
@@ -277,7 +267,7 @@ public final class ApiServer {
             int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n > 0 && n <= 10_000, "between 1 and 10000").getOrDefault(20);
             List<ScheduleSlots.SlotRecord> slots = journal().call(c -> ScheduleSlots.recent(c, name, limit));
             if (slots.isEmpty() && services().get(name) == null) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed and has no schedule slots;"
+                throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed and has no schedule slots;"
                         + " see baton services");
             }
             ctx.json(slots);
@@ -289,7 +279,7 @@ public final class ApiServer {
             int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20);
             List<Runs.RunRecord> runs = journal().call(c -> Runs.ofService(c, name, limit));
             if (runs.isEmpty() && services().get(name) == null) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed and has no runs");
+                throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed and has no runs");
             }
             ctx.json(runs);
         });
@@ -327,10 +317,79 @@ public final class ApiServer {
                 return m;
             });
             if (body == null) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "run " + id + " is not in the journal; list the runs of a service with: baton runs SERVICE");
+                throw new ApiException(ErrorCode.NOT_FOUND, "run " + id + " is not in the journal; list the runs of a service with: baton runs SERVICE");
             }
             ctx.json(body);
         });
+    }
+
+    /**
+     * Maps every failure to the one error body {@link ApiError}: the API's own exceptions, rejected account
+     * changes, invalid descriptors and archives, invalid parameters, request bodies that are not valid JSON,
+     * Javalin's own responses (404 for an unknown route), and any other exception as {@code internal}.
+     */
+    private void registerErrorHandlers() {
+        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.code(), e.getMessage(), e.field()));
+        app.exception(AccountException.class, AccountRoutes::handle);
+        app.exception(ConfigException.class, (e, ctx) -> error(ctx, ErrorCode.INVALID_DESCRIPTOR, e.getMessage(), e.field()));
+        app.exception(InvalidArchiveException.class, (e, ctx) -> error(ctx, ErrorCode.INVALID_ARCHIVE, e.getMessage(), e.entry()));
+        app.exception(VersionNotFoundException.class, (e, ctx) -> error(ctx, ErrorCode.NOT_FOUND, e.getMessage(), "version"));
+        app.exception(io.baton.core.settings.SettingsException.class,
+                (e, ctx) -> error(ctx, ErrorCode.INVALID_PARAMETER, e.getMessage(), e.field()));
+        app.exception(ValidationException.class, (e, ctx) -> {
+            String field = e.getErrors().keySet().stream().findFirst().orElse(null);
+            String message = e.getErrors().entrySet().stream()
+                    .map(en -> "parameter '" + en.getKey() + "' is invalid: " + en.getValue().stream()
+                            .map(v -> v.getMessage() + (v.getValue() == null ? "" : " (value '" + v.getValue() + "')")).toList())
+                    .findFirst().orElse("invalid parameter");
+            error(ctx, ErrorCode.INVALID_PARAMETER, message, field);
+        });
+        app.exception(JsonProcessingException.class, this::rejectBody);
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            ErrorCode code = ErrorCode.ofStatus(e.getStatus());
+            String route = ctx.method() + " " + ctx.path();
+            String message = switch (code) {
+                case NOT_FOUND -> "no route " + route + "; list the routes with GET /api/routes";
+                case REQUEST_TOO_LARGE -> "the request body of " + ctx.contentLength() + " bytes is larger than the node accepts for "
+                        + route + "; send a service with large jars as a service archive (Content-Type: " + ZIP + "), up to "
+                        + (io.baton.server.service.ServiceArchive.MAX_ARCHIVE_BYTES >> 20) + " MiB";
+                default -> e.getMessage() + " (" + route + ")";
+            };
+            log.info("Node {} rejected {} with {}: {}", nodeId, route, code.code(), message);
+            error(ctx, code, message, null);
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("Node {}: API call {} {} failed: {}", nodeId, ctx.method(), ctx.path(), e.toString(), e);
+            error(ctx, ErrorCode.INTERNAL, "the node failed to handle the request: " + e + "; see the node's log", null);
+        });
+    }
+
+    /**
+     * Rejects a request body that Jackson could not read: a body field of the wrong type as
+     * {@code invalid_parameter} naming the field, anything else (malformed or missing JSON) as
+     * {@code invalid_request}. Only the location is reported, because Jackson's message may quote the body,
+     * and so a password.
+     */
+    private void rejectBody(JsonProcessingException e, Context ctx) {
+        String field = null;
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            field = mapping.getPath().getLast().getFieldName();
+        }
+        String problem = field == null ? "the request body is not valid JSON of the expected shape"
+                : "body field '" + field + "' has a value of the wrong type";
+        String schema = "see the request schema of " + ctx.method() + " " + ctx.endpointHandlerPath() + " in GET /api/openapi.yaml";
+
+        log.info("Node {} rejected the body of {} {}: {} at line {}, column {}", nodeId, ctx.method(), ctx.path(), problem, line(e), column(e));
+        error(ctx, field == null ? ErrorCode.INVALID_REQUEST : ErrorCode.INVALID_PARAMETER,
+                problem + " (line " + line(e) + ", column " + column(e) + "); " + schema, field);
+    }
+
+    private static int line(JsonProcessingException e) {
+        return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+    }
+
+    private static int column(JsonProcessingException e) {
+        return e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
     }
 
     /** Deploys the JSON body of {@link DeployRequest}, or a service archive sent as {@code application/zip}. */
@@ -341,7 +400,8 @@ public final class ApiServer {
         } else {
             DeployRequest req = ctx.bodyAsClass(DeployRequest.class);
             if (req.descriptor() == null || req.descriptor().isBlank()) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "the request has no descriptor");
+                throw new ApiException(ErrorCode.INVALID_PARAMETER, "the request has no descriptor; send the text of service.yaml"
+                        + " as descriptor, or the service archive as application/zip", "descriptor");
             }
             deployed = services().deploy(req.fileName() == null ? "service.yaml" : req.fileName(), req.descriptor(),
                     req.jars() == null ? Map.of() : req.jars(), CallAudit.caller(ctx));
@@ -360,8 +420,8 @@ public final class ApiServer {
         long max = io.baton.server.service.ServiceArchive.MAX_ARCHIVE_BYTES;
         byte[] body = ctx.bodyInputStream().readNBytes((int) max + 1);
         if (body.length > max) {
-            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_archive", "the archive is larger than " + (max >> 20)
-                    + " MiB; deploy the service folder instead");
+            throw new ApiException(ErrorCode.REQUEST_TOO_LARGE, "the archive is larger than " + (max >> 20)
+                    + " MiB; remove the jars the service does not need from its lib folder");
         }
         return body;
     }
@@ -383,7 +443,7 @@ public final class ApiServer {
         SwitchOverRequest req = ctx.body().isBlank() ? new SwitchOverRequest(null, null) : ctx.bodyAsClass(SwitchOverRequest.class);
         Duration timeout = req.timeout() == null ? DEFAULT_SWITCHOVER_TIMEOUT : Durations.parseOrNull(req.timeout());
         if (timeout == null || timeout.isZero()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid timeout '" + req.timeout() + "': expected "
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid timeout '" + req.timeout() + "': expected "
                     + Durations.EXPECTED, "timeout");
         }
         String target = req.to() == null || req.to().isBlank() ? null : req.to().trim();
@@ -395,12 +455,12 @@ public final class ApiServer {
         try {
             result = node.switchOver(target, timeout, CallAudit.caller(ctx));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", e.getMessage(), "to");
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, e.getMessage(), "to");
         } catch (IllegalStateException e) {
-            throw new ApiException(HttpStatus.CONFLICT, "switchover_rejected", e.getMessage());
+            throw new ApiException(ErrorCode.CONFLICT, e.getMessage());
         }
         if (!result.completed()) {
-            throw new ApiException(HttpStatus.CONFLICT, "switchover_failed", result.message());
+            throw new ApiException(ErrorCode.SWITCHOVER_FAILED, result.message());
         }
         // The node that took the epoch recorded the switch-over, because this node can no longer write the journal.
         CallAudit.recordedByHandler(ctx);
@@ -417,7 +477,7 @@ public final class ApiServer {
             epoch = node.forceTakeover(req.confirmFenced(), actor);
         } catch (ForcedTakeoverRefusedException e) {
             log.warn("Node {} rejected a forced takeover from node {} requested by {}: {}", node.nodeId(), req.confirmFenced(), actor, e.getMessage());
-            throw new ApiException(HttpStatus.CONFLICT, "takeover_rejected", e.getMessage());
+            throw new ApiException(ErrorCode.CONFLICT, e.getMessage());
         }
         // The journal recorded the takeover in the transaction that took the epoch.
         CallAudit.recordedByHandler(ctx);
@@ -471,7 +531,7 @@ public final class ApiServer {
                 log.warn("Node {} cannot read the registry entry of node {}: {}", node.nodeId(), holder, e.toString());
             }
         }
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "passive", PassiveNodeMessage.text(node.nodeId(), node.role(), holder, holderEntry));
+        return new ApiException(ErrorCode.PASSIVE, PassiveNodeMessage.text(node.nodeId(), node.role(), holder, holderEntry));
     }
 
     private long epochInLease() {
@@ -496,7 +556,7 @@ public final class ApiServer {
         String name = ctx.pathParam("name");
         ServiceRuntime s = services().get(name);
         if (s == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed; list services with: baton services");
+            throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed; list services with: baton services");
         }
         return s;
     }
@@ -556,32 +616,30 @@ public final class ApiServer {
     /** The note of a service view whose stored settings differ from those its running worker started with. */
     static final String SETTINGS_CHANGED = "settings changed; they take effect at the next start";
 
-    private static void error(Context ctx, HttpStatus status, String code, String message, String field) {
-        ApiError body = new ApiError(code, message, field);
+    /** Sends the one error body of the API, with the status of its code, and keeps it for the audit trail. */
+    static void error(Context ctx, ErrorCode code, String message, String field) {
+        ApiError body = new ApiError(code.code(), message, field);
         CallAudit.error(ctx, body);
-        ctx.status(status).json(body);
+        ctx.status(code.status()).json(body);
     }
 
-    /** An API failure with its status and error code. */
+    /** An API failure with its error code, which alone sets the HTTP status. */
     static final class ApiException extends RuntimeException {
-        private final HttpStatus status;
-        private final String code;
+        private final ErrorCode code;
         private final String field;
 
-        ApiException(HttpStatus status, String code, String message) {
-            this(status, code, message, null);
+        ApiException(ErrorCode code, String message) {
+            this(code, message, null);
         }
 
         /** An error on one request field, named in the error body. */
-        ApiException(HttpStatus status, String code, String message, String field) {
+        ApiException(ErrorCode code, String message, String field) {
             super(message);
-            this.status = status;
             this.code = code;
             this.field = field;
         }
 
-        HttpStatus status() { return status; }
-        String code() { return code; }
+        ErrorCode code() { return code; }
         String field() { return field; }
     }
 }

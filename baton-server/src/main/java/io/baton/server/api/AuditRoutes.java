@@ -6,7 +6,6 @@ import io.baton.core.journal.OperatorActions.Outcome;
 import io.baton.server.api.ApiServer.ApiException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
@@ -46,7 +45,7 @@ final class AuditRoutes {
         }
         Outcome outcome = Outcome.fromLabel(label);
         if (outcome == null) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid outcome '" + text
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid outcome '" + text
                     + "': expected done, refused or failed", "outcome");
         }
         return outcome;

@@ -10,7 +10,6 @@ import io.baton.server.api.ApiServer.ApiException;
 import io.baton.server.cluster.ClusterSecret;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -68,7 +67,7 @@ final class Authenticator {
         if (principal.role() == Role.VIEWER && !isReadOnly(ctx.method())) {
             log.warn("Node {} rejected {} {} from {}: {} {} has the viewer role", nodeId, ctx.method(), ctx.path(), CallerAddress.of(ctx),
                     principal.kind().name().toLowerCase(), principal.name());
-            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", principal.kind().name().toLowerCase() + " " + principal.name()
+            throw new ApiException(ErrorCode.FORBIDDEN, principal.kind().name().toLowerCase() + " " + principal.name()
                     + " has the viewer role, which may only read (GET); ask an operator, or log in as a user or token with the operator role");
         }
     }
@@ -79,7 +78,7 @@ final class Authenticator {
             return null;
         }
         if (clusterSecret == null) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", "node " + nodeId + " cannot check calls forwarded by node "
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "node " + nodeId + " cannot check calls forwarded by node "
                     + ctx.header(ForwardedCall.BY) + " because it could not read state/" + ClusterSecret.FILE_NAME + "; see its log");
         }
         ForwardedCall call;
@@ -87,7 +86,7 @@ final class Authenticator {
             call = ForwardedCall.verify(clusterSecret, ctx.method().name(), pathAndQuery(ctx), ctx::header, clock.instant());
         } catch (IllegalArgumentException e) {
             log.warn("Node {} rejected {} {} from {}: {}", nodeId, ctx.method(), ctx.path(), ctx.ip(), e.getMessage());
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", e.getMessage());
+            throw new ApiException(ErrorCode.UNAUTHORIZED, e.getMessage());
         }
         CallerAddress.forwarded(ctx, call);
         return call;
@@ -177,7 +176,7 @@ final class Authenticator {
             return store.read();
         } catch (IOException e) {
             log.error("Node {} cannot read the users file {}: {}", nodeId, store.file(), e.getMessage());
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "users_unavailable", "the node cannot read its users file: "
+            throw new ApiException(ErrorCode.USERS_UNAVAILABLE, "the node cannot read its users file: "
                     + e.getMessage() + "; the node's own token in run/api.token still works");
         }
     }
@@ -191,7 +190,7 @@ final class Authenticator {
         log.debug("Node {} rejected a login from {}{} for {} s more after repeated failures", nodeId, CallerAddress.of(ctx),
                 user == null ? "" : " as user " + user, seconds);
         ctx.header("Retry-After", Long.toString(seconds));
-        throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_logins", "too many failed logins from " + CallerAddress.of(ctx)
+        throw new ApiException(ErrorCode.TOO_MANY_LOGINS, "too many failed logins from " + CallerAddress.of(ctx)
                 + (user == null ? "" : " or as user " + user) + " within " + LoginThrottle.WINDOW.toSeconds()
                 + " s; wait " + seconds + " s (Retry-After) and check the credentials");
     }
@@ -209,7 +208,7 @@ final class Authenticator {
 
     private static ApiException unauthorized(Context ctx, String message) {
         ctx.header("WWW-Authenticate", "Basic realm=\"baton\", charset=\"UTF-8\"");
-        return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", message);
+        return new ApiException(ErrorCode.UNAUTHORIZED, message);
     }
 
     private static boolean startsWithIgnoreCase(String text, String prefix) {

@@ -3,7 +3,6 @@ package io.baton.server.api;
 import io.baton.core.schedule.CronExpression;
 import io.baton.core.schedule.CronSchedule;
 import io.baton.core.schedule.SlotTimes;
-import io.javalin.http.HttpStatus;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -18,14 +17,14 @@ record CronPreview(String expression, String timeZone, List<String> nextSlots) {
 
     static CronPreview of(String expression, String timeZone, int count) {
         if (expression == null || expression.isBlank()) {
-            throw new ApiServer.ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter",
+            throw new ApiServer.ApiException(ErrorCode.INVALID_PARAMETER,
                     "parameter 'expression' is missing; give a cron expression such as '0 30 2 * * *'", "expression");
         }
         CronExpression cron;
         try {
             cron = CronExpression.parse(expression);
         } catch (IllegalArgumentException e) {
-            throw new ApiServer.ApiException(HttpStatus.BAD_REQUEST, "invalid_cron",
+            throw new ApiServer.ApiException(ErrorCode.INVALID_PARAMETER,
                     "cron expression '" + expression + "' is invalid: " + e.getMessage(), "expression");
         }
         ZoneId zone;
@@ -33,7 +32,7 @@ record CronPreview(String expression, String timeZone, List<String> nextSlots) {
         try {
             zone = ZoneId.of(zoneText);
         } catch (DateTimeException e) {
-            throw new ApiServer.ApiException(HttpStatus.BAD_REQUEST, "invalid_time_zone",
+            throw new ApiServer.ApiException(ErrorCode.INVALID_PARAMETER,
                     "time zone '" + zoneText + "' is unknown; use an ID such as Europe/Berlin, America/New_York or UTC", "timeZone");
         }
 

@@ -13,7 +13,6 @@ import io.baton.server.service.WorkItemActions;
 import io.baton.server.service.WorkItemActions.ItemOutcome;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -61,7 +60,7 @@ final class ItemActionRoutes {
         long id = itemId(ctx);
         ItemRecord item = journal.get().call(c -> WorkItems.find(c, id));
         if (item == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "work item " + id + " is not in the journal");
+            throw new ApiException(ErrorCode.NOT_FOUND, "work item " + id + " is not in the journal");
         }
         ctx.json(item);
     }
@@ -73,9 +72,9 @@ final class ItemActionRoutes {
         CallAudit.recordedByHandler(ctx);
         if (outcome.refusal() != null) {
             throw switch (outcome.refusal()) {
-                case NOT_FOUND -> new ApiException(HttpStatus.NOT_FOUND, "not_found", outcome.detail());
-                case CONFLICT -> new ApiException(HttpStatus.CONFLICT, "conflict", outcome.detail());
-                case FAILED -> new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "action_failed", outcome.detail());
+                case NOT_FOUND -> new ApiException(ErrorCode.NOT_FOUND, outcome.detail());
+                case CONFLICT -> new ApiException(ErrorCode.CONFLICT, outcome.detail());
+                case FAILED -> new ApiException(ErrorCode.ACTION_FAILED, outcome.detail());
             };
         }
         ctx.json(outcome);
@@ -121,7 +120,7 @@ final class ItemActionRoutes {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid work item id '" + ctx.pathParam("id")
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid work item id '" + ctx.pathParam("id")
                     + "': expected a number, as listed by baton run RUN_ID", "item");
         }
     }
@@ -138,14 +137,14 @@ final class ItemActionRoutes {
         } catch (NumberFormatException e) {
             // Reported below with the accepted range.
         }
-        throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid limit '" + text
+        throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid limit '" + text
                 + "': expected a whole number from 1 to 10000", "limit");
     }
 
     private static OperatorAction action(Context ctx) {
         OperatorAction action = OperatorAction.fromLabel(ctx.pathParam("action"));
         if (action == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "unknown work item action '" + ctx.pathParam("action")
+            throw new ApiException(ErrorCode.NOT_FOUND, "unknown work item action '" + ctx.pathParam("action")
                     + "'; expected retry, release or reprocess");
         }
         return action;
@@ -154,18 +153,18 @@ final class ItemActionRoutes {
     private ItemSelection selection(OperatorAction action, FilterRequest r) {
         String service = r.service() == null || r.service().isBlank() ? null : r.service().trim();
         if (service == null && !Boolean.TRUE.equals(r.all())) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "a filter without a service would act on the"
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "a filter without a service would act on the"
                     + " items of every service; name the service, or confirm with all (--all)", "service");
         }
         if (service != null && services.get().get(service) == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + service
+            throw new ApiException(ErrorCode.NOT_FOUND, "service " + service
                     + " is not deployed; list services with: baton services");
         }
         WorkItemState state = state(action, r.state());
         Instant since = time("since", r.since(), false);
         Instant until = time("until", r.until(), true);
         if (since != null && until != null && !since.isBefore(until)) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "until (" + until + ") must be later than since ("
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "until (" + until + ") must be later than since ("
                     + since + ")", "until");
         }
         return new ItemSelection(service, state, since, until);
@@ -177,7 +176,7 @@ final class ItemActionRoutes {
         }
         WorkItemState state = WorkItemState.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
         if (!action.allowedStates().contains(state)) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid state '" + text + "': "
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid state '" + text + "': "
                     + action.label() + " applies only to items that are " + action.allowedText(), "state");
         }
         return state;
@@ -200,7 +199,7 @@ final class ItemActionRoutes {
                 LocalDate day = LocalDate.parse(value);
                 return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneId.systemDefault()).toInstant();
             } catch (DateTimeParseException e) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid " + field + " '" + text
+                throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid " + field + " '" + text
                         + "': expected an ISO-8601 instant such as 2026-03-01T10:00:00Z or a date such as 2026-03-01", field);
             }
         }

@@ -8,7 +8,6 @@ import io.baton.core.journal.WorkItemState;
 import io.baton.server.api.ApiServer.ApiException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -77,12 +76,12 @@ final class LineageRoutes {
         try {
             id = Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid work item id '" + ctx.pathParam("id")
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid work item id '" + ctx.pathParam("id")
                     + "': expected a number, as listed by baton lineage --name NAME", "item");
         }
         ItemHistory history = journal.get().call(c -> Lineage.history(c, id));
         if (history == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "work item " + id + " is not in the journal;"
+            throw new ApiException(ErrorCode.NOT_FOUND, "work item " + id + " is not in the journal;"
                     + " find items with: baton lineage --name NAME");
         }
         ctx.json(history);
@@ -91,7 +90,7 @@ final class LineageRoutes {
     private void export(Context ctx) throws IOException {
         String format = ctx.queryParam("format") == null ? "jsonl" : ctx.queryParam("format").trim().toLowerCase(Locale.ROOT);
         if (!format.equals("jsonl") && !format.equals("csv")) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid format '" + ctx.queryParam("format")
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid format '" + ctx.queryParam("format")
                     + "': expected jsonl or csv", "format");
         }
         LineageQuery query = query(ctx);
@@ -130,17 +129,17 @@ final class LineageRoutes {
         String sha256 = text(ctx, "sha256");
         int given = (name == null ? 0 : 1) + (glob == null ? 0 : 1) + (sha256 == null ? 0 : 1);
         if (given > 1) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "name, glob and sha256 exclude each other;"
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "name, glob and sha256 exclude each other;"
                     + " give one of them", "name");
         }
         if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid sha256 '" + sha256
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid sha256 '" + sha256
                     + "': expected 64 hexadecimal digits, as printed by sha256sum", "sha256");
         }
         Instant since = ItemActionRoutes.time("since", ctx.queryParam("since"), false);
         Instant until = ItemActionRoutes.time("until", ctx.queryParam("until"), true);
         if (since != null && until != null && !since.isBefore(until)) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "until (" + until + ") must be later than since ("
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "until (" + until + ") must be later than since ("
                     + since + ")", "until");
         }
         return new LineageQuery(text(ctx, "service"), name, glob, sha256, since, until, state(text(ctx, "state")), limit(ctx));
@@ -157,7 +156,7 @@ final class LineageRoutes {
         }
         WorkItemState state = WorkItemState.parse(text.toUpperCase(Locale.ROOT));
         if (state == WorkItemState.UNKNOWN) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid state '" + text + "': expected one of "
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid state '" + text + "': expected one of "
                     + java.util.Arrays.stream(WorkItemState.values()).filter(s -> s != WorkItemState.UNKNOWN).map(Enum::name).toList(), "state");
         }
         return state;
@@ -176,7 +175,7 @@ final class LineageRoutes {
         } catch (NumberFormatException e) {
             // Reported below with the accepted range.
         }
-        throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "invalid limit '" + text + "': expected a whole number from 1 to "
+        throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid limit '" + text + "': expected a whole number from 1 to "
                 + MAX_LIMIT, "limit");
     }
 }

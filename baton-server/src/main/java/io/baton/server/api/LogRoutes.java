@@ -45,7 +45,7 @@ final class LogRoutes {
     private static String id(Context ctx, String field) {
         String value = blankToNull(ctx.queryParam(field));
         if (value != null && !value.matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid " + field + " '" + value
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid " + field + " '" + value
                     + "': expected a name of letters, digits, '.', '_' and '-'", field);
         }
         return value;
@@ -58,7 +58,7 @@ final class LogRoutes {
         }
         String level = value.toUpperCase(Locale.ROOT);
         if (!LogQuery.LEVELS.contains(level)) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid level '" + value + "': expected one of "
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid level '" + value + "': expected one of "
                     + String.join(", ", LogQuery.LEVELS), "level");
         }
         return level;

@@ -70,7 +70,7 @@ final class SettingsRoutes {
         String name = ctx.pathParam("name");
         ServiceRuntime s = services.get().get(name);
         if (s == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed; list services with: baton services");
+            throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed; list services with: baton services");
         }
         return s;
     }
@@ -93,7 +93,7 @@ final class SettingsRoutes {
         String key = ctx.pathParam("key");
         CallAudit.target(ctx, key);
         if (!store().service(s.name()).properties().containsKey(key)) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + s.name() + " has no setting " + key
+            throw new ApiException(ErrorCode.NOT_FOUND, "service " + s.name() + " has no setting " + key
                     + "; list its settings with: baton settings " + s.name(), "key");
         }
         store().updateService(s.name(), current -> current.withoutProperty(key));
@@ -106,7 +106,7 @@ final class SettingsRoutes {
         JsonNode body = bodyObject(ctx, "a JSON object such as {\"autoStart\": \"on\", \"autoRestart\": \"descriptor\"}");
         for (var field : body.properties()) {
             if (!field.getKey().equals("autoStart") && !field.getKey().equals("autoRestart")) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "unknown field '" + field.getKey()
+                throw new ApiException(ErrorCode.INVALID_PARAMETER, "unknown field '" + field.getKey()
                         + "': expected autoStart or autoRestart", field.getKey());
             }
         }
@@ -126,7 +126,7 @@ final class SettingsRoutes {
             case "on", "true" -> Boolean.TRUE;
             case "off", "false" -> Boolean.FALSE;
             case "descriptor" -> null;
-            default -> throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid " + name + " '" + text
+            default -> throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid " + name + " '" + text
                     + "': expected on, off or descriptor (the value in service.yaml)", name);
         };
     }
@@ -179,7 +179,7 @@ final class SettingsRoutes {
     }
 
     private static ApiException unknownVariable(String name) {
-        return new ApiException(HttpStatus.NOT_FOUND, "not_found", "variable " + name + " is not defined; list the variables with:"
+        return new ApiException(ErrorCode.NOT_FOUND, "variable " + name + " is not defined; list the variables with:"
                 + " baton variables", "name");
     }
 
@@ -192,17 +192,17 @@ final class SettingsRoutes {
         JsonNode body = bodyObject(ctx, BODY_FORM);
         JsonNode value = body.get("value");
         if (value == null || !value.isTextual()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "the " + what + " needs \"value\" as a JSON string; send "
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "the " + what + " needs \"value\" as a JSON string; send "
                     + BODY_FORM, "value");
         }
         JsonNode secretField = body.get("secret");
         if (secretField != null && !secretField.isBoolean()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "\"secret\" of the " + what + " must be true or false",
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "\"secret\" of the " + what + " must be true or false",
                     "secret");
         }
         boolean wasSecret = previous != null && previous.secret();
         if (wasSecret && secretField != null && !secretField.asBoolean()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "the " + what + " is a secret and stays one; to store a"
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "the " + what + " is a secret and stays one; to store a"
                     + " plain value, remove it first and set it again", "secret");
         }
         boolean secret = wasSecret || (secretField != null && secretField.asBoolean());
@@ -216,10 +216,10 @@ final class SettingsRoutes {
         try {
             body = JSON.readTree(ctx.bodyAsBytes());
         } catch (IOException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "the request body is not valid JSON; send " + form, "body");
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "the request body is not valid JSON; send " + form, "body");
         }
         if (body == null || !body.isObject()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "the request body is not a JSON object; send " + form, "body");
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "the request body is not a JSON object; send " + form, "body");
         }
         return body;
     }

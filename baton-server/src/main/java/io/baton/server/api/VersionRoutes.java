@@ -5,7 +5,6 @@ import io.baton.server.service.ServiceManager;
 import io.baton.server.service.ServiceManager.VersionList;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.util.function.Supplier;
 
@@ -41,7 +40,7 @@ final class VersionRoutes {
         String name = ctx.pathParam("name");
         VersionList list = services.get().versions(name);
         if (list.versions().isEmpty() && services.get().get(name) == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed and has no kept versions;"
+            throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed and has no kept versions;"
                     + " list services with: baton services");
         }
         ctx.json(list);
@@ -51,11 +50,11 @@ final class VersionRoutes {
         String name = ctx.pathParam("name");
         RollbackRequest req = ctx.body().isBlank() ? new RollbackRequest(null) : ctx.bodyAsClass(RollbackRequest.class);
         if (req.version() != null && req.version() < 1) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "invalid version " + req.version()
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid version " + req.version()
                     + ": expected a version number from 1 up; list them with: baton versions " + name, "version");
         }
         if (services.get().get(name) == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", "service " + name + " is not deployed; deploy it, or deploy an"
+            throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed; deploy it, or deploy an"
                     + " archive of one of its versions with: baton deploy FILE");
         }
         ServiceManager.Deployed deployed = services.get().rollback(name, req.version(), CallAudit.caller(ctx));

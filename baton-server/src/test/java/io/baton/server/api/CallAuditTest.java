@@ -61,8 +61,9 @@ class CallAuditTest {
         assertThat(CallAudit.outcome(400, new ApiError("invalid_parameter", "m", "timeout"))).isEqualTo(Outcome.REFUSED);
         assertThat(CallAudit.outcome(401, new ApiError("unauthorized", "m", null))).isEqualTo(Outcome.REFUSED);
         assertThat(CallAudit.outcome(404, new ApiError("not_found", "m", null))).isEqualTo(Outcome.REFUSED);
-        assertThat(CallAudit.outcome(409, new ApiError("not_triggered", "m", null))).isEqualTo(Outcome.REFUSED);
+        assertThat(CallAudit.outcome(409, new ApiError("conflict", "m", null))).isEqualTo(Outcome.REFUSED);
         assertThat(CallAudit.outcome(409, new ApiError("switchover_failed", "m", null))).isEqualTo(Outcome.FAILED);
+        assertThat(CallAudit.outcome(409, new ApiError("start_failed", "m", null))).isEqualTo(Outcome.FAILED);
         assertThat(CallAudit.outcome(500, new ApiError("internal", "m", null))).isEqualTo(Outcome.FAILED);
     }
 
