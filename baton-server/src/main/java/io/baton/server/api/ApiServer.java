@@ -287,9 +287,8 @@ public final class ApiServer {
         new AuditRoutes(this::journal).register(app);
         new LineageRoutes(this::journal).register(app);
         new VersionRoutes(this::services).register(app);
-        if (node != null) {
-            new LogRoutes(node.data().logs()).register(app);
-        }
+        // The logs folder of the data directory; a test that starts the API alone reads a folder of its own.
+        new LogRoutes(node == null ? runFolder.resolve("logs") : node.data().logs()).register(app);
         new SettingsRoutes(this::services, node == null ? null : node.nodeId()).register(app);
         new io.baton.server.cluster.ClusterRoutes(node).register(app);
         new AlertRoutes(() -> node.alerts(), () -> node.role() == NodeRole.ACTIVE, () -> node.nodeId()).register(app);

@@ -44,7 +44,7 @@ class OpenApiDocumentTest {
 
     @BeforeEach
     void startApi() throws IOException {
-        api = ApiServer.start(null, "node-a", run.resolve("users.json"), run, "127.0.0.1", 0);
+        api = ApiServer.start(null, "node-a", run.resolve("users.json"), run, "127.0.0.1", 0, null, null);
         token = Files.readString(run.resolve("api.token")).trim();
     }
 
