@@ -27,6 +27,9 @@ final class ApiContract {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head");
 
+    /** Response header of a call that a passive node forwarded, with the id and API address of the node that served it. */
+    static final String FORWARDED_TO = "Baton-Forwarded-To";
+
     private final JsonNode document;
     private final SchemaRegistry schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private final Set<String> checked = new TreeSet<>();
@@ -90,6 +93,23 @@ final class ApiContract {
             assertThat(errors).as("schema errors of " + what).isEmpty();
         }
         checked.add(operation + " " + expectedStatus);
+    }
+
+    /**
+     * Checks a response that a passive node forwarded: it names the node that served it in {@code
+     * Baton-Forwarded-To}, and its status, which the active node chose, is documented with this body.
+     */
+    void checkForwarded(String operation, HttpResponse<String> response, String activeNode) throws IOException {
+        String what = operation + " -> " + response.statusCode() + " " + response.body();
+        assertThat(response.headers().firstValue(FORWARDED_TO)).as("forwarding header of " + what)
+                .hasValueSatisfying(value -> assertThat(value).startsWith(activeNode + " "));
+        check(operation, response, response.statusCode());
+    }
+
+    /** Checks that a passive node served the call itself, without forwarding it. */
+    void checkLocal(String operation, HttpResponse<String> response, int expectedStatus) throws IOException {
+        assertThat(response.headers().firstValue(FORWARDED_TO)).as("forwarding header of " + operation + " on the passive node").isEmpty();
+        check(operation, response, expectedStatus);
     }
 
     /** Returns the JSON body of a response. */

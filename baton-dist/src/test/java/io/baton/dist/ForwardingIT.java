@@ -35,16 +35,6 @@ class ForwardingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "operator-Secret-2718";
 
-    /** A lease long enough that the passive node is still passive well after the active node is killed. */
-    private static final String LONG_LEASE_CLUSTER_YAML = """
-            name: test
-            lease:
-              duration: 15s
-              renewInterval: 500ms
-              renewDeadline: 2500ms
-              pollInterval: 250ms
-            """;
-
     private static final String SERVICE = """
             name: forwarded
             source: { path: in }
@@ -61,7 +51,7 @@ class ForwardingIT {
     @Test
     void passiveNodeForwardsToActive() throws Exception {
         try (TestCluster cluster = new TestCluster(tmp)) {
-            Files.writeString(cluster.data.resolve("cluster.yaml"), LONG_LEASE_CLUSTER_YAML);
+            Files.writeString(cluster.data.resolve("cluster.yaml"), TestCluster.LONG_LEASE_CLUSTER_YAML);
             Files.createDirectories(cluster.data.resolve("in"));
             NodeProcess a = cluster.node("node-a");
             NodeProcess b = cluster.node("node-b");

@@ -25,6 +25,19 @@ final class TestCluster implements AutoCloseable {
               pollInterval: 250ms
             """;
 
+    /**
+     * Lease timings for tests that kill the active node and then call the passive one: the passive node stays
+     * passive for 15 s, until the lease expires, while the killed node's renewals stop at once.
+     */
+    static final String LONG_LEASE_CLUSTER_YAML = """
+            name: test
+            lease:
+              duration: 15s
+              renewInterval: 500ms
+              renewDeadline: 2500ms
+              pollInterval: 250ms
+            """;
+
     final Path root;
     final Path data;
     final Path distHome = Path.of(System.getProperty("baton.home"));

@@ -51,7 +51,7 @@ final class AlertRoutes {
 
     private void add(Context ctx) throws IOException {
         requireActive();
-        Map<?, ?> body = ctx.bodyAsClass(Map.class);
+        Map<?, ?> body = JsonBody.parse(ctx, Map.class);
         String kind = text(body, "kind");
         String service = text(body, "service");
         String reason = text(body, "reason");

@@ -397,7 +397,7 @@ public final class ApiServer {
         if (ctx.contentType() != null && ctx.contentType().startsWith(ZIP)) {
             deployed = services().deployArchive(readArchive(ctx), CallAudit.caller(ctx));
         } else {
-            DeployRequest req = ctx.bodyAsClass(DeployRequest.class);
+            DeployRequest req = JsonBody.parse(ctx, DeployRequest.class);
             if (req.descriptor() == null || req.descriptor().isBlank()) {
                 throw new ApiException(ErrorCode.INVALID_PARAMETER, "the request has no descriptor; send the text of service.yaml"
                         + " as descriptor, or the service archive as application/zip", "descriptor");
@@ -439,7 +439,7 @@ public final class ApiServer {
     }
 
     private void switchOver(Context ctx) {
-        SwitchOverRequest req = ctx.body().isBlank() ? new SwitchOverRequest(null, null) : ctx.bodyAsClass(SwitchOverRequest.class);
+        SwitchOverRequest req = ctx.body().isBlank() ? new SwitchOverRequest(null, null) : JsonBody.parse(ctx, SwitchOverRequest.class);
         Duration timeout = req.timeout() == null ? DEFAULT_SWITCHOVER_TIMEOUT : Durations.parseOrNull(req.timeout());
         if (timeout == null || timeout.isZero()) {
             throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid timeout '" + req.timeout() + "': expected "
@@ -467,7 +467,7 @@ public final class ApiServer {
     }
 
     private void forceTakeover(Context ctx) {
-        TakeoverRequest req = ctx.bodyAsClass(TakeoverRequest.class);
+        TakeoverRequest req = JsonBody.parse(ctx, TakeoverRequest.class);
         CallAudit.target(ctx, req.confirmFenced());
         String actor = Principal.of(ctx).name() + " from " + ctx.ip();
         long start = System.nanoTime();

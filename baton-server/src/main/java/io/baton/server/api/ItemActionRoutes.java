@@ -82,7 +82,7 @@ final class ItemActionRoutes {
 
     private void actOnFilter(Context ctx) {
         OperatorAction action = action(ctx);
-        FilterRequest request = ctx.bodyAsClass(FilterRequest.class);
+        FilterRequest request = JsonBody.parse(ctx, FilterRequest.class);
         ItemSelection selection = selection(action, request);
         WorkItemActions actions = services.get().itemActions();
 

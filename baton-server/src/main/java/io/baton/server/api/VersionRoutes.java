@@ -48,7 +48,7 @@ final class VersionRoutes {
 
     private void rollback(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
-        RollbackRequest req = ctx.body().isBlank() ? new RollbackRequest(null) : ctx.bodyAsClass(RollbackRequest.class);
+        RollbackRequest req = ctx.body().isBlank() ? new RollbackRequest(null) : JsonBody.parse(ctx, RollbackRequest.class);
         if (req.version() != null && req.version() < 1) {
             throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid version " + req.version()
                     + ": expected a version number from 1 up; list them with: baton versions " + name, "version");

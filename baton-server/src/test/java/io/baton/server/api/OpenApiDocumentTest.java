@@ -117,6 +117,16 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void nullBodyHasErrorBody() throws Exception {
+        HttpResponse<String> response = postSwitchOver(" null ");
+
+        assertThat(response.statusCode()).as("status of " + response.body()).isEqualTo(400);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("error").asText()).as("error").isEqualTo("invalid_request");
+        assertThat(body.path("message").asText()).as("message").contains("JSON literal null").contains("POST /api/switchover");
+    }
+
+    @Test
     void wrongFieldTypeNamesField() throws Exception {
         HttpResponse<String> response = postSwitchOver("{\"timeout\": {\"seconds\": 30}}");
 
