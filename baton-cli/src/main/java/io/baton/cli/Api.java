@@ -184,7 +184,7 @@ final class Api {
             if (status != 400) {
                 return null;
             }
-            return new ParameterException(command, getMessage() + "; see: baton " + command.getCommandName() + " --help");
+            return new ParameterException(command, getMessage() + "; see: " + command.getCommandSpec().qualifiedName() + " --help");
         }
     }
 }

@@ -39,7 +39,9 @@ public final class Baton implements Runnable {
         CommandLine cl = new CommandLine(new Baton());
         cl.setParameterExceptionHandler(new ConversionErrors(cl.getParameterExceptionHandler()));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("baton: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            String message = e instanceof java.nio.file.FileSystemException f ? FileErrors.describe(f)
+                    : e.getMessage() == null ? e.toString() : e.getMessage();
+            cmd.getErr().println("baton: " + message);
             return 1;
         });
         return cl;

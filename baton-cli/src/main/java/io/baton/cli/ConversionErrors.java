@@ -30,8 +30,8 @@ final class ConversionErrors implements CommandLine.IParameterExceptionHandler {
         }
 
         CommandLine command = ex.getCommandLine();
-        command.getErr().println("baton: " + subject(ex.getArgSpec()) + " must be a whole number, not '" + m.group(1) + "'; see: baton "
-                + command.getCommandName() + " --help");
+        command.getErr().println("baton: " + subject(ex.getArgSpec()) + " must be a whole number, not '" + m.group(1) + "'; see: "
+                + command.getCommandSpec().qualifiedName() + " --help");
         return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 

@@ -52,6 +52,10 @@ final class LogsCommand implements Callable<Integer> {
         if (result.path("truncated").asBoolean()) {
             System.out.println("NOTE: only the last 16 MiB of each log file were searched; narrow the search with --since for older entries");
         }
+        if (result.path("entries").isEmpty()) {
+            System.err.println("No log entries match" + (service != null || node != null
+                    ? "; check the " + (service != null ? "service name with: baton services" : "node id with: baton cluster") : ""));
+        }
         for (JsonNode e : result.path("entries")) {
             System.out.println(e.path("at").asText() + " " + String.format("%-5s", e.path("level").asText()) + " node=" + e.path("node").asText()
                     + " service=" + text(e.path("service")) + " run=" + text(e.path("run")) + " " + e.path("logger").asText() + " - "

@@ -62,7 +62,9 @@ final class SettingsCommands {
         /** Sends every change, checked by {@link #check}: plain values, then secrets, then removals. */
         void apply(CommandLine command, String kind, String where, Store store) throws java.io.IOException {
             for (var e : check(command, kind).entrySet()) {
-                print(store.put(e.getKey(), Map.of("value", e.getValue())));
+                // "secret": false, so that the node rejects a plain value for a secret instead of storing a value
+                // that was visible on the command line.
+                print(store.put(e.getKey(), Map.of("value", e.getValue(), "secret", false)));
             }
             for (String key : secret) {
                 String value = input.read(command, kind + " " + key + where);

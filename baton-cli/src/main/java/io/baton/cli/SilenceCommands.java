@@ -56,7 +56,8 @@ final class SilenceCommands implements Runnable {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("service", service);
             body.put("kind", kind);
-            body.put("for", duration.toSeconds() + "s");
+            // The text as typed, so that the node's message quotes the operator's own words.
+            body.put("for", spec.findOption("--for").originalStringValues().getFirst());
             body.put("reason", reason);
             JsonNode created;
             try {

@@ -197,6 +197,16 @@ class UsageErrorsTest {
     }
 
     @Test
+    void initOnAFileSaysWhatIsWrong(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("not-a-folder"), "x");
+
+        Result r = run("init", file.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("baton: " + file + ": a file of that name already exists").contains("choose another path");
+    }
+
+    @Test
     void limitNotANumber() {
         Result r = run("runs", "orders", "--limit", "ten", "--home", "/nonexistent-baton-home");
 

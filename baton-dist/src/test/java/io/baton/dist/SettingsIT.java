@@ -130,6 +130,13 @@ class SettingsIT {
 
         NodeProcess.CliResult secret = node.cliWithInput(SETTING_SECRET + "\n", "settings", "echo", "--secret", "password", "--secret-stdin");
         assertThat(secret.exitCode()).as("settings --secret: " + secret.err()).isZero();
+
+        // A secret takes no value from the command line, where other users could read it in the process list.
+        NodeProcess.CliResult plainForSecret = node.cli("variables", "--set", "API_KEY=typed-on-the-command-line");
+        assertThat(plainForSecret.exitCode()).as("variables --set of a secret").isNotZero();
+        assertThat(plainForSecret.err()).as("message of variables --set of a secret").contains("is a secret and stays one")
+                .contains("--secret API_KEY");
+        assertThat(node.get("/api/variables/API_KEY").toString()).as("the secret after the rejected --set").doesNotContain("typed-on");
     }
 
     private static void checkListings(NodeProcess node) throws Exception {

@@ -40,8 +40,10 @@ public final class ServiceAlerts {
     }
 
     public void fileQuarantined(String service, long run, String file, String error) {
-        engine.raise(Alert.ofService(AlertKind.FILE_QUARANTINED, service, node, run, file + " was quarantined: " + error
-                + "; fix the cause, then baton reprocess or baton retry it", clock.instant()));
+        String cause = error == null ? "" : error.strip().replaceAll("[.;]+$", "");
+        engine.raise(Alert.ofService(AlertKind.FILE_QUARANTINED, service, node, run, file + " was quarantined in run " + run + ": " + cause
+                + ". Fix the cause, then process it again with: baton retry --service " + service + " --state QUARANTINED"
+                + " (baton run " + run + " lists its item id)", clock.instant()));
     }
 
     public void workerDied(String service, String why) {

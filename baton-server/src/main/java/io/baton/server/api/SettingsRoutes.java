@@ -202,8 +202,9 @@ final class SettingsRoutes {
         }
         boolean wasSecret = previous != null && previous.secret();
         if (wasSecret && secretField != null && !secretField.asBoolean()) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "the " + what + " is a secret and stays one; to store a"
-                    + " plain value, remove it first and set it again", "secret");
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "the " + what + " is a secret and stays one: give it a new"
+                    + " value with --secret " + name + " (or \"secret\": true); to store a plain value, remove it first (--unset "
+                    + name + ") and set it again", "secret");
         }
         boolean secret = wasSecret || (secretField != null && secretField.asBoolean());
         SettingNames.checkValue(kind, name, value.asText());
