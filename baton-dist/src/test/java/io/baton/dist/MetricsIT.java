@@ -72,7 +72,10 @@ class MetricsIT {
             assertThat(value(text, "baton_lease_renewal_seconds_count", "")).as("lease renewals").isPositive();
             assertThat(value(text, "baton_journal_commit_seconds_count", "")).as("journal commits").isPositive();
             assertThat(text).as("node tag").contains("node=\"node-a\"");
-            assertThat(promtool(text)).as("promtool check metrics").isEmpty();
+            // promtool comes from Debian's prometheus package, which CI installs; elsewhere the check is left out when it is missing.
+            if (System.getenv("CI") != null || hasPromtool()) {
+                assertThat(promtool(text)).as("promtool check metrics").isEmpty();
+            }
 
             assertThat(passive.statusCode()).as("scrape of node-b").isEqualTo(200);
             assertThat(value(passive.body(), "baton_node_active", "")).as("node-b active").isZero();
@@ -102,6 +105,11 @@ class MetricsIT {
         }
         assertThat(values).as("samples " + name + "{" + labels + "} in\n" + text).hasSize(1);
         return values.get(0);
+    }
+
+    private static boolean hasPromtool() {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "promtool")));
     }
 
     /** Runs {@code promtool check metrics} on the text and returns what it printed about problems. */
