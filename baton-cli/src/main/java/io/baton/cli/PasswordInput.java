@@ -3,11 +3,9 @@ package io.baton.cli;
 import io.baton.core.auth.AccountException;
 import io.baton.core.auth.Role;
 import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,23 +25,12 @@ final class PasswordInput {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line = in.readLine();
             if (line == null || line.isEmpty()) {
-                throw new ParameterException(command, "standard input has no password line; pipe one in, such as: printf '%s\\n' \"$PW\" | baton "
-                        + command.getCommandName() + " ... --password-stdin");
+                throw new ParameterException(command, "standard input has no password line; pipe one in, such as: printf '%s\\n' \"$PW\" | "
+                        + command.getCommandSpec().qualifiedName() + " ... --password-stdin");
             }
             return line.toCharArray();
         }
-        Console console = System.console();
-        if (console == null) {
-            throw new ParameterException(command, "no terminal to prompt for the password of user " + user
-                    + "; pass it on standard input with --password-stdin");
-        }
-        char[] first = console.readPassword("Password for user %s: ", user);
-        char[] second = console.readPassword("Repeat the password: ");
-        if (first == null || second == null || !Arrays.equals(first, second)) {
-            throw new ParameterException(command, "the two passwords differ; run the command again");
-        }
-        Arrays.fill(second, ' ');
-        return first;
+        return HiddenPrompt.twice(command, "the password of user " + user, "--password-stdin");
     }
 
     /** Converts {@code --role} and reports an invalid value as a usage error. */

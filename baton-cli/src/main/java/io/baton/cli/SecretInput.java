@@ -1,11 +1,9 @@
 package io.baton.cli;
 
 import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,21 +30,10 @@ final class SecretInput {
             String line = stdin.readLine();
             if (line == null) {
                 throw new ParameterException(command, "standard input has no line for the " + what + "; pipe one line per --secret,"
-                        + " such as: printf '%s\\n' \"$VALUE\" | baton " + command.getCommandName() + " ... --secret-stdin");
+                        + " such as: printf '%s\\n' \"$VALUE\" | " + command.getCommandSpec().qualifiedName() + " ... --secret-stdin");
             }
             return line;
         }
-        Console console = System.console();
-        if (console == null) {
-            throw new ParameterException(command, "no terminal to prompt for the value of the " + what
-                    + "; pass it on standard input with --secret-stdin");
-        }
-        char[] first = console.readPassword("Value of the %s: ", what);
-        char[] second = console.readPassword("Repeat the value: ");
-        if (first == null || second == null || !Arrays.equals(first, second)) {
-            throw new ParameterException(command, "the two values differ; run the command again");
-        }
-        Arrays.fill(second, ' ');
-        return new String(first);
+        return new String(HiddenPrompt.twice(command, "the value of the " + what, "--secret-stdin"));
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A table printed with columns as wide as their longest value, so that long user names, addresses or
- * times never shift the columns after them. The last column is not padded, because it holds free text.
+ * times never shift the columns after them. The last column is not padded, because it contains free text.
  */
 final class TextTable {
 

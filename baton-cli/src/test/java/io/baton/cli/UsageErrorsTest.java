@@ -183,7 +183,7 @@ class UsageErrorsTest {
     }
 
     @Test
-    void deployOfAFileThatIsNeitherArchiveNorText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    void deployRejectsUnknownFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         java.nio.file.Path fakeZip = java.nio.file.Files.writeString(tmp.resolve("orders.zip"), "name: orders\n");
         java.nio.file.Path binary = java.nio.file.Files.write(tmp.resolve("orders.bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
 
@@ -197,7 +197,7 @@ class UsageErrorsTest {
     }
 
     @Test
-    void initOnAFileSaysWhatIsWrong(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    void initOnFileExplained(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("not-a-folder"), "x");
 
         Result r = run("init", file.toString());

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record Setting(String value, boolean secret) {
 
-    /** What exports and listings show in place of a secret's value. */
+    /** The text that exports and listings show in place of a secret's value. */
     public static final String MASK = "********";
 
     public static Setting plain(String value) {
@@ -21,7 +21,7 @@ public record Setting(String value, boolean secret) {
         return new Setting(value, true);
     }
 
-    /** Whether a value is stored; false only for a required secret that was never set here. */
+    /** Returns whether a value is stored; false only for a required secret that was never set here. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isSet() {
         return value != null;

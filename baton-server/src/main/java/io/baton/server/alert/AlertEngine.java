@@ -17,7 +17,7 @@ import java.util.Map;
  * <p>A first {@link #raise} of a key sends a firing notice. Repeats of an open key are counted; a repeat
  * sends a firing notice again, with the count since the last one, only once {@code repeatInterval} has passed
  * since that last one. {@link #resolve} of an open condition sends one resolved notice, but only when its
- * firing notice was sent, so nobody is told that something they never heard of is over. A silenced alert is
+ * firing notice was sent, so no recipient gets a resolved notice for an alert it never received. A silenced alert is
  * logged, marked silenced, and not sent; once the silence ends, the next repeat sends it.
  *
  * <p>Every notice is logged at once on the caller's thread. The webhook and e-mail are sent by a

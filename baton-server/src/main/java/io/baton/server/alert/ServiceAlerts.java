@@ -20,7 +20,7 @@ public final class ServiceAlerts {
         this.clock = clock;
     }
 
-    /** A log-only instance for tools and tests that run services without a node. */
+    /** Creates an instance that only logs, for tools and tests that run services without a node. */
     public static ServiceAlerts logOnly(String node) {
         return new ServiceAlerts(AlertEngine.logOnly(), node, Clock.systemUTC());
     }

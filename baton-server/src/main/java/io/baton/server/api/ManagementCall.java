@@ -64,7 +64,7 @@ record ManagementCall(String action, String service, Long itemId, boolean manage
         return new ManagementCall(method + " " + path, null, null, management);
     }
 
-    /** The changes to users and API tokens, named like {@code user-add} and {@code token-revoke}; null for other calls. */
+    /** Classifies the changes to users and API tokens as {@code user-add}, {@code token-revoke} and so on; null for other calls. */
     private static ManagementCall accountCall(String method, String[] p) {
         if (p.length < 3 || !(p[2].equals("users") || p[2].equals("tokens"))) {
             return null;

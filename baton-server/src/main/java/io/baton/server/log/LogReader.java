@@ -28,7 +28,7 @@ public final class LogReader {
 
     private static final Logger log = LoggerFactory.getLogger(LogReader.class);
 
-    /** Bytes read from the end of one file; older entries of a larger file are not searched, and the result is marked truncated. */
+    /** Bytes read from the end of one file. Older entries of a larger file are not searched, and the result is marked truncated. */
     static final long MAX_BYTES_PER_FILE = 16L * 1024 * 1024;
 
     /** A rolled-over file: NAME.yyyy-MM-dd.N.log. */
@@ -109,7 +109,7 @@ public final class LogReader {
             }
             return start > 0;
         } catch (IOException e) {
-            // A log that rolled over between listing and reading is gone; the others still answer.
+            // A log that rolled over between listing and reading is gone, so the other files are still read.
             log.warn("Cannot read the log file {}: {}", file, e.toString());
             return false;
         }

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
 public record ActiveContext(String nodeId, long epoch, DataDirectory data, Path home, Journal journal,
         BooleanSupplier mayPublish, Clock clock, NodeMetrics metrics, ServiceAlerts alerts) {
 
-    /** A context whose meters are not scraped and whose alerts are only logged, for tools and tests that run services without a node. */
+    /** Creates a context whose meters are not scraped and whose alerts are only logged, for tools and tests without a node. */
     public ActiveContext(String nodeId, long epoch, DataDirectory data, Path home, Journal journal, BooleanSupplier mayPublish, Clock clock) {
         this(nodeId, epoch, data, home, journal, mayPublish, clock, new NodeMetrics(nodeId), ServiceAlerts.logOnly(nodeId));
     }

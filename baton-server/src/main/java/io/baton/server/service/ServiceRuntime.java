@@ -578,12 +578,12 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
         return EffectiveSettings.resolve(descriptor, store.service(name), store.variables());
     }
 
-    /** Whether the service starts by itself when the node becomes active: its settings' flag, else its descriptor's. */
+    /** Returns whether the service starts by itself when the node becomes active: its settings' flag, else its descriptor's. */
     public boolean automaticStart() {
         return storedFlags("autoStart").autoStartOver(descriptor);
     }
 
-    /** Whether a worker that dies unexpectedly is started again: its settings' flag, else its descriptor's. */
+    /** Returns whether a worker that dies unexpectedly is started again: its settings' flag, else its descriptor's. */
     public boolean automaticRestart() {
         return storedFlags("restart.automatic").autoRestartOver(descriptor);
     }
@@ -600,8 +600,8 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     }
 
     /**
-     * Whether the stored settings now resolve to other properties than those the running worker started with, or
-     * no longer resolve at all; false while no worker runs. A change takes effect at the next start.
+     * Returns whether the stored settings now resolve to other properties than those the running worker started
+     * with, or no longer resolve at all. Returns false while no worker runs, because a change takes effect at the next start.
      */
     public boolean settingsChanged() {
         Map<String, String> running = startedWith;

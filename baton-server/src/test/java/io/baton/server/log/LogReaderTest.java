@@ -26,7 +26,7 @@ class LogReaderTest {
             """;
 
     @Test
-    void nodeLogsMergedInTimeOrderWithStackTraces() throws Exception {
+    void nodeLogsMergedByTime() throws Exception {
         Files.writeString(logs.resolve("node-node-a.log"), NODE_A);
         Files.writeString(logs.resolve("node-node-b.log"), NODE_B);
         Files.writeString(logs.resolve("service-orders.log"), NODE_A.lines().skip(1).reduce("", (a, b) -> a + b + "\n"));
@@ -41,7 +41,7 @@ class LogReaderTest {
     }
 
     @Test
-    void filtersByServiceLevelNodeTextAndLimit() throws Exception {
+    void filtersNarrowEntries() throws Exception {
         Files.writeString(logs.resolve("node-node-a.log"), NODE_A);
         Files.writeString(logs.resolve("node-node-b.log"), NODE_B);
         Files.writeString(logs.resolve("service-orders.log"), NODE_A.lines().skip(1).reduce("", (a, b) -> a + b + "\n"));
@@ -59,7 +59,7 @@ class LogReaderTest {
     }
 
     @Test
-    void rolledFilesReadOnlyWhenSinceReachesTheirDay() throws Exception {
+    void rolledFilesReadForSince() throws Exception {
         Files.writeString(logs.resolve("node-node-a.log"), NODE_A);
         Files.writeString(logs.resolve("node-node-a.2026-11-20.0.log"),
                 "2026-11-20T10:00:00.000Z INFO  node=node-a service=- run=- [main] NodeDaemon - an old entry\n");
@@ -71,7 +71,7 @@ class LogReaderTest {
     }
 
     @Test
-    void largeFileReadFromItsEnd() throws Exception {
+    void largeFileReadFromEnd() throws Exception {
         StringBuilder text = new StringBuilder();
         String line = "2026-12-05T04:00:00.000Z INFO  node=node-a service=- run=- [main] Filler - " + "x".repeat(1000) + "\n";
         while (text.length() < LogReader.MAX_BYTES_PER_FILE + 100_000) {

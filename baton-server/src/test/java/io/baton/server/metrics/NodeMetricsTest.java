@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class NodeMetricsTest {
 
     @Test
-    void runsCountedByStateWithItemsAndBytes() {
+    void runsCountedByState() {
         NodeMetrics metrics = new NodeMetrics("n1");
 
         metrics.runEnded("orders", "SUCCEEDED", 3, 1, 2, 300, 280, Duration.ofMillis(1500));
@@ -25,7 +25,7 @@ class NodeMetricsTest {
     }
 
     @Test
-    void workerRestartsNeverGoDownWhenANewEpochStartsAgainAtZero() {
+    void restartsStayMonotonic() {
         NodeMetrics metrics = new NodeMetrics("n1");
         AtomicReference<Integer> restarts = new AtomicReference<>(2);
         metrics.bindServices(() -> List.of(new NodeMetrics.ServiceSample("orders", true, 0, restarts.get())));
@@ -41,7 +41,7 @@ class NodeMetricsTest {
     }
 
     @Test
-    void servicesGoneFromTheNodeLeaveTheGauges() {
+    void goneServiceLeavesGauges() {
         NodeMetrics metrics = new NodeMetrics("n1");
         AtomicReference<List<NodeMetrics.ServiceSample>> services = new AtomicReference<>(
                 List.of(new NodeMetrics.ServiceSample("orders", true, 5, 0)));
