@@ -21,6 +21,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,13 +57,16 @@ final class ConsoleBrowser implements AutoCloseable {
     private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
 
     private final String consoleUrl;
+    /** The folder of the profile, the crash database and chromedriver's log, whose path marks this browser's processes. */
+    private final Path workFolder;
     private final Path screenshots;
     private final ChromeDriverService service;
     private final ChromeDriver driver;
     private final WebDriverWait wait;
 
-    private ConsoleBrowser(String consoleUrl, Path screenshots, ChromeDriverService service, ChromeDriver driver) {
+    private ConsoleBrowser(String consoleUrl, Path workFolder, Path screenshots, ChromeDriverService service, ChromeDriver driver) {
         this.consoleUrl = consoleUrl;
+        this.workFolder = workFolder;
         this.screenshots = screenshots;
         this.service = service;
         this.driver = driver;
@@ -73,8 +77,9 @@ final class ConsoleBrowser implements AutoCloseable {
      * Starts chromedriver and a headless Chromium with a fresh profile under {@code workFolder}, for the
      * console at {@code consoleUrl} (such as {@code http://127.0.0.1:PORT/console/}).
      */
-    static ConsoleBrowser start(String consoleUrl, Path workFolder) throws IOException {
-        requireInstalled(CHROMIUM, CHROMEDRIVER, "true".equalsIgnoreCase(System.getenv("CI")));
+    static ConsoleBrowser start(String consoleUrl, Path folder) throws IOException {
+        Path workFolder = folder.toAbsolutePath();
+        requireInstalled(CHROMIUM, CHROMEDRIVER, System.getenv("CI") != null);
 
         Path profile = Files.createDirectories(workFolder.resolve("chromium-profile"));
         Path driverLog = workFolder.resolve("chromedriver.log");
@@ -82,6 +87,8 @@ final class ConsoleBrowser implements AutoCloseable {
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
                 .withLogFile(driverLog.toFile())
+                // Chromium's crash handler keeps its database under $XDG_CONFIG_HOME, by default in the home folder.
+                .withEnvironment(Map.of("XDG_CONFIG_HOME", workFolder.resolve("config").toString()))
                 .build();
 
         ChromeOptions options = new ChromeOptions();
@@ -103,12 +110,12 @@ final class ConsoleBrowser implements AutoCloseable {
         }
         LOG.info("Started headless Chromium {} for the console at {}, profile {}", driver.getCapabilities().getBrowserVersion(),
                 consoleUrl, profile);
-        return new ConsoleBrowser(consoleUrl, screenshotFolder(), service, driver).desktopSize();
+        return new ConsoleBrowser(consoleUrl, workFolder, screenshotFolder(), service, driver).desktopSize();
     }
 
     /**
      * Fails, or outside CI skips, the test when Chromium or chromedriver is missing, with the packages to
-     * install. CI sets {@code CI=true}, and there a console test must never pass by being skipped.
+     * install. Under CI (the variable {@code CI} set) a console test must never pass by being skipped.
      */
     static void requireInstalled(Path chromium, Path chromedriver, boolean underCi) {
         for (Path program : List.of(chromium, chromedriver)) {
@@ -159,6 +166,14 @@ final class ConsoleBrowser implements AutoCloseable {
         return this;
     }
 
+    /** Deletes the session cookie and opens the start page, which then shows the login form. */
+    ConsoleBrowser logout() {
+        driver.manage().deleteAllCookies();
+        open("");
+        waitFor(By.id("login-user"));
+        return this;
+    }
+
     /** Follows the navigation link to a route, such as {@code cluster}, and waits until the page has its data. */
     ConsoleBrowser navigate(String route) {
         click(By.cssSelector("nav#nav a[href=\"#/" + route + "\"]"));
@@ -168,6 +183,12 @@ final class ConsoleBrowser implements AutoCloseable {
     /** Opens a route by its address, such as {@code #/services/mover}, and waits for the page it renders. */
     ConsoleBrowser go(String route, String readyAs) {
         open(route);
+        return awaitReady(readyAs);
+    }
+
+    /** Loads the current address again, such as after an action that the page does not show by itself. */
+    ConsoleBrowser reload(String readyAs) {
+        driver.navigate().refresh();
         return awaitReady(readyAs);
     }
 
@@ -214,6 +235,35 @@ final class ConsoleBrowser implements AutoCloseable {
     ConsoleBrowser click(By locator) {
         until(ExpectedConditions.elementToBeClickable(locator), "a clickable element " + locator).click();
         return this;
+    }
+
+    /** Sets a form field: chooses the option with this value in a {@code select}, or types the value into an input. */
+    ConsoleBrowser fill(By locator, String value) {
+        WebElement field = waitFor(locator);
+        if (field.getTagName().equalsIgnoreCase("select")) {
+            new Select(field).selectByValue(value);
+            return this;
+        }
+        field.clear();
+        field.sendKeys(value);
+        return this;
+    }
+
+    /** Returns the {@code data-id} of each row of a table with {@code data-table="NAME"}, in the order shown. */
+    List<String> rowIds(String table) {
+        return driver.findElements(By.cssSelector("[data-table=\"" + table + "\"] [data-id]")).stream()
+                .map(row -> row.getDomAttribute("data-id"))
+                .toList();
+    }
+
+    /** Waits until a table with {@code data-table="NAME"} shows a row with {@code data-id="ID"}, and returns the row's text. */
+    String awaitRow(String table, String id) {
+        return text(row(table, id));
+    }
+
+    /** Returns the selector of the row with {@code data-id="ID"} in the table with {@code data-table="NAME"}. */
+    static By row(String table, String id) {
+        return By.cssSelector("[data-table=\"" + table + "\"] [data-id=\"" + id + "\"]");
     }
 
     /** Returns the selector of the button of an action, in the row with {@code data-id="ID"} when id is given. */
@@ -323,31 +373,51 @@ final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
+    /**
+     * Saves what the browser shows after a failed test: a screenshot at both sizes and the page's HTML as
+     * {@code NAME.html}, next to the other screenshots. Errors while saving are logged, so the test's own
+     * failure stays the one reported.
+     */
+    void saveFailure(String name) {
+        try {
+            screenshot(name);
+            Files.writeString(screenshots.resolve(name + ".html"), driver.getPageSource());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot save the page of the failed test {}: {}", name, e.toString());
+        }
+    }
+
     /** Returns the address the browser shows now. */
     String currentUrl() {
         return driver.getCurrentUrl();
-    }
-
-    /** Returns the HTML of the page as the browser has it now, for the report of a failed test. */
-    String pageSource() {
-        return driver.getPageSource();
     }
 
     private <T> T until(java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition, String what) {
         try {
             return wait.until(condition);
         } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what + " on " + driver.getCurrentUrl(), e);
+            throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what + " on " + driver.getCurrentUrl()
+                    + ", where the page shows: " + visibleText(), e);
+        }
+    }
+
+    /** Returns the start of the page's visible text, which says more about a failed wait than the selector does. */
+    private String visibleText() {
+        try {
+            String text = driver.findElement(By.tagName("body")).getText().strip().replaceAll("\\s+", " ");
+            return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+        } catch (WebDriverException e) {
+            return "(no text: " + e.getClass().getSimpleName() + ")";
         }
     }
 
     /**
-     * Ends the browser and chromedriver, then kills each Chromium process started under this JVM that is
-     * still alive, such as one left behind by a hung quit.
+     * Ends the browser and chromedriver, then kills each of their processes that is still alive, such as
+     * one left behind by a hung quit.
      */
     @Override
     public void close() {
-        List<ProcessHandle> started = chromiumProcesses();
+        List<ProcessHandle> started = processes();
         try {
             driver.quit();
         } catch (WebDriverException e) {
@@ -375,11 +445,26 @@ final class ConsoleBrowser implements AutoCloseable {
         LOG.info("Closed the browser of the console at {}", consoleUrl);
     }
 
-    /** Returns the processes under this JVM that run chromedriver or Chromium, whose programs live under /usr/lib/chromium. */
-    static List<ProcessHandle> chromiumProcesses() {
-        return ProcessHandle.current().descendants()
+    /**
+     * Returns the running processes of chromedriver and Chromium, whose programs live under
+     * /usr/lib/chromium, that belong to this browser: those under this JVM, and those whose command line
+     * names the work folder. The second rule finds Chromium's crash handler, which detaches from its parent.
+     */
+    List<ProcessHandle> processes() {
+        String marker = workFolder.toString();
+        return ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> c.startsWith("/usr/lib/chromium/")).orElse(false))
+                .filter(p -> isDescendant(p) || String.join(" ", p.info().arguments().orElse(new String[0])).contains(marker))
                 .toList();
+    }
+
+    private static boolean isDescendant(ProcessHandle process) {
+        for (ProcessHandle parent = process.parent().orElse(null); parent != null; parent = parent.parent().orElse(null)) {
+            if (parent.pid() == ProcessHandle.current().pid()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The browser's address for a node, such as {@code http://127.0.0.1:PORT/console/}. */

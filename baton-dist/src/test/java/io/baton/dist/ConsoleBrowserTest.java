@@ -112,12 +112,13 @@ class ConsoleBrowserTest {
     void closeEndsEveryChromiumProcess() throws Exception {
         ConsoleBrowser browser = ConsoleBrowser.start(consoleUrl, tmp);
         browser.open("");
-        assertThat(ConsoleBrowser.chromiumProcesses()).as("Chromium processes while the browser runs").isNotEmpty();
+        List<ProcessHandle> running = browser.processes();
+        assertThat(running).as("Chromium processes while the browser runs").isNotEmpty();
 
         browser.close();
 
         NodeProcess.await(Duration.ofSeconds(20), "every Chromium process to end",
-                () -> ConsoleBrowser.chromiumProcesses().isEmpty());
+                () -> running.stream().noneMatch(ProcessHandle::isAlive) && browser.processes().isEmpty());
     }
 
     @Test

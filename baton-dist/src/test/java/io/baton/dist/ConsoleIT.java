@@ -1,0 +1,297 @@
+package io.baton.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.testkit.NodeProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+
+/**
+ * The web console in a headless Chromium against two real node processes: log in, read the cluster, stop
+ * and start a service, trigger a run and watch its work items, retry a quarantined file, read a log, flip
+ * automatic startup, switch over, and the phone layout. Each scenario uses services of its own. They share
+ * one cluster and one browser because starting them takes most of the class's time, and the switch-over
+ * runs last because it changes which node is active. Screenshots of the main pages, and of any page where
+ * a test failed, go to {@code baton-dist/target/screenshots}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleIT {
+
+    private static final String USER = "admin";
+    private static final String PASSWORD = "console-Secret-4711";
+    private static final Duration START = Duration.ofSeconds(60);
+
+    /** Copies text files, but only once the gate file is gone, so that a test sees the run while it is in progress. */
+    private static final String MOVER = """
+            name: mover
+            source: { path: mover-in, include: "*.txt" }
+            process:
+              - type: class
+                class: io.baton.testkit.steps.GatedCopyStep
+                settings: { gate: "%s" }
+            targets: [ { path: mover-out } ]
+            onSuccess: { delete: true }
+            """;
+
+    /** Reads CSV as UTF-8, so the Latin-1 file of the test goes to quarantine at once. */
+    private static final String RATES = """
+            name: rates
+            source: { path: rates-in }
+            process: [ { type: csv-to-jsonl } ]
+            targets: [ { path: rates-out, name: "{basename}.{run}.jsonl" } ]
+            """;
+
+    /** A second service for stop, start and automatic startup, apart from the runs of the others. */
+    private static final String IDLE = """
+            name: idle
+            source: { path: idle-in }
+            process: [ { type: csv-to-jsonl } ]
+            targets: [ { path: idle-out } ]
+            """;
+
+    /** A CSV record with a byte that is invalid in UTF-8. */
+    private static final byte[] LATIN1_CSV = {'i', 'd', ',', 'c', 'i', 't', 'y', '\n', '1', ',', 'K', (byte) 0xF6, 'l', 'n', '\n'};
+
+    private TestCluster cluster;
+    private NodeProcess nodeA;
+    private NodeProcess nodeB;
+    private Path gate;
+    private ConsoleBrowser browser;
+
+    /** Saves the page where a test failed, named after the test, for the report. */
+    @RegisterExtension
+    final TestWatcher failedPages = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (browser != null) {
+                browser.saveFailure("failed-" + context.getRequiredTestMethod().getName());
+            }
+        }
+    };
+
+    @BeforeAll
+    void startClusterAndBrowser(@TempDir Path tmp) throws Exception {
+        cluster = new TestCluster(tmp.resolve("cluster"));
+        nodeA = cluster.node("node-a");
+        NodeProcess.CliResult user = nodeA.cliWithInput(PASSWORD + "\n", "user", "add", USER, "--role", "operator",
+                "--data", cluster.data.toString(), "--password-stdin");
+        assertThat(user.exitCode()).as("user add: " + user.err()).isZero();
+
+        nodeA.start().awaitRole("ACTIVE", START);
+        nodeB = cluster.node("node-b");
+        nodeB.start();
+        gate = Files.createFile(tmp.resolve("gate"));
+        for (String folder : List.of("mover-in", "rates-in", "idle-in")) {
+            Files.createDirectories(cluster.data.resolve(folder));
+        }
+        cluster.deployAndStart(nodeA, MOVER.formatted(gate));
+        cluster.deployAndStart(nodeA, RATES);
+        cluster.deployAndStart(nodeA, IDLE);
+        nodeB.awaitRole("PASSIVE", START);
+
+        browser = ConsoleBrowser.start(ConsoleBrowser.consoleUrl(nodeA.base()), Files.createDirectories(tmp.resolve("browser")));
+        browser.login(USER, PASSWORD);
+    }
+
+    @AfterAll
+    void closeBrowserAndCluster() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void loginRejectsWrongPassword() {
+        browser.logout();
+
+        browser.submitLogin(USER, "wrong-Secret-0000");
+        assertThat(browser.waitFor(By.id("login-error")).getText()).as("login error").isNotBlank();
+        assertThat(browser.isDisplayed(By.cssSelector("nav#nav"))).as("navigation after a wrong password").isFalse();
+
+        browser.login(USER, PASSWORD);
+        assertThat(browser.text(By.id("whoami"))).as("signed-in user").contains(USER);
+    }
+
+    @Test
+    @Order(2)
+    void clusterShowsActiveNodeAndEpoch() {
+        long epoch = nodeA.get("/api/cluster").path("epoch").path("highest").asLong();
+
+        browser.navigate("cluster");
+
+        assertThat(browser.text(By.id("active-node"))).as("active node").contains("node-a");
+        assertThat(browser.text(By.id("epoch"))).as("epoch").contains(Long.toString(epoch));
+        browser.awaitAttribute(ConsoleBrowser.row("nodes", "node-a"), "data-role", "active");
+        browser.awaitAttribute(ConsoleBrowser.row("nodes", "node-b"), "data-role", "passive");
+        browser.screenshot("cluster");
+    }
+
+    @Test
+    @Order(3)
+    void stopAndStartService() {
+        browser.navigate("services");
+        assertThat(browser.rowIds("services")).as("service rows").contains("mover", "rates", "idle");
+        browser.screenshot("services");
+
+        ConsoleBrowser.Flash stopped = browser.confirmAction("stop", "idle");
+        assertThat(stopped.error()).as("stop shown as an error: " + stopped.text()).isFalse();
+        NodeProcess.await(Duration.ofSeconds(30), "service idle to stop", () -> "STOPPED".equals(state("idle")));
+        browser.awaitText(ConsoleBrowser.row("services", "idle"), "STOPPED");
+
+        ConsoleBrowser.Flash started = browser.confirmAction("start", "idle");
+        assertThat(started.error()).as("start shown as an error: " + started.text()).isFalse();
+        NodeProcess.await(Duration.ofSeconds(30), "service idle to start", () -> "RUNNING".equals(state("idle")));
+        browser.awaitText(ConsoleBrowser.row("services", "idle"), "RUNNING");
+    }
+
+    @Test
+    @Order(4)
+    void triggerRunShowsItsWorkItems() throws Exception {
+        for (String name : List.of("a.txt", "b.txt", "c.txt")) {
+            Files.writeString(cluster.data.resolve("mover-in").resolve(name), "content of " + name + "\n");
+        }
+        long before = currentRunId("mover");
+
+        browser.go("#/services/mover", "service");
+        browser.screenshot("service-detail");
+        ConsoleBrowser.Flash triggered = browser.confirmAction("trigger", null);
+        assertThat(triggered.error()).as("trigger shown as an error: " + triggered.text()).isFalse();
+
+        // The gate holds the run in progress, so its items are on the run page before they are done.
+        NodeProcess.await(Duration.ofSeconds(30), "a run of mover with three items",
+                () -> currentRunId("mover") > before && nodeA.tryGet("/api/runs/" + currentRunId("mover")).path("items").size() == 3);
+        long runId = currentRunId("mover");
+        browser.go("#/runs/" + runId, "run");
+        assertThat(browser.rowIds("items")).as("items of run " + runId + " while it is in progress").hasSize(3);
+
+        Files.delete(gate);
+        NodeProcess.await(Duration.ofSeconds(60), "run " + runId + " of mover to end", () -> !nodeA.tryGet("/api/services/mover").path("runInProgress").asBoolean(true));
+        browser.reload("run");
+        for (String id : browser.rowIds("items")) {
+            browser.awaitText(ConsoleBrowser.row("items", id), "DISPOSED");
+        }
+        browser.screenshot("run");
+    }
+
+    @Test
+    @Order(5)
+    void retryQuarantinedFile() throws Exception {
+        Files.write(cluster.data.resolve("rates-in/bad.csv"), LATIN1_CSV);
+        JsonNode run = TestCluster.runOnce(nodeA, "rates");
+        JsonNode item = TestCluster.itemsOf(nodeA, run).path(0);
+        assertThat(item.path("state").asText()).as("state of bad.csv").isEqualTo("QUARANTINED");
+        String itemId = item.path("id").asText();
+
+        browser.navigate("quarantine");
+        assertThat(browser.awaitRow("quarantine", itemId)).as("quarantine row of item " + itemId).contains("bad.csv");
+        browser.screenshot("quarantine");
+
+        ConsoleBrowser.Flash retried = browser.confirmAction("retry", itemId);
+        assertThat(retried.error()).as("retry shown as an error: " + retried.text()).isFalse();
+        NodeProcess.await(Duration.ofSeconds(30), "item " + itemId + " to leave quarantine",
+                () -> !"QUARANTINED".equals(nodeA.tryGet("/api/items/" + itemId).path("state").asText("QUARANTINED")));
+        browser.reload("quarantine");
+        browser.awaitGone(ConsoleBrowser.row("quarantine", itemId));
+    }
+
+    @Test
+    @Order(6)
+    void logPageFiltersByService() {
+        browser.navigate("logs");
+        browser.fill(By.id("log-service"), "mover");
+        browser.fill(By.id("log-level"), "INFO");
+        browser.click(By.id("log-apply"));
+
+        browser.awaitText(By.cssSelector("[data-table=\"logs\"]"), "mover");
+        assertThat(browser.rowIds("logs")).as("log rows of mover").isNotEmpty();
+        browser.screenshot("logs");
+    }
+
+    @Test
+    @Order(7)
+    void flipAutomaticStartup() {
+        boolean before = nodeA.get("/api/services/idle").path("autoStart").asBoolean();
+
+        browser.go("#/services/idle", "service");
+        ConsoleBrowser.Flash flipped = browser.confirmAction("autostart", null);
+
+        assertThat(flipped.error()).as("autostart shown as an error: " + flipped.text()).isFalse();
+        NodeProcess.await(Duration.ofSeconds(30), "autoStart of idle to become " + !before,
+                () -> nodeA.tryGet("/api/services/idle").path("autoStart").asBoolean(before) != before);
+    }
+
+    @Test
+    @Order(8)
+    void alertsAuditAndChartsPages() {
+        browser.navigate("alerts");
+        browser.screenshot("alerts");
+
+        browser.navigate("audit");
+        assertThat(browser.text(By.cssSelector("[data-table=\"audit\"]"))).as("audit trail").contains(USER).contains("stop");
+        browser.screenshot("audit");
+
+        browser.navigate("charts");
+        browser.screenshot("charts");
+    }
+
+    @Test
+    @Order(9)
+    void phoneLayoutShowsNavigation() {
+        browser.phoneSize();
+        try {
+            browser.navigate("cluster");
+
+            assertThat(browser.viewportWidth()).as("viewport width").isEqualTo(ConsoleBrowser.PHONE_WIDTH);
+            for (String route : List.of("cluster", "services", "quarantine", "logs")) {
+                assertThat(browser.isDisplayed(By.cssSelector("nav#nav a[href=\"#/" + route + "\"]"))).as("link to " + route).isTrue();
+            }
+        } finally {
+            browser.desktopSize();
+        }
+    }
+
+    @Test
+    @Order(10)
+    void switchOverChangesRoles() {
+        browser.navigate("cluster");
+
+        ConsoleBrowser.Flash switched = browser.confirmAction("switchover", "node-b");
+        assertThat(switched.error()).as("switch-over shown as an error: " + switched.text()).isFalse();
+        nodeB.awaitRole("ACTIVE", Duration.ofSeconds(30));
+        nodeA.awaitRole("PASSIVE", Duration.ofSeconds(30));
+
+        browser.reload("cluster");
+        browser.awaitAttribute(ConsoleBrowser.row("nodes", "node-b"), "data-role", "active");
+        browser.awaitAttribute(ConsoleBrowser.row("nodes", "node-a"), "data-role", "passive");
+        assertThat(browser.awaitText(By.id("active-node"), "node-b")).as("active node after the switch-over").contains("node-b");
+    }
+
+    private String state(String service) {
+        return nodeA.tryGet("/api/services/" + service).path("state").asText();
+    }
+
+    /** Returns the id of the service's newest run, in progress or ended, or 0 before its first run. */
+    private long currentRunId(String service) {
+        return nodeA.tryGet("/api/services/" + service + "/runs?limit=1").path(0).path("id").asLong(0);
+    }
+}
