@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
@@ -20,6 +21,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -99,6 +103,9 @@ final class ConsoleBrowser implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                 "--disable-crash-reporter", "--user-data-dir=" + profile,
                 "--window-size=" + DESKTOP_WIDTH + "," + DESKTOP_HEIGHT);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
 
         ChromeDriver driver;
         try {
@@ -385,6 +392,24 @@ final class ConsoleBrowser implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.warn("Cannot save the page of the failed test {}: {}", name, e.toString());
         }
+    }
+
+    /**
+     * Returns the errors the page's scripts raised or logged since the last call: uncaught exceptions and
+     * {@code console.error} lines. Failed requests are left out, because the console gets a 401 response
+     * by design while no one is logged in.
+     */
+    List<String> javascriptErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .filter(message -> !message.contains("Failed to load resource"))
+                .toList();
+    }
+
+    /** Runs JavaScript in the page and returns its result, as {@code JavascriptExecutor} converts it. */
+    Object runScript(String script, Object... arguments) {
+        return driver.executeScript(script, arguments);
     }
 
     /** Returns the address the browser shows now. */

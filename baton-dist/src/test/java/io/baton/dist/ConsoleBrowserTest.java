@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
@@ -105,6 +106,26 @@ class ConsoleBrowserTest {
             browser.phoneSize();
             assertThat(browser.viewportWidth()).as("viewport width at the phone size").isEqualTo(390);
             assertThat(browser.isDisplayed(By.cssSelector("nav#nav a[href=\"#/audit\"]"))).as("audit link at the phone size").isTrue();
+            assertThat(browser.javascriptErrors()).as("script errors of the fake console").isEmpty();
+        }
+    }
+
+    @Test
+    void javascriptErrorsAreReported() throws Exception {
+        try (ConsoleBrowser browser = ConsoleBrowser.start(consoleUrl, tmp)) {
+            browser.submitLogin("admin", "wrong-Secret-0000");
+            browser.awaitText(By.id("login-error"), "Wrong");
+            assertThat(browser.javascriptErrors()).as("errors after a rejected login, whose request failed with 401").isEmpty();
+
+            browser.runScript("console.error('broken chart'); setTimeout(() => { throw new Error('uncaught in a timer'); });");
+
+            List<String> errors = new ArrayList<>();
+            NodeProcess.await(Duration.ofSeconds(10), "two errors in the browser log", () -> {
+                errors.addAll(browser.javascriptErrors());
+                return errors.size() >= 2;
+            });
+            assertThat(errors).as("script errors").anyMatch(e -> e.contains("broken chart"));
+            assertThat(errors).as("script errors").anyMatch(e -> e.contains("uncaught in a timer"));
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -107,6 +108,12 @@ class ConsoleIT {
 
         browser = ConsoleBrowser.start(ConsoleBrowser.consoleUrl(nodeA.base()), Files.createDirectories(tmp.resolve("browser")));
         browser.login(USER, PASSWORD);
+    }
+
+    /** Fails the test whose pages raised or logged a script error, because the console has no other error report. */
+    @AfterEach
+    void noScriptErrors() {
+        assertThat(browser.javascriptErrors()).as("script errors in the console").isEmpty();
     }
 
     @AfterAll
