@@ -81,10 +81,11 @@ final class ConsoleBrowser implements AutoCloseable {
      * Starts chromedriver and a headless Chromium with a fresh profile under {@code workFolder}, for the
      * console at {@code consoleUrl} (such as {@code http://127.0.0.1:PORT/console/}).
      */
-    static ConsoleBrowser start(String consoleUrl, Path folder) throws IOException {
-        Path workFolder = folder.toAbsolutePath();
+    static ConsoleBrowser start(String consoleUrl, Path workFolder) throws IOException {
         requireInstalled(CHROMIUM, CHROMEDRIVER, System.getenv("CI") != null);
 
+        // The absolute path, because processes() finds the browser's processes by it.
+        workFolder = workFolder.toAbsolutePath();
         Path profile = Files.createDirectories(workFolder.resolve("chromium-profile"));
         Path driverLog = workFolder.resolve("chromedriver.log");
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -97,11 +98,12 @@ final class ConsoleBrowser implements AutoCloseable {
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toString());
-        // --no-sandbox because CI runs the tests as root, where Chromium's sandbox refuses to start. The
-        // other switches stop every connection Chromium makes on its own, so it only talks to the node.
+        // --no-sandbox because CI runs the tests as root, where Chromium's sandbox refuses to start.
+        // Background networking, component updates and sync are Chromium's own connections to Google's
+        // services, which the tests of a console on 127.0.0.1 do not need.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--disable-crash-reporter", "--user-data-dir=" + profile,
+                "--user-data-dir=" + profile,
                 "--window-size=" + DESKTOP_WIDTH + "," + DESKTOP_HEIGHT);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
@@ -316,7 +318,7 @@ final class ConsoleBrowser implements AutoCloseable {
     /** Waits until {@code #flash} shows a message and returns it. */
     Flash awaitFlash() {
         By flash = By.id("flash");
-        until(driver -> !driver.findElement(flash).getText().isBlank(), "a message in #flash");
+        until(page -> !page.findElement(flash).getText().isBlank(), "a message in #flash");
         WebElement element = driver.findElement(flash);
         String classes = element.getDomAttribute("class");
         boolean error = classes != null && List.of(classes.split("\\s+")).contains("error");
@@ -410,11 +412,6 @@ final class ConsoleBrowser implements AutoCloseable {
     /** Runs JavaScript in the page and returns its result, as {@code JavascriptExecutor} converts it. */
     Object runScript(String script, Object... arguments) {
         return driver.executeScript(script, arguments);
-    }
-
-    /** Returns the address the browser shows now. */
-    String currentUrl() {
-        return driver.getCurrentUrl();
     }
 
     private <T> T until(java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition, String what) {
