@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -74,7 +75,10 @@ final class ConsoleBrowser implements AutoCloseable {
         this.screenshots = screenshots;
         this.service = service;
         this.driver = driver;
+        // The console draws a page again every few seconds, so an element found a moment ago may be gone:
+        // a wait then looks it up again.
         this.wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
+        this.wait.ignoring(StaleElementReferenceException.class);
     }
 
     /**
@@ -232,7 +236,10 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /** Waits until the element is visible and returns its text as rendered. */
     String text(By locator) {
-        return waitFor(locator).getText();
+        return until(page -> {
+            WebElement element = page.findElement(locator);
+            return element.isDisplayed() ? element.getText() : null;
+        }, "a visible element " + locator);
     }
 
     /** Returns whether an element that matches is displayed now, without waiting. */
@@ -240,9 +247,16 @@ final class ConsoleBrowser implements AutoCloseable {
         return driver.findElements(locator).stream().anyMatch(WebElement::isDisplayed);
     }
 
-    /** Waits until the element can be clicked, and clicks it. */
+    /** Waits until the element can be clicked, and clicks it; looks it up again when the page drew it anew meanwhile. */
     ConsoleBrowser click(By locator) {
-        until(ExpectedConditions.elementToBeClickable(locator), "a clickable element " + locator).click();
+        until(page -> {
+            WebElement element = ExpectedConditions.elementToBeClickable(locator).apply(page);
+            if (element == null) {
+                return false;
+            }
+            element.click();
+            return true;
+        }, "a clickable element " + locator);
         return this;
     }
 
@@ -260,14 +274,28 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /** Returns the {@code data-id} of each row of a table with {@code data-table="NAME"}, in the order shown. */
     List<String> rowIds(String table) {
-        return driver.findElements(By.cssSelector("[data-table=\"" + table + "\"] [data-id]")).stream()
-                .map(row -> row.getDomAttribute("data-id"))
-                .toList();
+        return attributes("[data-table=\"" + table + "\"] [data-id]", "data-id");
     }
 
-    /** Waits until a table with {@code data-table="NAME"} shows a row with {@code data-id="ID"}, and returns the row's text. */
-    String awaitRow(String table, String id) {
-        return text(row(table, id));
+    /**
+     * Returns an attribute of each body row of a table with {@code data-table="NAME"}, such as the
+     * {@code data-service} of log entries, which have no {@code data-id}; null where a row lacks it.
+     */
+    List<String> rowAttribute(String table, String attribute) {
+        return attributes("[data-table=\"" + table + "\"] tbody tr", attribute);
+    }
+
+    /** Reads an attribute of every match in one script, so that a page drawn anew meanwhile cannot mix two versions. */
+    @SuppressWarnings("unchecked")
+    private List<String> attributes(String selector, String attribute) {
+        return (List<String>) driver.executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0]), e => e.getAttribute(arguments[1]));", selector, attribute);
+    }
+
+    /** Waits until a condition on the page holds, such as one on the rows of a table that the page loads again. */
+    ConsoleBrowser await(String what, java.util.function.BooleanSupplier condition) {
+        until(page -> condition.getAsBoolean(), what);
+        return this;
     }
 
     /** Returns the selector of the row with {@code data-id="ID"} in the table with {@code data-table="NAME"}. */
@@ -318,11 +346,15 @@ final class ConsoleBrowser implements AutoCloseable {
     /** Waits until {@code #flash} shows a message and returns it. */
     Flash awaitFlash() {
         By flash = By.id("flash");
-        until(page -> !page.findElement(flash).getText().isBlank(), "a message in #flash");
-        WebElement element = driver.findElement(flash);
-        String classes = element.getDomAttribute("class");
-        boolean error = classes != null && List.of(classes.split("\\s+")).contains("error");
-        return new Flash(element.getText(), error);
+        return until(page -> {
+            WebElement element = page.findElement(flash);
+            String text = element.getText();
+            if (text.isBlank()) {
+                return null;
+            }
+            String classes = element.getDomAttribute("class");
+            return new Flash(text, classes != null && List.of(classes.split("\\s+")).contains("error"));
+        }, "a message in #flash");
     }
 
     /**

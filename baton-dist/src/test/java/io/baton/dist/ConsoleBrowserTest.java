@@ -84,6 +84,7 @@ class ConsoleBrowserTest {
             browser.login("admin", PASSWORD).awaitReady("cluster");
             assertThat(browser.text(By.id("active-node"))).as("active node").isEqualTo("node-a");
             assertThat(browser.text(By.id("epoch"))).as("epoch").isEqualTo("1");
+            assertThat(browser.rowIds("nodes")).as("node rows").containsExactly("node-a", "node-b");
 
             ConsoleBrowser.Flash switched = browser.confirmAction("switchover", "node-b");
             assertThat(switched.text()).as("message of the switch-over").isEqualTo("Switched over to node-b.");

@@ -163,12 +163,13 @@ class ConsoleIT {
         ConsoleBrowser.Flash stopped = browser.confirmAction("stop", "idle");
         assertThat(stopped.error()).as("stop shown as an error: " + stopped.text()).isFalse();
         NodeProcess.await(Duration.ofSeconds(30), "service idle to stop", () -> "STOPPED".equals(state("idle")));
-        browser.awaitText(ConsoleBrowser.row("services", "idle"), "STOPPED");
+        browser.awaitAttribute(ConsoleBrowser.row("services", "idle"), "data-state", "STOPPED");
 
-        ConsoleBrowser.Flash started = browser.confirmAction("start", "idle");
+        // Starting is harmless, so the console asks no confirmation for it.
+        ConsoleBrowser.Flash started = browser.clickAction("start", "idle");
         assertThat(started.error()).as("start shown as an error: " + started.text()).isFalse();
         NodeProcess.await(Duration.ofSeconds(30), "service idle to start", () -> "RUNNING".equals(state("idle")));
-        browser.awaitText(ConsoleBrowser.row("services", "idle"), "RUNNING");
+        browser.awaitAttribute(ConsoleBrowser.row("services", "idle"), "data-state", "RUNNING");
     }
 
     @Test
@@ -181,7 +182,7 @@ class ConsoleIT {
 
         browser.go("#/services/mover", "service");
         browser.screenshot("service-detail");
-        ConsoleBrowser.Flash triggered = browser.confirmAction("trigger", null);
+        ConsoleBrowser.Flash triggered = browser.clickAction("trigger", null);
         assertThat(triggered.error()).as("trigger shown as an error: " + triggered.text()).isFalse();
 
         // The gate holds the run in progress, so its items are on the run page before they are done.
@@ -191,11 +192,10 @@ class ConsoleIT {
         browser.go("#/runs/" + runId, "run");
         assertThat(browser.rowIds("items")).as("items of run " + runId + " while it is in progress").hasSize(3);
 
+        // The run page loads its data again every few seconds, so the items turn DISPOSED without a reload.
         Files.delete(gate);
-        NodeProcess.await(Duration.ofSeconds(60), "run " + runId + " of mover to end", () -> !nodeA.tryGet("/api/services/mover").path("runInProgress").asBoolean(true));
-        browser.reload("run");
         for (String id : browser.rowIds("items")) {
-            browser.awaitText(ConsoleBrowser.row("items", id), "DISPOSED");
+            browser.awaitAttribute(ConsoleBrowser.row("items", id), "data-state", "DISPOSED");
         }
         browser.screenshot("run");
     }
@@ -210,15 +210,14 @@ class ConsoleIT {
         String itemId = item.path("id").asText();
 
         browser.navigate("quarantine");
-        assertThat(browser.awaitRow("quarantine", itemId)).as("quarantine row of item " + itemId).contains("bad.csv");
+        assertThat(browser.text(quarantineRow(itemId))).as("quarantine row of item " + itemId).contains("bad.csv");
         browser.screenshot("quarantine");
 
         ConsoleBrowser.Flash retried = browser.confirmAction("retry", itemId);
         assertThat(retried.error()).as("retry shown as an error: " + retried.text()).isFalse();
         NodeProcess.await(Duration.ofSeconds(30), "item " + itemId + " to leave quarantine",
                 () -> !"QUARANTINED".equals(nodeA.tryGet("/api/items/" + itemId).path("state").asText("QUARANTINED")));
-        browser.reload("quarantine");
-        browser.awaitGone(ConsoleBrowser.row("quarantine", itemId));
+        browser.awaitGone(quarantineRow(itemId));
     }
 
     @Test
@@ -227,10 +226,14 @@ class ConsoleIT {
         browser.navigate("logs");
         browser.fill(By.id("log-service"), "mover");
         browser.fill(By.id("log-level"), "INFO");
+        browser.fill(By.id("log-since"), "1h");
         browser.click(By.id("log-apply"));
 
-        browser.awaitText(By.cssSelector("[data-table=\"logs\"]"), "mover");
-        assertThat(browser.rowIds("logs")).as("log rows of mover").isNotEmpty();
+        browser.await("log rows of service mover only", () -> {
+            List<String> services = browser.rowAttribute("logs", "data-service");
+            return !services.isEmpty() && services.stream().allMatch("mover"::equals);
+        });
+        assertThat(browser.rowAttribute("logs", "data-level")).as("levels of the log rows").isSubsetOf("INFO", "WARN", "ERROR");
         browser.screenshot("logs");
     }
 
@@ -240,7 +243,7 @@ class ConsoleIT {
         boolean before = nodeA.get("/api/services/idle").path("autoStart").asBoolean();
 
         browser.go("#/services/idle", "service");
-        ConsoleBrowser.Flash flipped = browser.confirmAction("autostart", null);
+        ConsoleBrowser.Flash flipped = browser.clickAction("autostart", null);
 
         assertThat(flipped.error()).as("autostart shown as an error: " + flipped.text()).isFalse();
         NodeProcess.await(Duration.ofSeconds(30), "autoStart of idle to become " + !before,
@@ -266,12 +269,16 @@ class ConsoleIT {
     void phoneLayoutShowsNavigation() {
         browser.phoneSize();
         try {
-            browser.navigate("cluster");
-
+            browser.go("#/cluster", "cluster");
             assertThat(browser.viewportWidth()).as("viewport width").isEqualTo(ConsoleBrowser.PHONE_WIDTH);
-            for (String route : List.of("cluster", "services", "quarantine", "logs")) {
-                assertThat(browser.isDisplayed(By.cssSelector("nav#nav a[href=\"#/" + route + "\"]"))).as("link to " + route).isTrue();
+
+            // On a phone the navigation folds into the menu button that controls it.
+            browser.click(By.cssSelector("button[aria-controls=\"nav\"]"));
+            for (String route : List.of("cluster", "services", "quarantine", "logs", "audit", "charts")) {
+                browser.waitFor(By.cssSelector("nav#nav a[href=\"#/" + route + "\"]"));
             }
+            browser.navigate("services");
+            assertThat(browser.viewportWidth()).as("viewport width on the services page").isEqualTo(ConsoleBrowser.PHONE_WIDTH);
         } finally {
             browser.desktopSize();
         }
@@ -287,10 +294,15 @@ class ConsoleIT {
         nodeB.awaitRole("ACTIVE", Duration.ofSeconds(30));
         nodeA.awaitRole("PASSIVE", Duration.ofSeconds(30));
 
-        browser.reload("cluster");
+        // The cluster page loads its data again every few seconds, also on the node that is passive now.
         browser.awaitAttribute(ConsoleBrowser.row("nodes", "node-b"), "data-role", "active");
         browser.awaitAttribute(ConsoleBrowser.row("nodes", "node-a"), "data-role", "passive");
         assertThat(browser.awaitText(By.id("active-node"), "node-b")).as("active node after the switch-over").contains("node-b");
+    }
+
+    /** The row of an item in the quarantine table of the quarantine page. */
+    private static By quarantineRow(String itemId) {
+        return By.cssSelector("#quarantine [data-table=\"items\"] [data-id=\"" + itemId + "\"]");
     }
 
     private String state(String service) {
