@@ -67,14 +67,15 @@ class ApiContractIT {
             Map.entry("PUT /api/services/{name}/settings/{key}", json(Map.of("value", "x"))),
             Map.entry("PUT /api/services/{name}/flags", json(Map.of("autoStart", "on"))),
             Map.entry("PUT /api/variables/{name}", json(Map.of("value", "x"))),
-            Map.entry("POST /api/silences", json(Map.of("service", "x", "for", "1h", "reason", "x"))));
+            Map.entry("POST /api/silences", json(Map.of("service", "x", "for", "1h", "reason", "x"))),
+            Map.entry("POST /api/session", json(Map.of("user", "nobody", "password", "not-the-password"))));
 
     /**
      * Operations that a passive node serves itself. It forwards the other /api calls to the active node, and
      * never forwards /health or /metrics.
      */
     private static final Set<String> SERVED_BY_PASSIVE = Set.of("GET /api/cluster", "GET /api/node", "GET /api/routes",
-            "POST /api/node/stop", "POST /api/takeover");
+            "POST /api/node/stop", "POST /api/takeover", "POST /api/session", "GET /api/session", "DELETE /api/session");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -113,6 +114,7 @@ class ApiContractIT {
             checkSettings(contract, operator);
             checkItems(contract, operator, cluster);
             checkQueries(contract, operator);
+            checkConsole(contract, operator, anonymous);
             checkAlerts(contract, operator);
 
             b.awaitRole("PASSIVE", Duration.ofSeconds(60));
@@ -366,6 +368,22 @@ class ApiContractIT {
         operator.check(contract, "POST /api/items/{action}", "/api/items/retry", json(Map.of("service", "plain", "dryRun", true)), 200);
         operator.checkField(contract, "POST /api/items/{action}", "/api/items/retry", json(Map.of("dryRun", true)), "service");
         operator.check(contract, "POST /api/items/{action}", "/api/items/retry", json(Map.of("service", "no-such-service")), 404);
+    }
+
+    /** The console's redirect and login, and the listings that only its pages use. */
+    private void checkConsole(ApiContract contract, Caller operator, Caller anonymous) throws Exception {
+        anonymous.check(contract, "GET /", "/", null, 302);
+        operator.check(contract, "POST /api/users", "/api/users", json(Map.of("name", "erin", "role", "operator", "password", "erin-Secret-42")), 201);
+        HttpResponse<String> login = anonymous.send("POST", "/api/session", json(Map.of("user", "erin", "password", "erin-Secret-42")));
+        contract.check("POST /api/session", login, 200);
+        assertThat(login.headers().firstValue("Set-Cookie").orElse("")).as("session cookie").contains("HttpOnly").contains("SameSite=Strict");
+        anonymous.checkField(contract, "POST /api/session", "/api/session", json(Map.of("user", "erin")), "password");
+        operator.check(contract, "GET /api/session", "/api/session", null, 200);
+        operator.check(contract, "DELETE /api/session", "/api/session", null, 200);
+        operator.check(contract, "GET /api/items", "/api/items?state=QUARANTINED", null, 200);
+        operator.checkField(contract, "GET /api/items", "/api/items?state=LOST", null, "state");
+        operator.check(contract, "GET /api/stats", "/api/stats?hours=6", null, 200);
+        operator.checkField(contract, "GET /api/stats", "/api/stats?hours=0", null, "hours");
     }
 
     private void checkQueries(ApiContract contract, Caller operator) throws Exception {

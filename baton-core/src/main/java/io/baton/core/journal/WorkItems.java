@@ -357,6 +357,21 @@ public final class WorkItems {
         }
     }
 
+    /** Returns the newest items in {@code state}, of one service or of all ({@code service} null), newest first. */
+    public static List<ItemRecord> latestInState(Connection c, String service, WorkItemState state, int limit) throws SQLException {
+        String sql = "SELECT " + ITEM_COLUMNS + " FROM items WHERE state = ?" + (service == null ? "" : " AND service = ?")
+                + " ORDER BY id DESC LIMIT ?";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            int p = 1;
+            s.setString(p++, state.name());
+            if (service != null) {
+                s.setString(p++, service);
+            }
+            s.setInt(p, limit);
+            return read(s);
+        }
+    }
+
     private static long nextAttemptAt(Connection c, long itemId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT next_attempt_at FROM items WHERE id = ?")) {
             s.setLong(1, itemId);

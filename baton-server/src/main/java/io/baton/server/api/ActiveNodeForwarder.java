@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * body and the caller's {@code Authorization}; {@link ForwardedCall} signs who forwarded it and for
  * whom. The active node's response comes back with {@value #FORWARDED_TO} naming that node.
  *
- * <p>The cluster view, this node's own view and stop, and a forced takeover (which this node shall
- * perform) stay local. A switch-over is forwarded, because the active node hands over its epoch.
+ * <p>The cluster view, this node's own view and stop, the console's login (its sessions live on the node that
+ * served the login), and a forced takeover (which this node shall perform) stay local. A switch-over is forwarded, because the active node hands over its epoch.
  *
  * <p>Forwarded calls are audited once, by the active node; this node only logs them. When no node is
  * active, the holder's lease is silent, or its API cannot be reached, the call fails with 503 {@code
@@ -45,7 +45,7 @@ final class ActiveNodeForwarder {
     static final String FORWARDED_TO = "Baton-Forwarded-To";
 
     /** Paths that every node serves itself, active or not. */
-    private static final Set<String> LOCAL_PATHS = Set.of("/api/cluster", "/api/node", "/api/node/stop", "/api/routes", "/api/takeover");
+    private static final Set<String> LOCAL_PATHS = Set.of("/api/cluster", "/api/node", "/api/session", "/api/node/stop", "/api/routes", "/api/takeover");
 
     /** Request headers passed on; the rest (Host, Content-Length, hop-by-hop headers) belong to one connection. */
     private static final List<String> REQUEST_HEADERS = List.of("Authorization", "Content-Type", "Accept", "Accept-Language");

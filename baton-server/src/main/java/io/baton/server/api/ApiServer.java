@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * ({@link ApiTls}); the daemon writes its address to {@code run/api.url} and, with TLS, its certificate to
  * {@code run/api.crt}, so that the local CLI can reach and trust it. Every error is an {@link ApiError}
  * whose code comes from {@link ErrorCode}, and {@code GET /api/openapi.yaml} serves the hand-written
- * description of every route.
+ * description of every route. The web console's pages are served from {@code /console/}
+ * ({@link io.baton.server.console.ConsoleAssets}) and log in through {@link SessionRoutes}.
  */
 public final class ApiServer {
 
@@ -109,6 +110,7 @@ public final class ApiServer {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             routeList.listen(cfg);
+            io.baton.server.console.ConsoleAssets.configure(cfg);
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
             }
@@ -194,6 +196,8 @@ public final class ApiServer {
             ctx.status(isActive ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).result(isActive ? "active" : node.role().name().toLowerCase());
         });
 
+        app.get("/", ctx -> ctx.redirect(io.baton.server.console.ConsoleAssets.PATH + "/"));
+        new SessionRoutes(authenticator, nodeId, () -> node == null ? "NONE" : node.role().name()).register(app);
         app.get("/api/node", ctx -> ctx.json(nodeView()));
         app.get("/api/routes", ctx -> ctx.json(routeList.routes()));
         app.get("/api/openapi.yaml", OpenApiDocument.load()::serve);
@@ -286,6 +290,7 @@ public final class ApiServer {
         new ItemActionRoutes(this::services, this::journal).register(app);
         new AuditRoutes(this::journal).register(app);
         new LineageRoutes(this::journal).register(app);
+        new StatsRoutes(this::journal).register(app);
         new VersionRoutes(this::services).register(app);
         // The logs folder of the data directory; a test that starts the API alone reads a folder of its own.
         new LogRoutes(node == null ? runFolder.resolve("logs") : node.data().logs()).register(app);

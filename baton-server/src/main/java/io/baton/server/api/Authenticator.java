@@ -48,6 +48,7 @@ final class Authenticator {
     private final LoginThrottle throttle = new LoginThrottle();
     private final Clock clock;
     private final PasswordHash decoy = PasswordHash.decoy();
+    private final ConsoleSessions sessions = new ConsoleSessions();
 
     /** @param clusterSecret the key that forwarded calls are signed with, or null to reject every forwarded call */
     Authenticator(String nodeId, byte[] nodeToken, AccountStore store, ClusterSecret clusterSecret, Clock clock) {
@@ -60,11 +61,15 @@ final class Authenticator {
 
     /** Sets the principal of an {@code /api} request, or throws a 401, 403 or 429 {@link ApiException}; runs as the before-handler. */
     void handle(Context ctx) {
+        if (SessionRoutes.isLogin(ctx)) {
+            // The login of the console checks the password itself, from the request body.
+            return;
+        }
         ForwardedCall forwarded = forwardedCall(ctx);
         Principal principal = forwarded != null && forwarded.nodeToken() ? Principal.nodeTokenOf(forwarded.forwardedBy()) : login(ctx);
         ctx.attribute(Principal.ATTRIBUTE, principal);
 
-        if (principal.role() == Role.VIEWER && !isReadOnly(ctx.method())) {
+        if (principal.role() == Role.VIEWER && !isReadOnly(ctx.method()) && !SessionRoutes.isLogout(ctx)) {
             log.warn("Node {} rejected {} {} from {}: {} {} has the viewer role", nodeId, ctx.method(), ctx.path(), CallerAddress.of(ctx),
                     principal.kind().name().toLowerCase(), principal.name());
             throw new ApiException(ErrorCode.FORBIDDEN, principal.kind().name().toLowerCase() + " " + principal.name()
@@ -104,6 +109,9 @@ final class Authenticator {
 
     private Principal login(Context ctx) {
         String header = ctx.header("Authorization");
+        if ((header == null || header.isBlank()) && ctx.cookie(ConsoleSessions.COOKIE) != null) {
+            return session(ctx, ctx.cookie(ConsoleSessions.COOKIE));
+        }
         if (header == null || header.isBlank()) {
             throw unauthorized(ctx, "a login is required: " + LOGIN_HINT);
         }
@@ -150,8 +158,11 @@ final class Authenticator {
         if (colon < 1) {
             throw unauthorized(ctx, "the HTTP Basic credentials have no user name; send NAME:PASSWORD");
         }
-        String user = decoded.substring(0, colon);
-        char[] password = decoded.substring(colon + 1).toCharArray();
+        return passwordLogin(ctx, decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray());
+    }
+
+    /** Checks a user's password, counting failures against the address and the user; throws a 401 or 429 {@link ApiException}. */
+    Principal passwordLogin(Context ctx, String user, char[] password) {
         Instant now = clock.instant();
         rejectWhileThrottled(ctx, user, now);
 
@@ -169,6 +180,52 @@ final class Authenticator {
             throw unauthorized(ctx, "the user name or password is wrong; " + LOGIN_HINT);
         }
         return new Principal(user, account.get().role(), Principal.Kind.USER);
+    }
+
+    /** Starts a console session for a user who just logged in with a password. */
+    ConsoleSessions.Session startSession(Principal user) {
+        UserAccount account = accounts().user(user.name()).orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED,
+                "user " + user.name() + " was removed during the login; ask an operator"));
+        return sessions.create(user.name(), account.role(), account.password().hash(), clock.instant());
+    }
+
+    /** Returns the live console session with this id, or null. */
+    ConsoleSessions.Session findSession(String id) {
+        return id == null ? null : sessions.find(id, clock.instant());
+    }
+
+    void endSession(String id) {
+        sessions.remove(id);
+    }
+
+    /**
+     * Logs in with a console session. The user's account is read again on every call, so a removed user, a
+     * changed password or a changed role takes effect at once; a call that changes something must carry the
+     * session's CSRF token.
+     */
+    private Principal session(Context ctx, String id) {
+        ConsoleSessions.Session session = sessions.find(id, clock.instant());
+        if (session == null) {
+            throw unauthorized(ctx, "the console session has ended (logged out, idle for " + ConsoleSessions.IDLE.toMinutes()
+                    + " minutes, or the node restarted); log in again");
+        }
+        Optional<UserAccount> account = accounts().user(session.user());
+        if (account.isEmpty() || !account.get().password().hash().equals(session.passwordHash())) {
+            sessions.remove(id);
+            throw unauthorized(ctx, "the console session of user " + session.user() + " has ended because the user was removed or"
+                    + " its password changed; log in again");
+        }
+        if (!isReadOnly(ctx.method())) {
+            String csrf = ctx.header(ConsoleSessions.CSRF_HEADER);
+            if (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8), session.csrf().getBytes(StandardCharsets.UTF_8))) {
+                log.warn("Node {} rejected {} {} from {} as user {}: the console session's CSRF token is missing or wrong", nodeId,
+                        ctx.method(), ctx.path(), CallerAddress.of(ctx), session.user());
+                throw new ApiException(ErrorCode.FORBIDDEN, "a call with the console's session cookie must carry its CSRF token in the "
+                        + ConsoleSessions.CSRF_HEADER + " header; reload the console, or use a bearer token or HTTP Basic from scripts");
+            }
+        }
+        ctx.attribute(SessionRoutes.SESSION_ATTRIBUTE, session);
+        return new Principal(session.user(), account.get().role(), Principal.Kind.USER);
     }
 
     private Accounts accounts() {
@@ -207,7 +264,10 @@ final class Authenticator {
     }
 
     private static ApiException unauthorized(Context ctx, String message) {
-        ctx.header("WWW-Authenticate", "Basic realm=\"baton\", charset=\"UTF-8\"");
+        // The console asks for the password on its own page; a Basic challenge would make the browser open its own dialog.
+        if (ctx.header(SessionRoutes.CONSOLE_HEADER) == null) {
+            ctx.header("WWW-Authenticate", "Basic realm=\"baton\", charset=\"UTF-8\"");
+        }
         return new ApiException(ErrorCode.UNAUTHORIZED, message);
     }
 

@@ -19,6 +19,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -50,10 +51,25 @@ final class ItemActionRoutes {
     }
 
     void register(Javalin app) {
+        app.get("/api/items", this::listItems);
         app.get("/api/items/{id}", this::showItem);
         app.post("/api/items/{id}/{action}", this::actOnItem);
         app.post("/api/items/{action}", this::actOnFilter);
         app.get("/api/actions", this::listActions);
+    }
+
+    /** Lists the newest items in one state, such as the quarantine, of one service or of all. */
+    private void listItems(Context ctx) {
+        String stateText = ctx.queryParam("state");
+        WorkItemState state = stateText == null || stateText.isBlank() ? null : WorkItemState.parse(stateText.trim().toUpperCase(Locale.ROOT));
+        if (state == null || state == WorkItemState.UNKNOWN) {
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "state must name a work item state, such as QUARANTINED or FAILED;"
+                    + " got '" + (stateText == null ? "" : stateText) + "'", "state");
+        }
+        String service = ctx.queryParam("service");
+        String onlyService = service == null || service.isBlank() ? null : service;
+        int limit = limit(ctx.queryParam("limit"));
+        ctx.json(journal.get().call(c -> WorkItems.latestInState(c, onlyService, state, limit)));
     }
 
     private void showItem(Context ctx) {

@@ -54,6 +54,9 @@ record ManagementCall(String action, String service, Long itemId, boolean manage
         if (post && p.length == 4 && p[2].equals("items")) {
             return new ManagementCall(p[3], null, null, true);
         }
+        if (p.length == 3 && p[2].equals("session") && (post || method.equals("DELETE"))) {
+            return new ManagementCall(post ? "console-login" : "console-logout", null, null, true);
+        }
         if (p.length >= 3 && p[2].equals("silences") && (post && p.length == 3 || method.equals("DELETE") && p.length == 4)) {
             return new ManagementCall(post ? "silence-add" : "silence-remove", null, null, true);
         }

@@ -59,7 +59,7 @@ class OpenApiDocumentTest {
 
         assertThat(result.getMessages()).as("parser messages").isEmpty();
         assertThat(result.getOpenAPI().getOpenapi()).as("OpenAPI version").isEqualTo("3.1.0");
-        assertThat(result.getOpenAPI().getComponents().getSecuritySchemes()).as("security schemes").containsOnlyKeys("bearerToken", "basicLogin");
+        assertThat(result.getOpenAPI().getComponents().getSecuritySchemes()).as("security schemes").containsOnlyKeys("bearerToken", "basicLogin", "consoleSession");
     }
 
     @Test
