@@ -191,6 +191,7 @@ class ConsoleIT {
         long runId = currentRunId("mover");
         browser.go("#/runs/" + runId, "run");
         assertThat(browser.rowIds("items")).as("items of run " + runId + " while it is in progress").hasSize(3);
+        assertThat(nodeA.get("/api/services/mover").path("runInProgress").asBoolean()).as("run " + runId + " in progress").isTrue();
 
         // The run page loads its data again every few seconds, so the items turn DISPOSED without a reload.
         Files.delete(gate);
