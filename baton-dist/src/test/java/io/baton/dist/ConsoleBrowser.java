@@ -422,7 +422,7 @@ final class ConsoleBrowser implements AutoCloseable {
     void saveFailure(String name) {
         try {
             screenshot(name);
-            Files.writeString(screenshots.resolve(name + ".html"), driver.getPageSource());
+            Files.writeString(screenshots.resolve(name + ".html"), pageHtml());
         } catch (IOException | RuntimeException e) {
             LOG.warn("Cannot save the page of the failed test {}: {}", name, e.toString());
         }
@@ -439,6 +439,11 @@ final class ConsoleBrowser implements AutoCloseable {
                 .map(LogEntry::getMessage)
                 .filter(message -> !message.contains("Failed to load resource"))
                 .toList();
+    }
+
+    /** Returns the page's HTML as the browser has it now, with what its scripts changed. */
+    String pageHtml() {
+        return driver.getPageSource();
     }
 
     /** Runs JavaScript in the page and returns its result, as {@code JavascriptExecutor} converts it. */

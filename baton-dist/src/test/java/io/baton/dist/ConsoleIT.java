@@ -25,10 +25,10 @@ import org.openqa.selenium.By;
 /**
  * The web console in a headless Chromium against two real node processes: log in, read the cluster, stop
  * and start a service, trigger a run and watch its work items, retry a quarantined file, read a log, flip
- * automatic startup, switch over, and the phone layout. Each scenario uses services of its own. They share
- * one cluster and one browser because starting them takes most of the class's time, and the switch-over
- * runs last because it changes which node is active. Screenshots of the main pages, and of any page where
- * a test failed, go to {@code baton-dist/target/screenshots}.
+ * automatic startup, switch over, and the phone layout; no login password ends up in a log. The tests
+ * share one cluster, one browser and three services, because starting them takes most of the class's
+ * time, and the switch-over runs last because it changes which node is active. Screenshots of the main
+ * pages, and of any page where a test failed, go to {@code baton-dist/target/screenshots}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -36,6 +36,7 @@ class ConsoleIT {
 
     private static final String USER = "admin";
     private static final String PASSWORD = "console-Secret-4711";
+    private static final String WRONG_PASSWORD = "wrong-Secret-0000";
     private static final Duration START = Duration.ofSeconds(60);
 
     /** Copies text files, but only once the gate file is gone, so that a test sees the run while it is in progress. */
@@ -131,7 +132,7 @@ class ConsoleIT {
     void loginRejectsWrongPassword() {
         browser.logout();
 
-        browser.submitLogin(USER, "wrong-Secret-0000");
+        browser.submitLogin(USER, WRONG_PASSWORD);
         assertThat(browser.waitFor(By.id("login-error")).getText()).as("login error").isNotBlank();
         assertThat(browser.isDisplayed(By.cssSelector("nav#nav"))).as("navigation after a wrong password").isFalse();
 
@@ -299,6 +300,15 @@ class ConsoleIT {
         browser.awaitAttribute(ConsoleBrowser.row("nodes", "node-b"), "data-role", "active");
         browser.awaitAttribute(ConsoleBrowser.row("nodes", "node-a"), "data-role", "passive");
         assertThat(browser.awaitText(By.id("active-node"), "node-b")).as("active node after the switch-over").contains("node-b");
+    }
+
+    @Test
+    @Order(11)
+    void loginPasswordsNotLogged() throws Exception {
+        new SecretLeakCheck(cluster, List.of(PASSWORD, WRONG_PASSWORD))
+                .scanNodeLogs()
+                .scanText("the console page", browser.pageHtml())
+                .assertNoLeaks();
     }
 
     /** The row of an item in the quarantine table of the quarantine page. */
