@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * the way the page contract of the console describes: log in, wait until a page has loaded its data, click
  * an action and accept its confirmation, read the result message, and save screenshots.
  *
- * <p>Both programs come from Debian's {@code chromium} and {@code chromium-driver} packages. Selenium Manager
- * never runs, because the driver executable and the browser binary are both given, so the tests download
- * nothing. Every wait is an explicit wait on the page, never a sleep. {@link #close} ends chromedriver and
+ * <p>Both programs come from Debian's {@code chromium} and {@code chromium-driver} packages. Selenium 4.52
+ * skips Selenium Manager, which downloads browsers and drivers, when the driver service names the driver
+ * executable (its DriverFinder logs "Skipping Selenium Manager"), as here. Every wait is an explicit wait on
+ * the page, never a sleep. {@link #close} ends chromedriver and
  * every Chromium process started under it, also after a failed test.
  */
 final class ConsoleBrowser implements AutoCloseable {
@@ -51,7 +52,7 @@ final class ConsoleBrowser implements AutoCloseable {
     /** The desktop size of the window and of screenshots, in CSS pixels. */
     static final int DESKTOP_WIDTH = 1280;
     static final int DESKTOP_HEIGHT = 800;
-    /** The phone viewport of screenshots and of {@link #phoneSize}, in CSS pixels: an iPhone 12 to 15. */
+    /** The phone viewport of screenshots and of {@link #phoneSize}, in CSS pixels: that of an iPhone 12, 13 or 14. */
     static final int PHONE_WIDTH = 390;
     static final int PHONE_HEIGHT = 844;
 
