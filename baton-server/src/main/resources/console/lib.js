@@ -105,14 +105,24 @@ export async function act(question, call, done) {
     return;
   }
   try {
-    const result = await call();
-    flash((result && result.message) || 'Done', false);
+    flash(resultMessage(await call()), false);
   } catch (e) {
     flash(e.message, true);
   }
   if (done) {
     await done();
   }
+}
+
+/** Returns the message of an action's result: the API's own, or the state a service is now in. */
+function resultMessage(result) {
+  if (result && result.message) {
+    return result.message;
+  }
+  if (result && result.name && result.state) {
+    return 'Service ' + result.name + ' is ' + result.state;
+  }
+  return 'Done';
 }
 
 export function isOperator() {
