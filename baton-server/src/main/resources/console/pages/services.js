@@ -69,21 +69,21 @@ function variablesPanel(variables) {
     h('p', { class: 'muted' }, 'A change takes effect at the next start of each service that uses the variable.'));
 }
 
-/** Returns a form with a name, a value and a secret box, which calls store(name, value, secret). */
-function valueForm(what, store) {
-  return h('form', { class: 'inline-form', id: what + '-form', onsubmit: e => {
+/** Returns a form for a setting or variable (kind) with a name, a value and a secret box; it calls store(name, value, secret). */
+function valueForm(kind, store) {
+  return h('form', { class: 'inline-form', id: kind + '-form', onsubmit: e => {
     e.preventDefault();
-    const name = field(what + '-key');
+    const name = field(kind + '-key');
     if (!name) {
-      flash('Give the name of the ' + what + '.', true);
+      flash('Give the name of the ' + kind + '.', true);
       return;
     }
-    act(null, () => store(name, document.getElementById(what + '-value').value, document.getElementById(what + '-secret').checked), refresh);
+    act(null, () => store(name, document.getElementById(kind + '-value').value, document.getElementById(kind + '-secret').checked), refresh);
   } },
-  h('input', { id: what + '-key', placeholder: what === 'setting' ? 'key' : 'NAME', 'aria-label': what + ' name' }),
-  h('input', { id: what + '-value', placeholder: 'value', 'aria-label': what + ' value', type: 'text', autocomplete: 'off' }),
-  h('label', {}, h('input', { type: 'checkbox', id: what + '-secret' }), ' secret'),
-  h('button', { type: 'submit', dataset: { action: 'set-' + what } }, 'Set'));
+  h('input', { id: kind + '-key', placeholder: kind === 'setting' ? 'key' : 'NAME', 'aria-label': kind + ' name' }),
+  h('input', { id: kind + '-value', placeholder: 'value', 'aria-label': kind + ' value', type: 'text', autocomplete: 'off' }),
+  h('label', {}, h('input', { type: 'checkbox', id: kind + '-secret' }), ' secret'),
+  h('button', { type: 'submit', dataset: { action: 'set-' + kind } }, 'Set'));
 }
 
 /** Deploys a service archive (a zip with service.yaml and lib/), as baton deploy does. */
