@@ -230,6 +230,14 @@ export function badge(state) {
   return h('span', { class: 'badge ' + tone }, text);
 }
 
+/**
+ * Returns the console address of a node from its registered API address, or null unless that is an http or https URL,
+ * because the registry is a file in the data directory and a link must not run a script.
+ */
+export function consoleUrl(apiUrl) {
+  return apiUrl && /^https?:\/\/[^\s]+$/.test(apiUrl) ? apiUrl.replace(/\/+$/, '') + '/console/' : null;
+}
+
 /** Reads the value of a form field by id, trimmed; empty gives null. */
 export function field(id) {
   const el = document.getElementById(id);
