@@ -1,5 +1,5 @@
 // The console's shell: login, navigation between pages (hash routes), the passive-node banner and the refresh timer.
-import { api, flash, h, session } from './lib.js';
+import { api, consoleUrl, flash, h, session } from './lib.js';
 import * as cluster from './pages/cluster.js';
 import * as services from './pages/services.js';
 import * as run from './pages/run.js';
@@ -124,7 +124,7 @@ async function activeNodePointer(node) {
     return h('span', { id: 'active-pointer' }, text + 'No node is active right now; see the cluster page.');
   }
   return h('span', { id: 'active-pointer' }, text + 'Manage services on the active node ' + active.nodeId + ': ',
-    active.apiUrl ? h('a', { href: active.apiUrl + '/console/', id: 'active-link' }, active.apiUrl + '/console/') : '(its API address is not known)');
+    consoleUrl(active.apiUrl) ? h('a', { href: consoleUrl(active.apiUrl), id: 'active-link' }, consoleUrl(active.apiUrl)) : '(its API address is not known)');
 }
 
 async function passivePage(node) {

@@ -105,14 +105,24 @@ export async function act(question, call, done) {
     return;
   }
   try {
-    const result = await call();
-    flash((result && result.message) || 'Done', false);
+    flash(resultMessage(await call()), false);
   } catch (e) {
     flash(e.message, true);
   }
   if (done) {
     await done();
   }
+}
+
+/** Returns the message of an action's result: the API's own, or the state a service is now in. */
+function resultMessage(result) {
+  if (result && result.message) {
+    return result.message;
+  }
+  if (result && result.name && result.state) {
+    return 'Service ' + result.name + ' is ' + result.state;
+  }
+  return 'Done';
 }
 
 export function isOperator() {
@@ -218,6 +228,14 @@ export function badge(state) {
     tone = 'warn';
   }
   return h('span', { class: 'badge ' + tone }, text);
+}
+
+/**
+ * Returns the console address of a node from its registered API address, or null unless that is an http or https URL,
+ * because the registry is a file in the data directory and a link must not run a script.
+ */
+export function consoleUrl(apiUrl) {
+  return apiUrl && /^https?:\/\/[^\s]+$/.test(apiUrl) ? apiUrl.replace(/\/+$/, '') + '/console/' : null;
 }
 
 /** Reads the value of a form field by id, trimmed; empty gives null. */

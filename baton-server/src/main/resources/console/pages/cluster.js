@@ -1,5 +1,5 @@
 // The cluster: the active node, the epoch, every node with its heartbeat age, the last role changes, and switch-over.
-import { act, actionButton, api, badge, duration, facts, h, refresh, session, table, time } from '../lib.js';
+import { act, actionButton, api, badge, consoleUrl, duration, facts, h, refresh, session, table, time } from '../lib.js';
 
 export async function render() {
   const view = await api('GET', '/api/cluster');
@@ -25,7 +25,7 @@ export async function render() {
     (view.alerts || []).length ? h('div', { class: 'banner bad' }, view.alerts.map(a => h('p', {}, a.kind + ': ' + a.message))) : null,
     h('h2', {}, 'Nodes'),
     table('nodes', [
-      ['Node', n => n.apiUrl ? h('a', { href: n.apiUrl + '/console/' }, n.nodeId) : n.nodeId],
+      ['Node', n => consoleUrl(n.apiUrl) ? h('a', { href: consoleUrl(n.apiUrl) }, n.nodeId) : n.nodeId],
       ['Role', n => badge(n.stale ? 'STALE' : n.role)],
       ['Epoch', n => String(n.epoch)],
       ['Heartbeat age', n => duration(n.ageMillis)],

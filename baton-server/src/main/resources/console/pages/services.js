@@ -38,7 +38,7 @@ function flags(s) {
 }
 
 export async function renderList() {
-  const services = await api('GET', '/api/services');
+  const [services, variables] = await Promise.all([api('GET', '/api/services'), api('GET', '/api/variables')]);
   return h('section', {},
     h('h1', {}, 'Services'),
     table('services', [
@@ -50,7 +50,40 @@ export async function renderList() {
       ['Next run', s => (s.nextSlots && s.nextSlots.length && s.state === 'RUNNING' && !s.paused) ? slot(s.nextSlots[0]) : '—'],
       ['', serviceActions],
     ], services, s => ({ dataset: { id: s.name, state: s.state } }), 'No service is deployed yet.'),
-    isOperator() ? deployForm() : null);
+    isOperator() ? deployForm() : null,
+    h('h2', {}, 'Setting variables'),
+    variablesPanel(variables.variables || {}));
+}
+
+/** Lists the cluster-wide variables that settings refer to as ${NAME}, with a form to set one. */
+function variablesPanel(variables) {
+  const entries = Object.entries(variables).map(([name, v]) => ({ name, ...v }));
+  return h('div', {},
+    table('variables', [
+      ['Name', v => v.name],
+      ['Value', settingValue],
+      ['', v => actionButton('remove-variable', 'Remove', () => act('Remove variable ' + v.name + '? Services that use it fail to start until it is set again.',
+        () => api('DELETE', '/api/variables/' + enc(v.name)), refresh))],
+    ], entries, v => ({ dataset: { id: v.name } }), 'No variable is set.'),
+    isOperator() ? valueForm('variable', (name, value, secret) => api('PUT', '/api/variables/' + enc(name), { value, secret })) : null,
+    h('p', { class: 'muted' }, 'A change takes effect at the next start of each service that uses the variable.'));
+}
+
+/** Returns a form for a setting or variable (kind) with a name, a value and a secret box; it calls store(name, value, secret). */
+function valueForm(kind, store) {
+  return h('form', { class: 'inline-form', id: kind + '-form', onsubmit: e => {
+    e.preventDefault();
+    const name = field(kind + '-key');
+    if (!name) {
+      flash('Give the name of the ' + kind + '.', true);
+      return;
+    }
+    act(null, () => store(name, document.getElementById(kind + '-value').value, document.getElementById(kind + '-secret').checked), refresh);
+  } },
+  h('input', { id: kind + '-key', placeholder: kind === 'setting' ? 'key' : 'NAME', 'aria-label': kind + ' name' }),
+  h('input', { id: kind + '-value', placeholder: 'value', 'aria-label': kind + ' value', type: 'text', autocomplete: 'off' }),
+  h('label', {}, h('input', { type: 'checkbox', id: kind + '-secret' }), ' secret'),
+  h('button', { type: 'submit', dataset: { action: 'set-' + kind } }, 'Set'));
 }
 
 /** Deploys a service archive (a zip with service.yaml and lib/), as baton deploy does. */
@@ -156,20 +189,7 @@ function settingsPanel(name, settings) {
       ['', e => e.source === 'settings' ? actionButton('remove-setting', 'Remove', () => act('Remove setting ' + e.key + '? The descriptor\'s value applies again.',
         () => api('DELETE', base + enc(e.key)), refresh)) : null],
     ], entries, e => ({ dataset: { id: e.key } }), 'The service has no settings.'),
-    isOperator() ? h('form', { class: 'inline-form', id: 'setting-form', onsubmit: e => {
-      e.preventDefault();
-      const key = field('setting-key');
-      const value = document.getElementById('setting-value').value;
-      if (!key) {
-        flash('Give the key of the setting.', true);
-        return;
-      }
-      act(null, () => api('PUT', base + enc(key), { value, secret: document.getElementById('setting-secret').checked }), refresh);
-    } },
-    h('input', { id: 'setting-key', placeholder: 'key', 'aria-label': 'Setting key' }),
-    h('input', { id: 'setting-value', placeholder: 'value', 'aria-label': 'Setting value', type: 'text', autocomplete: 'off' }),
-    h('label', {}, h('input', { type: 'checkbox', id: 'setting-secret' }), ' secret'),
-    h('button', { type: 'submit', dataset: { action: 'set-setting' } }, 'Set')) : null,
+    isOperator() ? valueForm('setting', (key, value, secret) => api('PUT', base + enc(key), { value, secret })) : null,
     h('p', { class: 'muted' }, 'A change takes effect at the next start of the service; the page says so while one waits.'));
 }
 
