@@ -15,7 +15,7 @@ function serviceActions(s) {
     running || s.workerPid ? actionButton('kill', 'Kill', () => act('Kill the worker of ' + s.name + ' at once? Its items are recovered at the next start.',
       () => api('POST', path + '/kill'), refresh), 'danger') : null,
     running ? actionButton('trigger', 'Run now', () => act(null, () => api('POST', path + '/trigger'), refresh)) : null,
-    running && !s.paused ? actionButton('pause', 'Pause', () => act('Pause the schedule of ' + s.name + '?',
+    running && !s.paused && s.schedule !== 'manual' ? actionButton('pause', 'Pause', () => act('Pause the schedule of ' + s.name + '?',
       () => api('POST', path + '/pause'), refresh)) : null,
     s.paused ? actionButton('resume', 'Resume', () => act(null, () => api('POST', path + '/resume'), refresh)) : null);
 }
