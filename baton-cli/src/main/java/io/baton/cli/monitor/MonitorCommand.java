@@ -103,7 +103,12 @@ public final class MonitorCommand implements Callable<Integer> {
             return checkOnce(nodes, probe, watch, engine);
         }
         while (true) {
-            watch.observe(pollAll(nodes, probe), System.nanoTime());
+            try {
+                watch.observe(pollAll(nodes, probe), System.nanoTime());
+            } catch (RuntimeException e) {
+                // A monitor that stopped on one bad poll would fall silent exactly when it is needed.
+                log.error("Monitor {}: a poll failed; polling goes on", monitorName, e);
+            }
             Thread.sleep(interval.toMillis());
         }
     }
