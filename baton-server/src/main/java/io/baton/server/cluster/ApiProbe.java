@@ -26,8 +26,8 @@ public final class ApiProbe {
     }
 
     /**
-     * Probes {@code apiUrl} once. Returns null when it responds with status 200 within the timeout,
-     * else why it did not, such as {@code no response within 333 ms} (a hung process: the kernel still
+     * Probes {@code apiUrl} once. Returns null when it responds with status 200 within the timeout, or
+     * when its TLS handshake fails on a certificate this probe does not trust, else why it did not, such as {@code no response within 333 ms} (a hung process: the kernel still
      * accepts the connection) or {@code connection refused} (nothing listens on the port).
      */
     public String failure(String apiUrl) {
@@ -35,6 +35,10 @@ public final class ApiProbe {
             HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl + "/health/live")).timeout(timeout).GET().build();
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             return status == 200 ? null : "status " + status;
+        } catch (javax.net.ssl.SSLException e) {
+            // NOTE: the probe does not trust the API's certificate. A TLS failure still needs handshake messages from
+            // the server's process, which a hung or dead process never sends, so the process counts as responding.
+            return null;
         } catch (HttpTimeoutException e) {
             return "no response within " + timeout.toMillis() + " ms";
         } catch (ConnectException e) {
