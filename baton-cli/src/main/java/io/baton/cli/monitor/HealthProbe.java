@@ -70,6 +70,9 @@ final class HealthProbe {
         if (e instanceof HttpTimeoutException) {
             return "no response within " + timeout.toMillis() + " ms";
         }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS handshake failed (" + e.getMessage() + "); pass the node's certificate, its run/api.crt, with --trust FILE";
+        }
         if (e instanceof ConnectException) {
             return e.getMessage() == null ? "connection refused" : "connection failed: " + e.getMessage();
         }
