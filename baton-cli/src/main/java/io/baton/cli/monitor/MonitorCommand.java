@@ -42,7 +42,13 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:with --once: exactly one node is active", "1:with --once: an alert is open; or the monitor failed", "2:usage error"})
 public final class MonitorCommand implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
+    /**
+     * Holds the logger until the first log line. Picocli builds every command when {@code baton} starts, and a
+     * logger made then would configure logback before {@code baton node} points it at conf/logback.xml.
+     */
+    private static final class Lazy {
+        static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
+    }
 
     /** How long --once waits for the webhook and e-mail deliveries before it exits. */
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(60);
@@ -96,7 +102,7 @@ public final class MonitorCommand implements Callable<Integer> {
 
         AlertEngine engine = AlertEngine.start(alerts, SilenceStore.none(), Clock.systemUTC());
         ClusterWatch watch = new ClusterWatch(engine, monitorName, grace, Clock.systemUTC());
-        log.info("Monitor {} started: {} node(s) {}, every {} ms, grace {} ms, channels: {}", monitorName, nodes.size(), nodes,
+        Lazy.log.info("Monitor {} started: {} node(s) {}, every {} ms, grace {} ms, channels: {}", monitorName, nodes.size(), nodes,
                 interval.toMillis(), grace.toMillis(), channels(alerts));
 
         if (once) {
@@ -107,7 +113,7 @@ public final class MonitorCommand implements Callable<Integer> {
                 watch.observe(pollAll(nodes, probe), System.nanoTime());
             } catch (RuntimeException e) {
                 // A monitor that stopped on one bad poll would fall silent exactly when it is needed.
-                log.error("Monitor {}: a poll failed; polling goes on", monitorName, e);
+                Lazy.log.error("Monitor {}: a poll failed; polling goes on", monitorName, e);
             }
             Thread.sleep(interval.toMillis());
         }
@@ -122,7 +128,7 @@ public final class MonitorCommand implements Callable<Integer> {
         }
 
         if (!engine.awaitDelivery(DELIVERY_WAIT)) {
-            log.error("Monitor: notices were still waiting for the webhook or e-mail after {} s; the log has them", DELIVERY_WAIT.toSeconds());
+            Lazy.log.error("Monitor: notices were still waiting for the webhook or e-mail after {} s; the log has them", DELIVERY_WAIT.toSeconds());
         }
         return verdict == ClusterWatch.Verdict.HEALTHY ? 0 : 1;
     }
