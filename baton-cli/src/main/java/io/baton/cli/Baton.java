@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
             SettingsCommands.Settings.class, SettingsCommands.Variables.class, SettingsCommands.AutoStart.class,
             SettingsCommands.AutoRestart.class,
             RoleCommands.SwitchOver.class, RoleCommands.Takeover.class, UserCommands.class, TokenCommands.class,
-            AlertsCommand.class, SilenceCommands.class})
+            AlertsCommand.class, SilenceCommands.class, io.baton.cli.monitor.MonitorCommand.class})
 public final class Baton implements Runnable {
 
     public static void main(String[] args) {

@@ -8,7 +8,7 @@ import picocli.CommandLine;
  * Converts a {@code --timeout} value: a duration such as {@code 30s} or {@code 2m}, or a plain whole
  * number of seconds, which earlier versions of {@code baton node stop} took.
  */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     static final String EXPECTED = Durations.EXPECTED + ", or whole seconds";
 

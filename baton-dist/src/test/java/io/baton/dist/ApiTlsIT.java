@@ -52,6 +52,16 @@ class ApiTlsIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(forwarded.statusCode()).as("services through the passive TLS node: " + forwarded.body()).isEqualTo(200);
             assertThat(forwarded.headers().firstValue("Baton-Forwarded-To")).as("forwarding header").hasValue("tls-a " + a.base());
+            // Both nodes serve the same certificate, so trusting the one in tls-a's run/api.crt covers both.
+            NodeProcess.CliResult monitor = a.cli("monitor", "--once", "--trust", a.home().resolve("run/api.crt").toString(),
+                    "--cluster", a.base(), b.base());
+            assertThat(monitor.exitCode()).as("baton monitor --once over HTTPS: " + monitor.out() + monitor.err()).isZero();
+            NodeProcess.CliResult untrusted = a.cli("monitor", "--once", "--grace", "1s", "--interval", "500ms", "--cluster", a.base());
+            assertThat(untrusted.exitCode()).as("baton monitor --once without --trust").isEqualTo(1);
+            assertThat(untrusted.out()).contains("TLS handshake failed").contains("--trust FILE");
+
+            // By now tls-b has probed the HTTPS API of tls-a many times: a live node is not reported hung.
+            assertThat(b.output()).as("tls-b's log").doesNotContain("holder-api-silent");
         }
     }
 

@@ -60,6 +60,18 @@ public record AlertsConfig(Duration repeatInterval, int diskMinFreePercent, Dura
             Duration timeout) {
     }
 
+    /**
+     * Reads alert settings from a file of their own, such as the one {@code baton monitor --alerts} takes: the
+     * contents of an {@code alerts} section, or a file whose top-level {@code alerts} key has them (such as
+     * cluster.yaml, whose other keys are then ignored).
+     *
+     * @throws ConfigException when the YAML or a setting is invalid
+     */
+    public static AlertsConfig parse(Path file, String yaml) {
+        YamlFields root = YamlFields.parse(file.toString(), yaml);
+        return parse(root.has("alerts") ? root.object("alerts") : root);
+    }
+
     /** Reads the {@code alerts} mapping; absent fields get the {@link #DEFAULTS}, absent channels are off. */
     static AlertsConfig parse(YamlFields alerts) {
         alerts.rejectUnknown(Set.of("repeatInterval", "diskSpace", "webhook", "email", "routes"));

@@ -57,6 +57,21 @@ class AlertsConfigTest {
     }
 
     @Test
+    void fileOfItsOwnParses() {
+        Path file = data.resolve("monitor-alerts.yaml");
+        String section = "repeatInterval: 10m\nwebhook: { url: \"https://alerts.example.com/baton\" }\n";
+
+        AlertsConfig own = AlertsConfig.parse(file, section);
+        AlertsConfig fromClusterYaml = AlertsConfig.parse(file, "name: prod\nlease: { duration: 8s }\nalerts:\n" + section.indent(2));
+
+        assertThat(own.repeatInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(own.webhook().url()).hasToString("https://alerts.example.com/baton");
+        assertThat(fromClusterYaml).as("the alerts section of a cluster.yaml").isEqualTo(own);
+        ConfigException invalid = assertThrows(ConfigException.class, () -> AlertsConfig.parse(file, "webhook: { url: ftp://x }\n"));
+        assertThat(invalid.getMessage()).contains("monitor-alerts.yaml").contains("webhook.url").contains("ftp://x");
+    }
+
+    @Test
     void invalidFieldsNamed() {
         assertThat(rejected("webhook: { url: ftp://x }\n").field()).isEqualTo("alerts.webhook.url");
         assertThat(rejected("webhook: { url: https://x, secretHeader: X-S }\n").field()).isEqualTo("alerts.webhook.secretFile");

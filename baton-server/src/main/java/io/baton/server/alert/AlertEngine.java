@@ -192,6 +192,14 @@ public final class AlertEngine {
         return queue.failed();
     }
 
+    /**
+     * Waits until the webhook and e-mail notices sent so far were delivered or failed after their retries,
+     * for a command that exits right after raising; returns false when some were still pending at {@code timeout}.
+     */
+    public boolean awaitDelivery(Duration timeout) throws InterruptedException {
+        return queue.awaitEmpty(timeout);
+    }
+
     private boolean silenced(Alert alert, Instant now) {
         return silences.active(now).stream().anyMatch(s -> s.matches(alert, now));
     }

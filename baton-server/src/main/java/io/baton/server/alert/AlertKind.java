@@ -17,7 +17,9 @@ public enum AlertKind {
     DISK_SPACE_LOW("disk-space-low", Severity.CRITICAL, true),
     LEASE_RENEWAL_SLOW("lease-renewal-slow", Severity.WARNING, true),
     JOURNAL_HELD("journal-held", Severity.CRITICAL, true),
-    HOLDER_API_SILENT("holder-api-silent", Severity.CRITICAL, true);
+    HOLDER_API_SILENT("holder-api-silent", Severity.CRITICAL, true),
+    NO_ACTIVE_NODE("no-active-node", Severity.CRITICAL, true),
+    TWO_ACTIVE_NODES("two-active-nodes", Severity.CRITICAL, true);
 
     private final String text;
     private final Severity severity;

@@ -21,6 +21,8 @@ final class NoticeQueue {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
+    /** Notices queued or being sent. */
+    private final AtomicLong pending = new AtomicLong();
     private Thread thread;
 
     NoticeQueue(List<AlertChannel> channels, int capacity) {
@@ -47,7 +49,9 @@ final class NoticeQueue {
         if (channels.stream().noneMatch(c -> c.wants(notice))) {
             return;
         }
+        pending.incrementAndGet();
         if (!queue.offer(notice)) {
+            pending.decrementAndGet();
             long total = dropped.incrementAndGet();
             if (total > 1 && total % 100 != 0) {
                 return;
@@ -94,6 +98,16 @@ final class NoticeQueue {
                     return;
                 }
             }
+            pending.decrementAndGet();
         }
+    }
+
+    /** Waits until every queued notice was sent or failed, or {@code timeout} passed; returns whether none is left. */
+    boolean awaitEmpty(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pending.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return pending.get() == 0;
     }
 }

@@ -54,7 +54,7 @@ public final class SilenceStore {
     }
 
     /** Returns a store without a file, for tools and tests that run without a data directory: no silence applies. */
-    static SilenceStore none() {
+    public static SilenceStore none() {
         return new SilenceStore(null);
     }
 

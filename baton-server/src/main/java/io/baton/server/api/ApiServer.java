@@ -192,6 +192,8 @@ public final class ApiServer {
         app.before("/metrics", authenticator::handle);
         app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(node.metrics().scrape()));
         app.get("/health/active", ctx -> {
+            // The node id lets a monitor outside the cluster tell two active nodes from one node under two URLs.
+            ctx.header("Baton-Node", node.nodeId());
             boolean isActive = node.role() == NodeRole.ACTIVE;
             ctx.status(isActive ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).result(isActive ? "active" : node.role().name().toLowerCase());
         });

@@ -16,18 +16,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A passive node's watch on the active node, for the case that failover cannot handle alone: a holder
- * that is hung rather than dead. Two conditions raise an alert:
+ * A passive node's watch on the active node, for the cases that failover cannot report or handle alone: a
+ * holder whose daemon is hung or dead while its lease still keeps the other nodes passive. Two conditions
+ * raise an alert:
  *
  * <ul>
- *   <li>{@code holder-api-silent}: the lease counter moved since the previous check, but the holder's
- *       API has not responded for {@link #CONFIRMING_CHECKS} such checks in a row. Its lease keeps the
- *       other nodes passive. A holder on this host whose pid is not running raises nothing: it is dead,
- *       and failover takes over once its lease runs out.
+ *   <li>{@code holder-api-silent}: the lease names another node and is not released, but that node's API
+ *       has failed {@link #CONFIRMING_CHECKS} probes in a row. The lease need not move: a daemon paused
+ *       with SIGSTOP stops its lease keeper too, and the alert must come while its lease is still valid, before
+ *       the takeover. If the holder keeps renewing, it stays hung and needs fencing; if not, failover takes
+ *       over once the lease expires. A holder on this host whose pid is not running raises nothing: it is dead,
+ *       and the failover alert follows. The alert resolves when the API responds again, when the lease changes
+ *       hands or is released, or when this node becomes active.
  *   <li>{@code journal-held}: the lease has been silent for the lease duration, but a process on this
  *       host holds a lock on the journal, so no node can take the epoch guard.
  * </ul>
@@ -42,6 +47,15 @@ public final class HolderMonitor {
 
     /** Failed API probes in a row before the alert, so a single GC pause or slow response raises nothing. */
     static final int CONFIRMING_CHECKS = 3;
+
+    /**
+     * Probe timeout and check period, each as a share of the lease duration: {@link #CONFIRMING_CHECKS}
+     * checks of one period plus one timeout each take half the lease. A holder that stops right after a
+     * renewal loses its lease one lease duration less one renew interval later at the earliest. The renew
+     * interval is below half the lease, because the renew deadline is at least twice it and shorter than the
+     * lease. So the alert comes before the takeover.
+     */
+    static final int LEASE_SHARE = 4 * CONFIRMING_CHECKS;
 
     /** How often a raised alert is logged again while it stays. */
     static final Duration REPEAT_LOG_INTERVAL = Duration.ofMinutes(1);
@@ -88,10 +102,17 @@ public final class HolderMonitor {
         this.wallClock = wallClock;
     }
 
-    /**
-     * Starts checking every {@code period} on a thread of its own. The period must be longer than the
-     * holder's renew interval, so a renewing holder moves the counter between any two checks.
-     */
+    /** Returns how long one probe of the holder's API may take with this lease duration; see {@link #LEASE_SHARE}. */
+    public static Duration probeTimeout(Duration leaseDuration) {
+        return leaseDuration.dividedBy(LEASE_SHARE);
+    }
+
+    /** Returns the pause between two checks with this lease duration; see {@link #LEASE_SHARE}. */
+    public static Duration checkPeriod(Duration leaseDuration) {
+        return leaseDuration.dividedBy(LEASE_SHARE);
+    }
+
+    /** Starts checking every {@code period} (plus the time a check takes) on a thread of its own. */
     public void start(Duration period) {
         thread = Thread.ofPlatform().name("holder-monitor").daemon().start(() -> {
             while (!stopped) {
@@ -137,7 +158,7 @@ public final class HolderMonitor {
     /** Runs one check at the monotonic time {@code nowNanos}. */
     public synchronized void check(long nowNanos) {
         if (active.getAsBoolean()) {
-            resolveAll(nowNanos, List.of());
+            resolveAll(nowNanos, List.of(), alert -> "node " + nodeId + " is active now");
             leaseSeen = false;
             silenceMillis = -1;
             return;
@@ -155,36 +176,62 @@ public final class HolderMonitor {
 
         List<String> raised = new ArrayList<>();
         boolean heldByOther = lease != null && !lease.released() && !lease.nodeId().equals(nodeId);
-        boolean renewed = heldByOther && silence < leaseDuration.toMillis();
-        if (renewed && movedSinceLastCheck && !deadOnThisHost(lease)) {
-            checkHolderApi(lease, nowNanos, raised);
+        String apiResolution = null;
+        if (heldByOther && !deadOnThisHost(lease)) {
+            apiResolution = checkHolderApi(lease, silence, nowNanos, raised);
         } else {
             apiFailures = 0;
         }
+        boolean renewed = heldByOther && silence < leaseDuration.toMillis();
         if (!renewed) {
             checkJournalLocks(lease, silence, nowNanos, raised);
         } else {
             journalLockedChecks = 0;
         }
-        resolveAll(nowNanos, raised);
+        String holderResolution = apiResolution;
+        resolveAll(nowNanos, raised, alert -> holderResolution != null && alert.kind().equals("holder-api-silent")
+                && alert.nodeId().equals(lease.nodeId()) ? holderResolution : describeLease(lease));
     }
 
-    private void checkHolderApi(Lease lease, long nowNanos, List<String> raised) {
+    /** Probes the holder's API and raises the alert after enough failures; returns the reason for a resolved notice about it. */
+    private String checkHolderApi(Lease lease, long silence, long nowNanos, List<String> raised) {
         NodeRegistration holder = readRegistration(lease.nodeId());
-        if (holder == null || holder.apiUrl() == null || probe.answers(holder.apiUrl())) {
+        if (holder == null || holder.apiUrl() == null) {
             apiFailures = 0;
-            return;
+            return "node " + lease.nodeId() + " has no API address in its registry entry";
+        }
+        String failure = probe.failure(holder.apiUrl());
+        if (failure == null) {
+            apiFailures = 0;
+            return "the API of node " + lease.nodeId() + " at " + holder.apiUrl() + " responds again";
         }
         apiFailures++;
         if (apiFailures < CONFIRMING_CHECKS) {
-            return;
+            return "the API of node " + lease.nodeId() + " failed " + apiFailures + " probe(s), fewer than " + CONFIRMING_CHECKS;
         }
-        String message = "node " + lease.nodeId() + " (host " + lease.host() + ", pid " + lease.pid() + ") renews the lease of epoch "
-                + lease.epoch() + ", but its API at " + holder.apiUrl() + " has not responded to " + apiFailures
-                + " checks in a row: the node is hung. Fence it (stop host " + lease.host() + " or kill pid " + lease.pid()
+        String message = "node " + lease.nodeId() + " (host " + lease.host() + ", pid " + lease.pid() + ") holds the lease of epoch "
+                + lease.epoch() + ", but its API at " + holder.apiUrl() + " has failed " + apiFailures + " probes in a row (last: "
+                + failure + "): its daemon is hung or dead. This node last saw the lease renewed " + silence + " ms ago; it expires "
+                + leaseDuration.toMillis() + " ms after its last renewal, and then a passive node takes over. If the lease keeps being renewed, "
+                + "the node is hung: fence it (stop host " + lease.host() + " or kill pid " + lease.pid()
                 + " there), then run: baton takeover --confirm-fenced " + lease.nodeId();
         raise(new ClusterAlert("holder-api-silent", lease.nodeId(), lease.host(), lease.pid(), message,
                 wallClock.instant().toString(), 0), nowNanos, raised);
+        return null;
+    }
+
+    /** Describes who holds the lease, for the resolved notice of an alert about an earlier holder. */
+    private String describeLease(Lease lease) {
+        if (lease == null) {
+            return "there is no lease";
+        }
+        if (lease.released()) {
+            return "node " + lease.nodeId() + " released the lease";
+        }
+        if (deadOnThisHost(lease)) {
+            return "node " + lease.nodeId() + " holds the lease, but its pid " + lease.pid() + " is not running here; failover takes over";
+        }
+        return "node " + lease.nodeId() + " holds the lease of epoch " + lease.epoch();
     }
 
     /** Returns true when the holder runs on this host and its pid is not a running process. */
@@ -255,16 +302,18 @@ public final class HolderMonitor {
         }
     }
 
-    private void resolveAll(long nowNanos, List<String> raised) {
+    /** Resolves every open alert that this check did not raise again; {@code resolution} returns what cleared each one. */
+    private void resolveAll(long nowNanos, List<String> raised, Function<ClusterAlert, String> resolution) {
         open.entrySet().removeIf(e -> {
             if (raised.contains(e.getKey())) {
                 return false;
             }
-            log.info("Alert {} about node {} resolved (open since {})", e.getValue().alert.kind(), e.getValue().alert.nodeId(),
-                    e.getValue().alert.since());
+            String reason = resolution.apply(e.getValue().alert);
+            log.info("Alert {} about node {} resolved (open since {}): {}", e.getValue().alert.kind(), e.getValue().alert.nodeId(),
+                    e.getValue().alert.since(), reason);
             if (engine != null) {
                 engine.resolve(e.getKey(), "node " + nodeId + " no longer finds " + e.getValue().alert.kind() + " about node "
-                        + e.getValue().alert.nodeId());
+                        + e.getValue().alert.nodeId() + ": " + reason);
             }
             return true;
         });

@@ -71,9 +71,6 @@ public final class NodeDaemon {
 
     private static final Logger log = LoggerFactory.getLogger(NodeDaemon.class);
 
-    /** How long a passive node waits for the active node's API to respond to one probe. */
-    private static final Duration HOLDER_PROBE_TIMEOUT = Duration.ofSeconds(2);
-
     private final Path home;
     private final NodeConfig config;
     private final boolean autoStart;
@@ -128,7 +125,7 @@ public final class NodeDaemon {
         this.host = hostName();
         this.pidFiles = new PidFiles(this.home.resolve("run").resolve("workers"));
         this.holderMonitor = new HolderMonitor(config.nodeId(), host, data, cluster.leaseDuration(), new LockTable(),
-                new ApiProbe(HOLDER_PROBE_TIMEOUT), () -> role == NodeRole.ACTIVE, Clock.systemUTC());
+                new ApiProbe(HolderMonitor.probeTimeout(cluster.leaseDuration())), () -> role == NodeRole.ACTIVE, Clock.systemUTC());
         this.metrics = new NodeMetrics(config.nodeId());
         this.alerts = AlertEngine.start(cluster.alerts(), new SilenceStore(data.settings().resolve("silences.json")), Clock.systemUTC());
         this.nodeAlerts = new NodeAlerts(alerts, config.nodeId(), cluster.renewInterval(), Clock.systemUTC());
@@ -209,9 +206,7 @@ public final class NodeDaemon {
         registryWriter = new RegistryWriter(new NodeRegistry(data.nodes()), config.nodeId(), this::registration,
                 NodeRegistry.writeInterval(cluster.renewInterval()));
         registryWriter.start();
-        // Longer than a renew interval, so a renewing holder moves the lease counter between two checks.
-        Duration holderCheckPeriod = HOLDER_PROBE_TIMEOUT.compareTo(cluster.renewInterval()) > 0 ? HOLDER_PROBE_TIMEOUT : cluster.renewInterval();
-        holderMonitor.start(holderCheckPeriod.plus(cluster.pollInterval()));
+        holderMonitor.start(HolderMonitor.checkPeriod(cluster.leaseDuration()));
         diskSpace.start(cluster.alerts().diskCheckEvery());
         roleThread = Thread.ofPlatform().name("role").start(this::roleLoop);
     }

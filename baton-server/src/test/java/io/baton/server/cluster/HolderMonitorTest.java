@@ -83,31 +83,69 @@ class HolderMonitorTest {
         return logged.list.stream().filter(e -> e.getLevel() == Level.WARN).count();
     }
 
+    /** Runs {@link HolderMonitor#CONFIRMING_CHECKS} checks half a second apart from {@code t}, renewing before each if asked; returns the next time. */
+    private long confirmingChecks(HolderMonitor monitor, long t, boolean renewing) throws Exception {
+        for (int i = 0; i < HolderMonitor.CONFIRMING_CHECKS; i++, t += SECOND / 2) {
+            if (renewing) {
+                renew();
+            }
+            monitor.check(t);
+        }
+        return t;
+    }
+
     @Test
-    void renewingHolderWithSilentApiRaisesAlert() throws Exception {
+    void pausedHolderRaisesAlertWhileLeaseValid() throws Exception {
+        // A daemon paused with SIGSTOP: its lease stays as last written, and its API accepts connections
+        // (the kernel does) but never responds.
         register("http://127.0.0.1:" + silentApi.getLocalPort());
         HolderMonitor monitor = monitor();
-        // The first check only records the counter: a renewal is a change between two checks.
         renew();
-        monitor.check(0);
 
-        for (int i = 1; i < HolderMonitor.CONFIRMING_CHECKS; i++) {
-            renew();
-            monitor.check(i * 2 * SECOND);
+        for (int i = 0; i < HolderMonitor.CONFIRMING_CHECKS - 1; i++) {
+            monitor.check(i * SECOND / 2);
         }
-        assertThat(monitor.alerts()).as("alerts before %d failed probes", HolderMonitor.CONFIRMING_CHECKS).isEmpty();
-        renew();
-        monitor.check(6 * SECOND);
+        assertThat(monitor.alerts()).as("alerts after %d failed probes", HolderMonitor.CONFIRMING_CHECKS - 1).isEmpty();
+        monitor.check(SECOND + SECOND / 2);
 
+        assertThat(monitor.leaseSilenceMillis()).as("lease silence, well inside the 4 s lease").isEqualTo(1500);
         assertThat(monitor.alerts()).hasSize(1);
         ClusterAlert alert = monitor.alerts().get(0);
         assertThat(alert.kind()).isEqualTo("holder-api-silent");
         assertThat(alert.nodeId()).isEqualTo("node-a");
         assertThat(alert.host()).isEqualTo("host-a");
         assertThat(alert.pid()).isEqualTo(4242);
-        assertThat(alert.message()).contains("renews the lease of epoch 1").contains("has not responded")
-                .contains("Fence it").contains("baton takeover --confirm-fenced node-a");
+        assertThat(alert.message()).contains("holds the lease of epoch 1").contains("has failed 3 probes in a row")
+                .contains("no response within 200 ms").contains("last saw the lease renewed 1500 ms ago")
+                .contains("fence it").contains("baton takeover --confirm-fenced node-a");
         assertThat(warnings()).as("WARN lines").isEqualTo(1);
+    }
+
+    @Test
+    void renewingHolderWithSilentApiRaisesAlert() throws Exception {
+        register("http://127.0.0.1:" + silentApi.getLocalPort());
+        HolderMonitor monitor = monitor();
+
+        confirmingChecks(monitor, 0, true);
+
+        assertThat(monitor.alerts()).extracting(ClusterAlert::kind).containsExactly("holder-api-silent");
+        assertThat(monitor.leaseSilenceMillis()).as("lease silence of a renewing holder").isZero();
+    }
+
+    @Test
+    void killedHolderOnOtherHostRaisesAlert() throws Exception {
+        // A holder on another host killed with SIGKILL: its port refuses connections and its lease runs on
+        // until it expires. From here it looks the same as a holder whose API alone died.
+        int closedPort = silentApi.getLocalPort();
+        silentApi.close();
+        register("http://127.0.0.1:" + closedPort);
+        HolderMonitor monitor = monitor();
+        renew();
+
+        confirmingChecks(monitor, 0, false);
+
+        assertThat(monitor.alerts()).hasSize(1);
+        assertThat(monitor.alerts().get(0).message()).contains("connection");
     }
 
     @Test
@@ -117,32 +155,89 @@ class HolderMonitorTest {
         io.baton.server.alert.AlertEngine engine = io.baton.server.alert.AlertEngine.logOnly();
         HolderMonitor monitor = new HolderMonitor("node-b", "host-b", data, Duration.ofSeconds(4), new LockTable(),
                 new ApiProbe(Duration.ofMillis(200)), active::get, Clock.systemUTC()).alertVia(engine);
-        for (int i = 0; i <= HolderMonitor.CONFIRMING_CHECKS; i++) {
-            renew();
-            monitor.check(i * 2 * SECOND);
-        }
+        renew();
+        long t = confirmingChecks(monitor, 0, false);
 
         assertThat(engine.openAlerts()).extracting(io.baton.server.alert.AlertEngine.OpenAlert::key)
                 .containsExactly("holder-api-silent/node-a");
 
         // A node that became active watches nothing, so every condition it watched clears.
         active.set(true);
-        monitor.check((HolderMonitor.CONFIRMING_CHECKS + 1) * 2 * SECOND);
+        monitor.check(t);
 
         assertThat(engine.openAlerts()).isEmpty();
-        assertThat(engine.recentNotices().getFirst().status()).isEqualTo(io.baton.server.alert.Notice.Status.RESOLVED);
+        io.baton.server.alert.Notice resolved = engine.recentNotices().getFirst();
+        assertThat(resolved.status()).isEqualTo(io.baton.server.alert.Notice.Status.RESOLVED);
+        assertThat(resolved.alert().message()).contains("node node-b is active now");
         assertThat(warnings()).as("the monitor's own WARN line is kept").isEqualTo(1);
+    }
+
+    /** Raises the alert about a paused node-a; returns the time of the next check. */
+    private long alertAboutPausedHolder(HolderMonitor monitor) throws Exception {
+        register("http://127.0.0.1:" + silentApi.getLocalPort());
+        renew();
+        long t = confirmingChecks(monitor, 0, false);
+        assertThat(monitor.alerts()).as("alerts while the API of node-a is silent").hasSize(1);
+        return t;
+    }
+
+    @Test
+    void alertResolvesWhenApiRespondsAgain() throws Exception {
+        io.baton.server.alert.AlertEngine engine = io.baton.server.alert.AlertEngine.logOnly();
+        HolderMonitor monitor = monitor().alertVia(engine);
+        long t = alertAboutPausedHolder(monitor);
+
+        // The paused daemon resumes: its API responds again.
+        com.sun.net.httpserver.HttpServer liveApi = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        liveApi.createContext("/health/live", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        liveApi.start();
+        try {
+            register("http://127.0.0.1:" + liveApi.getAddress().getPort());
+            renew();
+            monitor.check(t);
+        } finally {
+            liveApi.stop(0);
+        }
+
+        assertThat(monitor.alerts()).isEmpty();
+        assertThat(engine.recentNotices().getFirst().alert().message()).contains("the API of node node-a").contains("responds again");
+    }
+
+    @Test
+    void alertResolvesWhenAnotherNodeTakesLease() throws Exception {
+        io.baton.server.alert.AlertEngine engine = io.baton.server.alert.AlertEngine.logOnly();
+        HolderMonitor monitor = monitor().alertVia(engine);
+        long t = alertAboutPausedHolder(monitor);
+
+        // A third node took over after the lease expired; it has no registry entry yet, so nothing is probed.
+        lease.write(new Lease(++counter, "node-c", 2, 5151, "host-c", "2026-03-01T10:00:09Z", false, null));
+        monitor.check(t + 5 * SECOND);
+
+        assertThat(monitor.alerts()).isEmpty();
+        assertThat(engine.recentNotices().getFirst().alert().message()).contains("node node-c holds the lease of epoch 2");
+    }
+
+    @Test
+    void alertStaysOpenPastLeaseExpiry() throws Exception {
+        HolderMonitor monitor = monitor();
+        long t = alertAboutPausedHolder(monitor);
+
+        // No renewal for longer than the 4 s lease, but no node took over yet: the holder is still silent.
+        monitor.check(t + 5 * SECOND);
+
+        assertThat(monitor.alerts()).extracting(ClusterAlert::kind).containsExactly("holder-api-silent");
+        assertThat(monitor.leaseSilenceMillis()).isEqualTo(1500 + 5000);
     }
 
     @Test
     void openAlertLoggedOncePerMinute() throws Exception {
         register("http://127.0.0.1:" + silentApi.getLocalPort());
         HolderMonitor monitor = monitor();
-        long t = 0;
-        for (int i = 0; i <= HolderMonitor.CONFIRMING_CHECKS; i++, t += 2 * SECOND) {
-            renew();
-            monitor.check(t);
-        }
+        long t = confirmingChecks(monitor, 0, true);
 
         for (int i = 0; i < 10; i++, t += 2 * SECOND) {
             renew();
@@ -156,25 +251,6 @@ class HolderMonitorTest {
         monitor.check(t);
         assertThat(warnings()).as("WARN lines after a minute").isEqualTo(2);
         assertThat(logged.list.getLast().getFormattedMessage()).contains("11 repeat(s)");
-    }
-
-    @Test
-    void alertResolvesWhenLeaseFallsSilent() throws Exception {
-        register("http://127.0.0.1:" + silentApi.getLocalPort());
-        HolderMonitor monitor = monitor();
-        long t = 0;
-        for (int i = 0; i <= HolderMonitor.CONFIRMING_CHECKS; i++, t += 2 * SECOND) {
-            renew();
-            monitor.check(t);
-        }
-        assertThat(monitor.alerts()).hasSize(1);
-
-        // No renewal for longer than the 4 s lease: failover handles a dead holder, the alert is over.
-        monitor.check(t + 5 * SECOND);
-
-        assertThat(monitor.alerts()).isEmpty();
-        assertThat(logged.list.getLast().getFormattedMessage()).contains("resolved");
-        assertThat(monitor.leaseSilenceMillis()).isEqualTo(5000 + 2000);
     }
 
     @Test
@@ -194,23 +270,26 @@ class HolderMonitorTest {
     }
 
     @Test
-    void killedHolderRaisesNothing() throws Exception {
-        // A holder killed with SIGKILL renews once more before it dies, then its counter stays the same
-        // while its API refuses every probe. Until its lease runs out it is dead, not hung.
+    void releasedLeaseRaisesNothing() throws Exception {
+        // A holder that stopped in order released its lease; its closed API is no concern.
         register("http://127.0.0.1:" + silentApi.getLocalPort());
         HolderMonitor monitor = monitor();
-        renew();
-        monitor.check(0);
-        renew();
-        monitor.check(1 * SECOND);
+        lease.write(new Lease(++counter, "node-a", 1, 4242, "host-a", "2026-03-01T10:00:00Z", true, null));
 
-        // Checks every half second, all within the 4 s lease of the last renewal at 1 s.
-        for (int i = 1; i <= HolderMonitor.CONFIRMING_CHECKS + 1; i++) {
-            monitor.check(SECOND + i * SECOND / 2);
-        }
+        confirmingChecks(monitor, 0, false);
 
         assertThat(monitor.alerts()).isEmpty();
-        assertThat(warnings()).as("WARN lines").isZero();
+    }
+
+    @Test
+    void probesFitBeforeTakeover() {
+        // The alert must come before a takeover: at the earliest one lease duration less one renew interval
+        // after the holder stopped, and a valid renew interval is below half the lease.
+        for (Duration lease : List.of(Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(15))) {
+            Duration cycle = HolderMonitor.checkPeriod(lease).plus(HolderMonitor.probeTimeout(lease));
+            assertThat(cycle.multipliedBy(HolderMonitor.CONFIRMING_CHECKS)).as("confirming checks with a %s lease", lease)
+                    .isLessThanOrEqualTo(lease.dividedBy(2));
+        }
     }
 
     @Test
