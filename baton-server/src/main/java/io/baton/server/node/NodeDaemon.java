@@ -405,6 +405,7 @@ public final class NodeDaemon {
             return a;
         }
         try {
+            alerts.shareOpenAlerts(data.state().resolve("alerts.json"), epoch, config.nodeId(), () -> keeper.isValid() && !fenced.get());
             Recovery.run(ctx);
             services.load();
             // The API shows the node active only once its services are loaded.
@@ -523,6 +524,7 @@ public final class NodeDaemon {
         a.housekeeping().get().stopScheduling();
         a.services().fenceAll();
         a.journal().abandon();
+        alerts.stopSharing();
         log.error("Node {} fenced itself in epoch {}: {}; all workers killed, nothing more is published", config.nodeId(), a.epoch(), reason);
         a.ended().countDown();
     }
@@ -544,12 +546,14 @@ public final class NodeDaemon {
         a.endReason().compareAndSet(null, "handed epoch " + a.epoch() + " over to node " + e.guardNode() + " (epoch " + e.guardEpoch() + ")");
         a.services().fenceAll();
         a.journal().abandon();
+        alerts.stopSharing();
         a.ended().countDown();
     }
 
     private void stepDown(Active a) {
         active.set(null);
         role = NodeRole.PASSIVE;
+        alerts.stopSharing();
         if (a.deposedBy().get() != null && a.handoverOffered().get()) {
             log.info("Node {} {} and is passive", config.nodeId(), a.endReason().get());
         } else {
@@ -584,6 +588,8 @@ public final class NodeDaemon {
             a.housekeeping().get().stopAndWait(Duration.ofSeconds(5));
             a.services().stopAll();
             a.journal().close();
+            alerts.flushShared();
+            alerts.stopSharing();
             a.keeper().stop(true);
             a.ended().countDown();
             log.info("Node {} released epoch {}", config.nodeId(), a.epoch());
