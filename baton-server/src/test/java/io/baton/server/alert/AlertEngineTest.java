@@ -179,7 +179,7 @@ class AlertEngineTest {
     @Test
     void routeChoosesChannelsAndRecipients() {
         AlertsConfig.Email email = new AlertsConfig.Email("smtp.example.com", 587, AlertsConfig.Tls.STARTTLS, null, null, null,
-                "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(5));
+                "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(5), 0, Duration.ofSeconds(1));
         AlertsConfig config = new AlertsConfig(Duration.ofMinutes(10), 10, Duration.ofMinutes(1), WEBHOOK, email,
                 List.of(new AlertRoute("billing-*", List.of(), List.of("email"), List.of("owner@example.com"))));
         AlertRouter router = new AlertRouter(config);
