@@ -102,6 +102,9 @@ class AlertsIT {
             assertThat(TestCluster.runOnce(node, "rates").path("state").asText()).as("run under the silence").isEqualTo("FAILED");
             JsonNode recent = node.get("/api/alerts").path("recent");
             assertThat(recent.get(0).path("silenced").asBoolean()).as("latest notice: " + recent.get(0)).isTrue();
+            assertThat(node.get("/api/alerts").path("open")).as("open alerts under the silence")
+                    .allMatch(a -> a.path("silenced").asBoolean());
+            assertThat(node.cli("alerts").out()).as("baton alerts under the silence").contains("run-failed [silenced]");
             // Delivery is asynchronous: give a notice that was wrongly queued time to arrive before checking that none did.
             Thread.sleep(2_000);
             assertThat(webhook.bodies()).as("webhook notices under the silence").hasSize(4);

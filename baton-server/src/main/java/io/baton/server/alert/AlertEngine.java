@@ -74,9 +74,10 @@ public final class AlertEngine {
      * An open alert as {@code GET /api/alerts} lists it.
      *
      * @param occurrences how often it was raised since it opened
+     * @param silenced whether a silence matches it now, so that its notices are only logged
      */
     public record OpenAlert(String key, String kind, String severity, String service, String node, long run, String message,
-            String since, String lastRaised, int occurrences, boolean notified) {
+            String since, String lastRaised, int occurrences, boolean notified, boolean silenced) {
     }
 
     AlertEngine(AlertsConfig config, SilenceStore silences, Clock clock, List<AlertChannel> channels) {
@@ -253,7 +254,7 @@ public final class AlertEngine {
                     Open o = e.getValue();
                     Alert a = o.latest;
                     return new OpenAlert(e.getKey(), a.kind().text(), a.severity().text(), a.service(), a.node(), a.run(), a.message(),
-                            o.since.toString(), o.lastRaised.toString(), o.total, o.firingSent);
+                            o.since.toString(), o.lastRaised.toString(), o.total, o.firingSent, silenced(a, now));
                 }).toList();
     }
 

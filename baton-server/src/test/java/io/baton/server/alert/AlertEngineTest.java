@@ -144,6 +144,11 @@ class AlertEngineTest {
         assertThat(sent).singleElement().extracting(n -> n.alert().service()).isEqualTo("orders");
         assertThat(engine.recentNotices()).filteredOn(n -> "billing".equals(n.alert().service()))
                 .as("logged and listed, marked silenced").hasSize(2).allMatch(Notice::silenced);
+        assertThat(engine.openAlerts()).as("open alerts").extracting(AlertEngine.OpenAlert::service, AlertEngine.OpenAlert::silenced)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("orders", false));
+        engine.raise(failed("billing"));
+        assertThat(engine.openAlerts()).as("open alerts after a repeat under the silence")
+                .filteredOn(a -> a.service().equals("billing")).singleElement().extracting(AlertEngine.OpenAlert::silenced).isEqualTo(true);
         engine.stop();
     }
 
