@@ -104,6 +104,10 @@ final class NodeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (daemon.fatalError() != null) {
+            System.err.println("baton: node " + config.nodeId() + " stopped: " + daemon.fatalError());
+            System.exit(1);
+        }
         System.exit(0);
         return 0;
     }

@@ -12,6 +12,7 @@ import io.baton.core.journal.DeposedException;
 import io.baton.core.journal.Journal;
 import io.baton.core.journal.JournalException;
 import io.baton.core.journal.JournalSchemaException;
+import io.baton.core.journal.JournalSchemaMismatchException;
 import io.baton.core.journal.OperatorActions;
 import io.baton.core.lease.EpochRecord;
 import io.baton.core.journal.RoleChangeCause;
@@ -97,6 +98,7 @@ public final class NodeDaemon {
     private final java.util.concurrent.atomic.AtomicBoolean switchOverRunning = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile String lastTakeoverFailure;
     private volatile long forcedEpoch;
+    private volatile String fatalError;
     private ApiServer api;
     private Thread roleThread;
     @SuppressWarnings("unused") // held only to keep the program directory locked
@@ -241,6 +243,11 @@ public final class NodeDaemon {
         return api.port();
     }
 
+    /** Returns why the daemon stopped by itself, such as a journal it must not use, or null after an orderly stop. */
+    public String fatalError() {
+        return fatalError;
+    }
+
     /** Blocks until the daemon has stopped. */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
@@ -352,6 +359,14 @@ public final class NodeDaemon {
             long busyMillis = Math.min(1000, cluster.renewInterval().toMillis() / 2);
             journal = Journal.openAndTakeGuard(data.journalFile(), epoch, config.nodeId(), cluster.sameHost(), busyMillis,
                     deposed -> onDeposed(self.get(), deposed), takeover);
+        } catch (JournalSchemaMismatchException e) {
+            // Every node would fail the same way, so waiting as passive would only hide the fault.
+            log.error("Node {} stops: {}", config.nodeId(), e.getMessage());
+            lastTakeoverFailure = e.getMessage();
+            keeper.stop(false);
+            fatalError = e.getMessage();
+            Thread.ofPlatform().name("fatal-stop").start(this::shutdown);
+            return null;
         } catch (JournalSchemaException e) {
             log.error("Node {} will not become active: {}", config.nodeId(), e.getMessage());
             lastTakeoverFailure = e.getMessage();
