@@ -94,7 +94,7 @@ final class NodeCommand implements Callable<Integer> {
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.run());
         try {
             daemon.start();
-        } catch (io.baton.server.node.ProgramDirectoryInUseException | IOException e) {
+        } catch (io.baton.server.node.ProgramDirectoryInUseException | io.baton.server.node.NodeIdInUseException | IOException e) {
             System.err.println("baton: node " + config.nodeId() + " cannot start: " + e.getMessage());
             return 1;
         }

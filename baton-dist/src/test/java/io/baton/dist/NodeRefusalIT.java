@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node refuses, with a message that names the file and the fix, a data directory whose
+ * A node refuses, with a message that names the file and the fix, a node id that a running node uses, a data directory whose
  * cluster.yaml is invalid or that it cannot write; it stays passive on a journal written by a
  * newer version instead of becoming active, and stops on a journal that lacks tables its version has.
  */
@@ -72,6 +72,26 @@ class NodeRefusalIT {
             assertThat(second.waitFor()).as("exit status; output: " + output).isEqualTo(1);
             assertThat(output).contains("in use by another node daemon").contains("pid " + first.pid());
             assertThat(Files.readString(first.home().resolve("run/api.port"))).as("the first node's API file").isEqualTo(portBefore);
+            assertThat(first.get("/api/node").path("role").asText()).as("the first node").isEqualTo("ACTIVE");
+        }
+    }
+
+    @Test
+    void duplicateNodeIdIsRefused() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            NodeProcess first = cluster.node("twin");
+            first.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            Path entry = cluster.data.resolve("state/nodes/twin");
+            NodeProcess.await(Duration.ofSeconds(30), "the registry entry of the first node", () -> Files.exists(entry));
+
+            try (NodeProcess second = new NodeProcess(cluster.distHome, tmp.resolve("home-twin-copy"), cluster.data, "twin").prepare()) {
+                second.start();
+
+                assertThat(second.awaitExit(Duration.ofSeconds(60))).as("exit status of the second node").isEqualTo(1);
+                assertThat(second.output()).contains("node id twin is in use by a running node: pid " + first.pid())
+                        .contains(first.home().toString()).contains("--node-id");
+            }
+            assertThat(Files.readString(entry)).as("registry entry after the refusal").contains("\"pid\":" + first.pid());
             assertThat(first.get("/api/node").path("role").asText()).as("the first node").isEqualTo("ACTIVE");
         }
     }

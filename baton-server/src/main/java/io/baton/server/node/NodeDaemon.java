@@ -196,6 +196,7 @@ public final class NodeDaemon {
      * Locks the program directory, kills leftover workers, starts the API and the role loop.
      *
      * @throws ProgramDirectoryInUseException when another daemon runs on this program directory
+     * @throws NodeIdInUseException when a live node with the same node id is registered
      */
     public void start() throws IOException {
         MDC.put("node", config.nodeId());
@@ -205,6 +206,9 @@ public final class NodeDaemon {
         if (leftovers > 0) {
             log.warn("Node {} killed {} worker(s) left by an earlier daemon", config.nodeId(), leftovers);
         }
+        // Before the API and the registry writer, so that a rejected node leaves the live one's API file and entry alone.
+        StaleRule staleRule = new StaleRule(NodeRegistry.staleAfter(cluster.renewInterval(), cluster.leaseDuration()), host);
+        new NodeIdCheck(new NodeRegistry(data.nodes()), staleRule).requireUnused(config.nodeId(), host, home, Instant.now());
         api = ApiServer.start(this, home.resolve("run"), config.apiHost(), config.apiPort(), config.apiTls());
         log.info("Node {} started: data directory {}, API on {}://{}:{}, lease {} ms", config.nodeId(), data.root(), apiScheme(),
                 config.apiHost(), api.port(), cluster.leaseDuration().toMillis());
