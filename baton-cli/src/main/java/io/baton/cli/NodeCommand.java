@@ -37,6 +37,9 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--no-autostart", description = "start no service, for maintenance")
     boolean noAutostart;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     static boolean isDaemonRunning() {
         return daemonRunning;
     }
@@ -52,6 +55,7 @@ final class NodeCommand implements Callable<Integer> {
             config = config.withNodeId(nodeId);
         }
         if (apiPort != null) {
+            OptionRange.require(spec.commandLine(), "--api-port", apiPort, 0, 65_535);
             config = config.withApiPort(apiPort);
         }
         if (config.dataDirectory() == null) {
