@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Alerts of a real node reach a webhook receiver and an SMTP server that requires STARTTLS, both on
  * loopback in the test: a failing service sends one failed-run and one quarantine notice each despite
  * repeats, a fix sends their resolved notices, and under a silence a new failure is logged but not sent.
- * Then a standby node takes over and sends a failover alert. A condition raised by a node that is then killed
- * is resolved by the node that takes over.
+ * Then a standby node takes over and sends a failover alert. A condition raised by a node that is then killed,
+ * or that hands over by a switch-over, is resolved by the node that takes over.
  */
 class AlertsIT {
 
@@ -138,7 +138,7 @@ class AlertsIT {
     }
 
     @Test
-    void failoverResolvesConditionOfOldNode() throws Exception {
+    void takeoverResolvesConditionOfOldNode() throws Exception {
         try (WebhookReceiver webhook = WebhookReceiver.start(0, "X-Baton-Secret");
              TestCluster cluster = new TestCluster(tmp.resolve("cluster"))) {
             Files.writeString(cluster.data.resolve("cluster.yaml"), TestCluster.TEST_CLUSTER_YAML + """
@@ -178,6 +178,33 @@ class AlertsIT {
                     .noneMatch(a -> a.path("kind").asText().equals("run-failed"));
             NodeProcess.await(Duration.ofSeconds(30), "run-failed removed from state/alerts.json",
                     () -> !stored(cluster).contains("run-failed/rates"));
+
+            // A switch-over back to node-a hands a condition that node-b raised over in the same way.
+            Files.write(in.resolve("bad2.csv"), LATIN1_CSV);
+            assertThat(TestCluster.runOnce(nodeB, "rates").path("state").asText()).as("second run on node-b").isEqualTo("FAILED");
+            NodeProcess.await(Duration.ofSeconds(30), "the firing run-failed notice from node-b",
+                    () -> kinds(webhook).contains("firing run-failed node-b"));
+            nodeA.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
+            // A switch-over to a named node needs its registry entry to show it passive, which lags its API by a write interval.
+            NodeProcess.await(Duration.ofSeconds(30), "node-a registered as passive", () -> {
+                try {
+                    return Files.readString(cluster.data.resolve("state/nodes/node-a")).contains("\"role\":\"PASSIVE\"");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            NodeProcess.CliResult switchOver = nodeB.cli("switchover", "--to", "node-a", "--timeout", "30s");
+            assertThat(switchOver.exitCode()).as("switchover to node-a: " + switchOver.err()).isZero();
+            nodeA.awaitRole("ACTIVE", Duration.ofSeconds(60));
+            Files.deleteIfExists(in.resolve("bad2.csv"));
+            Files.writeString(in.resolve("good2.csv"), "id,city\n2,Bergen\n");
+            // The descriptor does not set autoStart, so the service waits stopped on the node that takes over.
+            assertThat(nodeA.cli("start", "rates").exitCode()).as("start rates on node-a").isZero();
+            assertThat(TestCluster.runOnce(nodeA, "rates").path("state").asText()).as("run on node-a").isEqualTo("SUCCEEDED");
+            NodeProcess.await(Duration.ofSeconds(30), "the resolved run-failed notice from node-a",
+                    () -> kinds(webhook).contains("resolved run-failed node-a"));
+            assertThat(kinds(webhook)).as("run-failed notices").filteredOn(k -> k.contains("run-failed")).containsExactly(
+                    "firing run-failed node-a", "resolved run-failed node-b", "firing run-failed node-b", "resolved run-failed node-a");
         }
     }
 

@@ -219,7 +219,7 @@ public final class AlertEngine {
         writer.changed();
     }
 
-    /** Writes the open alerts now if they changed since the last write; for an orderly stop before the lease is released. */
+    /** Writes the open alerts now, for an orderly stop or a switch-over, before the lease passes to another node. */
     public void flushShared() {
         SharedAlertWriter writer;
         synchronized (this) {

@@ -66,10 +66,13 @@ final class SharedAlertWriter {
         }
     }
 
-    /** Writes the latest list now when it changed since the last write, for an orderly stop before the lease is released. */
+    /**
+     * Writes the latest list now, before the lease is released or handed over. It writes even when nothing is
+     * marked dirty, because the writer thread may have taken the last change and not yet written it.
+     */
     void flush() {
         synchronized (lock) {
-            if (!dirty || stopped) {
+            if (stopped) {
                 return;
             }
             dirty = false;

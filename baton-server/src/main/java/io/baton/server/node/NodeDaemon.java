@@ -493,10 +493,18 @@ public final class NodeDaemon {
             throw new IllegalStateException("a switch-over of node " + config.nodeId() + " is already in progress");
         }
         try {
-            return new SwitchOver(config.nodeId(), a, r -> role = r, () -> restartHousekeeping(a)).run(target, timeout, requestedBy);
+            return new SwitchOver(config.nodeId(), a, this::switchOverRole, () -> restartHousekeeping(a)).run(target, timeout, requestedBy);
         } finally {
             switchOverRunning.set(false);
         }
+    }
+
+    /** Sets the role during a switch-over; the open alerts are written before the offer, so that the target loads the latest. */
+    private void switchOverRole(NodeRole next) {
+        if (next == NodeRole.HANDING_OVER) {
+            alerts.flushShared();
+        }
+        role = next;
     }
 
     private void restartHousekeeping(Active a) {
