@@ -7,8 +7,9 @@ import picocli.CommandLine.Mixin;
 
 /** {@code baton alerts}: the open alerts of the node. */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
-        description = "Lists the node's open alerts, oldest first, with how often each was raised; --json adds the latest notices"
-                + " and the counts of dropped notices and failed deliveries.")
+        description = "Lists the node's open alerts, oldest first, with how often each was raised; a kind marked [silenced]"
+                + " matches a silence, so its notices are only logged. --json adds the latest notices and the counts of dropped"
+                + " notices and failed deliveries.")
 final class AlertsCommand implements Callable<Integer> {
 
     @Mixin
@@ -27,7 +28,9 @@ final class AlertsCommand implements Callable<Integer> {
         }
         TextTable table = new TextTable("KIND", "SEVERITY", "SERVICE", "NODE", "SINCE", "COUNT", "MESSAGE");
         for (JsonNode a : open) {
-            table.row(a.path("kind").asText(), a.path("severity").asText(), a.path("service").asText("-"), a.path("node").asText(),
+            // The log channel marks silenced notices the same way.
+            String kind = a.path("kind").asText() + (a.path("silenced").asBoolean() ? " [silenced]" : "");
+            table.row(kind, a.path("severity").asText(), a.path("service").asText("-"), a.path("node").asText(),
                     a.path("since").asText(), a.path("occurrences").asText(), a.path("message").asText());
         }
         table.print(System.out);

@@ -37,6 +37,7 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRange.require(listing.spec.commandLine(), "--limit", limit, 1, OptionRange.MAX_LIMIT);
         JsonNode entries = listing.get("/api/audit" + query());
         if (listing.printedAsJson(entries)) {
             return 0;

@@ -26,6 +26,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--min-free-mb", defaultValue = "1024", description = "free space in MiB below which the check warns (default: ${DEFAULT-VALUE})")
     long minFreeMb;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? data.toAbsolutePath().normalize() : NodeCommand.readConfig(Home.resolve(home)).dataDirectory();
@@ -33,10 +36,8 @@ final class DoctorCommand implements Callable<Integer> {
             System.err.println("baton: no data directory to check: pass --data DIR or set dataDirectory in conf/node.yaml");
             return 2;
         }
-        if (samples < 1 || samples > 100_000) {
-            System.err.println("baton: --samples must be between 1 and 100000, not " + samples);
-            return 2;
-        }
+        OptionRange.require(spec.commandLine(), "--samples", samples, 1, 100_000);
+        OptionRange.requireAtLeast(spec.commandLine(), "--min-free-mb", minFreeMb, 0);
         System.out.println("Checking data directory " + dir);
         List<CheckResult> results = new Doctor(dir, new Doctor.Settings(samples, minFreeMb * 1024 * 1024, Doctor.javaCommandOfThisProcess())).run();
         for (CheckResult r : results) {

@@ -164,14 +164,19 @@ final class ItemCommands {
         @Option(names = "--service", paramLabel = "NAME", description = "only the actions on this service's items")
         String service;
 
-        @Option(names = "--limit", description = "number of actions (default: ${DEFAULT-VALUE})", defaultValue = "50")
+        @Option(names = "--limit", description = "number of actions, 1 to " + OptionRange.MAX_LIMIT + " (default: ${DEFAULT-VALUE})",
+                defaultValue = "50")
         int limit;
 
         @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
         Path home;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            OptionRange.require(spec.commandLine(), "--limit", limit, 1, OptionRange.MAX_LIMIT);
             String query = "?limit=" + limit + (service == null ? "" : "&service="
                     + java.net.URLEncoder.encode(service, java.nio.charset.StandardCharsets.UTF_8));
             JsonNode entries = Api.connect(Home.resolve(home)).get("/api/actions" + query);

@@ -47,7 +47,11 @@ final class LineageCommand implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "STATE", description = "only items in this state, such as DISPOSED or QUARANTINED")
     String state;
 
-    @Option(names = "--limit", paramLabel = "N", description = "maximum number of items, oldest first (default: ${DEFAULT-VALUE})",
+    /** Largest {@code --limit} that the node's lineage search accepts. */
+    static final int MAX_LIMIT = 100_000;
+
+    @Option(names = "--limit", paramLabel = "N", description = "maximum number of items, oldest first, 1 to " + MAX_LIMIT
+            + " (default: ${DEFAULT-VALUE})",
             defaultValue = "50")
     int limit;
 
@@ -113,9 +117,7 @@ final class LineageCommand implements Callable<Integer> {
         if ((export == null) != (output == null)) {
             throw new ParameterException(spec.commandLine(), "--export and --output go together: name the format and the file");
         }
-        if (limit < 1) {
-            throw new ParameterException(spec.commandLine(), "invalid --limit " + limit + ": expected 1 or more");
-        }
+        OptionRange.require(spec.commandLine(), "--limit", limit, 1, MAX_LIMIT);
     }
 
     /** Returns the search options as a query string, with one extra parameter when {@code key} is not null. */

@@ -43,6 +43,7 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRange.require(listing.spec.commandLine(), "--limit", limit, 1, OptionRange.MAX_LIMIT);
         String query = new QueryString().add("service", service).add("node", node).add("run", run).add("level", level).add("since", since)
                 .add("until", until).add("contains", contains).add("limit", limit).toString();
         JsonNode result = listing.get("/api/logs" + query);

@@ -37,6 +37,9 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--no-autostart", description = "start no service, for maintenance")
     boolean noAutostart;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     static boolean isDaemonRunning() {
         return daemonRunning;
     }
@@ -52,6 +55,7 @@ final class NodeCommand implements Callable<Integer> {
             config = config.withNodeId(nodeId);
         }
         if (apiPort != null) {
+            OptionRange.require(spec.commandLine(), "--api-port", apiPort, 0, 65_535);
             config = config.withApiPort(apiPort);
         }
         if (config.dataDirectory() == null) {
@@ -94,7 +98,7 @@ final class NodeCommand implements Callable<Integer> {
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.run());
         try {
             daemon.start();
-        } catch (io.baton.server.node.ProgramDirectoryInUseException | IOException e) {
+        } catch (io.baton.server.node.ProgramDirectoryInUseException | io.baton.server.node.NodeIdInUseException | IOException e) {
             System.err.println("baton: node " + config.nodeId() + " cannot start: " + e.getMessage());
             return 1;
         }
@@ -103,6 +107,10 @@ final class NodeCommand implements Callable<Integer> {
             daemon.awaitStopped();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (daemon.fatalError() != null) {
+            System.err.println("baton: node " + config.nodeId() + " stopped: " + daemon.fatalError());
+            System.exit(1);
         }
         System.exit(0);
         return 0;

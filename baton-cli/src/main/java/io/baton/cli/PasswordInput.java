@@ -1,6 +1,7 @@
 package io.baton.cli;
 
 import io.baton.core.auth.AccountException;
+import io.baton.core.auth.PasswordHash;
 import io.baton.core.auth.Role;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +21,9 @@ final class PasswordInput {
     @Option(names = "--password-stdin", description = "read the password from the first line of standard input instead of prompting")
     boolean fromStdin;
 
+    /** Reads the password and rejects one shorter than the node accepts as a usage error, before any call. */
     char[] read(CommandLine command, String user) throws IOException {
+        char[] password;
         if (fromStdin) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line = in.readLine();
@@ -28,9 +31,16 @@ final class PasswordInput {
                 throw new ParameterException(command, "standard input has no password line; pipe one in, such as: printf '%s\\n' \"$PW\" | "
                         + command.getCommandSpec().qualifiedName() + " ... --password-stdin");
             }
-            return line.toCharArray();
+            password = line.toCharArray();
+        } else {
+            password = HiddenPrompt.twice(command, "the password of user " + user, "--password-stdin");
         }
-        return HiddenPrompt.twice(command, "the password of user " + user, "--password-stdin");
+
+        if (password.length < PasswordHash.MIN_LENGTH) {
+            throw new ParameterException(command, "invalid password for user " + user + ": it has " + password.length
+                    + " characters, and a password needs at least " + PasswordHash.MIN_LENGTH + "; choose a longer one");
+        }
+        return password;
     }
 
     /** Converts {@code --role} and reports an invalid value as a usage error. */

@@ -18,14 +18,19 @@ final class RunCommands {
         @Parameters(paramLabel = "SERVICE", description = "service name")
         String service;
 
-        @Option(names = "--limit", description = "number of runs (default: ${DEFAULT-VALUE})", defaultValue = "20")
+        @Option(names = "--limit", description = "number of runs, 1 to " + OptionRange.MAX_LIMIT + " (default: ${DEFAULT-VALUE})",
+                defaultValue = "20")
         int limit;
 
         @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
         Path home;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            OptionRange.require(spec.commandLine(), "--limit", limit, 1, OptionRange.MAX_LIMIT);
             JsonNode runs = Api.connect(Home.resolve(home)).get("/api/services/" + service + "/runs?limit=" + limit);
             System.out.printf("%-8s %-10s %-6s %-10s %-30s %9s %7s %7s  %s%n", "RUN", "STATE", "EPOCH", "NODE", "STARTED",
                     "COMMITTED", "FAILED", "QUARANT", "REASON");

@@ -212,11 +212,16 @@ final class ServiceCommands {
     @Command(name = "schedule", mixinStandardHelpOptions = true,
             description = "Lists the latest schedule slots of a service: fired, skipped while a run was in progress, or missed.")
     static final class Slots extends OnService {
-        @Option(names = "--limit", defaultValue = "20", description = "how many slots, newest first (default: ${DEFAULT-VALUE})")
+        @Option(names = "--limit", defaultValue = "20", description = "how many slots, newest first, 1 to " + OptionRange.MAX_LIMIT
+                + " (default: ${DEFAULT-VALUE})")
         int limit;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            OptionRange.require(spec.commandLine(), "--limit", limit, 1, OptionRange.MAX_LIMIT);
             JsonNode slots = api().get("/api/services/" + service + "/slots?limit=" + limit);
             System.out.printf("%-32s %-13s %-7s %-10s %s%n", "SLOT", "OUTCOME", "RUN", "NODE", "DETAIL");
             for (JsonNode s : slots) {
@@ -251,10 +256,7 @@ final class ServiceCommands {
 
         @Override
         public Integer call() throws Exception {
-            if (count < 1 || count > MAX_SLOTS) {
-                throw new ParameterException(spec.commandLine(), "invalid --count " + count + ": give a number of slots from 1 to "
-                        + MAX_SLOTS);
-            }
+            OptionRange.require(spec.commandLine(), "--count", count, 1, MAX_SLOTS);
             String query = "expression=" + encode(expression) + "&timeZone=" + encode(zone) + "&count=" + count;
             JsonNode preview;
             try {

@@ -57,8 +57,14 @@ final class VersionCommands {
         @Option(names = "--home", description = "program directory of this node (default: BATON_HOME)")
         Path home;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            if (version != null) {
+                OptionRange.requireAtLeast(spec.commandLine(), "VERSION", version, 1);
+            }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("version", version);
             JsonNode result = Api.connect(Home.resolve(home)).post("/api/services/" + service + "/rollback", body);
@@ -79,8 +85,14 @@ final class VersionCommands {
         @Option(names = "--output", paramLabel = "FILE", required = true, description = "archive file to write; must not exist yet")
         Path output;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            if (version != null) {
+                OptionRange.requireAtLeast(spec.commandLine(), "--version", version, 1);
+            }
             Path folder = output.toAbsolutePath().getParent();
             if (folder == null || !Files.isDirectory(folder)) {
                 System.err.println("baton: the folder " + folder + " of --output " + output + " does not exist; create it or choose"

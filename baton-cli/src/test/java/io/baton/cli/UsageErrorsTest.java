@@ -270,4 +270,50 @@ class UsageErrorsTest {
     void doctorSummaryAllPassed() {
         assertThat(DoctorCommand.summary(List.of(CheckResult.pass("writable", "ok")))).isEqualTo("All checks passed.");
     }
+
+    @Test
+    void numericOptionsOutOfRange() {
+        String home = "/nonexistent-baton-home";
+        String[][] cases = {
+            {"--limit -1", "1 to 10000", "schedule", "orders", "--limit", "-1", "--home", home},
+            {"--limit 0", "1 to 10000", "runs", "orders", "--limit", "0", "--home", home},
+            {"--limit 10001", "1 to 10000", "actions", "--limit", "10001", "--home", home},
+            {"--limit 0", "1 to 10000", "audit", "--limit", "0", "--home", home},
+            {"--limit -5", "1 to 10000", "logs", "--limit", "-5", "--home", home},
+            {"--limit 0", "1 to 100000", "lineage", "--service", "orders", "--limit", "0", "--home", home},
+            {"--count 0", "1 to 100", "cron", "0 * * * * *", "--count", "0", "--home", home},
+            {"VERSION 0", "1 or more", "rollback", "orders", "0", "--home", home},
+            {"--version -1", "1 or more", "export", "orders", "--version", "-1", "--output", "/tmp/orders.zip", "--home", home},
+            {"--api-port 70000", "0 to 65535", "node", "--api-port", "70000", "--home", home},
+            {"--samples 0", "1 to 100000", "doctor", "--data", "/tmp", "--samples", "0"},
+            {"--min-free-mb -1", "0 or more", "doctor", "--data", "/tmp", "--min-free-mb", "-1"},
+        };
+        for (String[] c : cases) {
+            Result r = run(java.util.Arrays.copyOfRange(c, 2, c.length));
+            String command = String.join(" ", java.util.Arrays.copyOfRange(c, 2, c.length));
+
+            assertThat(r.exitCode()).as("exit code of: baton " + command).isEqualTo(2);
+            assertThat(r.err()).as("error of: baton " + command).contains("invalid " + c[0] + ": expected a whole number")
+                    .contains(c[1]);
+        }
+    }
+
+    @Test
+    void shortPasswordRejected() {
+        java.io.InputStream original = System.in;
+        try {
+            for (String command : new String[] {"add", "passwd"}) {
+                System.setIn(new java.io.ByteArrayInputStream("short\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                Result r = command.equals("add")
+                        ? run("user", "add", "dave", "--role", "viewer", "--password-stdin", "--home", "/nonexistent-baton-home")
+                        : run("user", "passwd", "dave", "--password-stdin", "--home", "/nonexistent-baton-home");
+
+                assertThat(r.exitCode()).as("exit code of user " + command).isEqualTo(2);
+                assertThat(r.err()).as("error of user " + command).contains("invalid password for user dave: it has 5 characters")
+                        .contains("at least 8");
+            }
+        } finally {
+            System.setIn(original);
+        }
+    }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Alerts of a real node reach a webhook receiver and an SMTP server that requires STARTTLS, both on
  * loopback in the test: a failing service sends one failed-run and one quarantine notice each despite
  * repeats, a fix sends their resolved notices, and under a silence a new failure is logged but not sent.
- * Then a standby node takes over and sends a failover alert.
+ * Then a standby node takes over and sends a failover alert. A condition raised by a node that is then killed,
+ * or that hands over by a switch-over, is resolved by the node that takes over.
  */
 class AlertsIT {
 
@@ -101,6 +102,9 @@ class AlertsIT {
             assertThat(TestCluster.runOnce(node, "rates").path("state").asText()).as("run under the silence").isEqualTo("FAILED");
             JsonNode recent = node.get("/api/alerts").path("recent");
             assertThat(recent.get(0).path("silenced").asBoolean()).as("latest notice: " + recent.get(0)).isTrue();
+            assertThat(node.get("/api/alerts").path("open")).as("open alerts under the silence")
+                    .allMatch(a -> a.path("silenced").asBoolean());
+            assertThat(node.cli("alerts").out()).as("baton alerts under the silence").contains("run-failed [silenced]");
             // Delivery is asynchronous: give a notice that was wrongly queued time to arrive before checking that none did.
             Thread.sleep(2_000);
             assertThat(webhook.bodies()).as("webhook notices under the silence").hasSize(4);
@@ -131,6 +135,91 @@ class AlertsIT {
             assertThat(failover.path("node").asText()).isEqualTo("standby");
             assertThat(failover.path("service").isNull()).as("service of a node alert").isTrue();
         }
+    }
+
+    @Test
+    void takeoverResolvesConditionOfOldNode() throws Exception {
+        try (WebhookReceiver webhook = WebhookReceiver.start(0, "X-Baton-Secret");
+             TestCluster cluster = new TestCluster(tmp.resolve("cluster"))) {
+            Files.writeString(cluster.data.resolve("cluster.yaml"), TestCluster.TEST_CLUSTER_YAML + """
+                    alerts:
+                      repeatInterval: 1h
+                      webhook: { url: "%s", retries: 2, backoff: 100ms }
+                    """.formatted(webhook.url()));
+            NodeProcess nodeA = cluster.node("node-a");
+            nodeA.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            NodeProcess nodeB = cluster.node("node-b");
+            nodeB.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
+            Path in = Files.createDirectories(cluster.data.resolve("in"));
+            cluster.deployAndStart(nodeA, RATES);
+
+            // node-a raises run-failed and stores it in state/alerts.json, then dies without a chance to clean up.
+            Files.write(in.resolve("bad1.csv"), LATIN1_CSV);
+            assertThat(TestCluster.runOnce(nodeA, "rates").path("state").asText()).as("run on node-a").isEqualTo("FAILED");
+            NodeProcess.await(Duration.ofSeconds(30), "the firing run-failed notice from node-a",
+                    () -> kinds(webhook).contains("firing run-failed node-a"));
+            NodeProcess.await(Duration.ofSeconds(30), "run-failed stored in state/alerts.json",
+                    () -> stored(cluster).contains("run-failed/rates"));
+            nodeA.kill9();
+            nodeB.awaitRole("ACTIVE", Duration.ofSeconds(60));
+            assertThat(nodeB.get("/api/alerts").path("open")).as("open alerts loaded by node-b")
+                    .anyMatch(a -> a.path("key").asText().equals("run-failed/rates") && a.path("node").asText().equals("node-a"));
+
+            // The fix: the next run, on node-b, resolves the condition that node-a raised.
+            assertThat(nodeB.cli("start", "rates").exitCode()).as("start rates on node-b").isZero();
+            Files.deleteIfExists(in.resolve("bad1.csv"));
+            Files.writeString(in.resolve("good.csv"), "id,city\n1,Oslo\n");
+            assertThat(TestCluster.runOnce(nodeB, "rates").path("state").asText()).as("run on node-b").isEqualTo("SUCCEEDED");
+            NodeProcess.await(Duration.ofSeconds(30), "the resolved run-failed notice from node-b",
+                    () -> kinds(webhook).contains("resolved run-failed node-b"));
+            assertThat(kinds(webhook)).as("run-failed notices").filteredOn(k -> k.contains("run-failed"))
+                    .containsExactly("firing run-failed node-a", "resolved run-failed node-b");
+            assertThat(nodeB.get("/api/alerts").path("open")).as("open alerts on node-b")
+                    .noneMatch(a -> a.path("kind").asText().equals("run-failed"));
+            NodeProcess.await(Duration.ofSeconds(30), "run-failed removed from state/alerts.json",
+                    () -> !stored(cluster).contains("run-failed/rates"));
+
+            // A switch-over back to node-a hands a condition that node-b raised over in the same way.
+            Files.write(in.resolve("bad2.csv"), LATIN1_CSV);
+            assertThat(TestCluster.runOnce(nodeB, "rates").path("state").asText()).as("second run on node-b").isEqualTo("FAILED");
+            NodeProcess.await(Duration.ofSeconds(30), "the firing run-failed notice from node-b",
+                    () -> kinds(webhook).contains("firing run-failed node-b"));
+            nodeA.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
+            // A switch-over to a named node needs its registry entry to show it passive, which lags its API by a write interval.
+            NodeProcess.await(Duration.ofSeconds(30), "node-a registered as passive", () -> {
+                try {
+                    return Files.readString(cluster.data.resolve("state/nodes/node-a")).contains("\"role\":\"PASSIVE\"");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            NodeProcess.CliResult switchOver = nodeB.cli("switchover", "--to", "node-a", "--timeout", "30s");
+            assertThat(switchOver.exitCode()).as("switchover to node-a: " + switchOver.err()).isZero();
+            nodeA.awaitRole("ACTIVE", Duration.ofSeconds(60));
+            Files.deleteIfExists(in.resolve("bad2.csv"));
+            Files.writeString(in.resolve("good2.csv"), "id,city\n2,Bergen\n");
+            // The descriptor does not set autoStart, so the service waits stopped on the node that takes over.
+            assertThat(nodeA.cli("start", "rates").exitCode()).as("start rates on node-a").isZero();
+            assertThat(TestCluster.runOnce(nodeA, "rates").path("state").asText()).as("run on node-a").isEqualTo("SUCCEEDED");
+            NodeProcess.await(Duration.ofSeconds(30), "the resolved run-failed notice from node-a",
+                    () -> kinds(webhook).contains("resolved run-failed node-a"));
+            assertThat(kinds(webhook)).as("run-failed notices").filteredOn(k -> k.contains("run-failed")).containsExactly(
+                    "firing run-failed node-a", "resolved run-failed node-b", "firing run-failed node-b", "resolved run-failed node-a");
+        }
+    }
+
+    private static String stored(TestCluster cluster) {
+        try {
+            return Files.readString(cluster.data.resolve("state/alerts.json"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** Returns each webhook notice as its status, kind and node. */
+    private static List<String> kinds(WebhookReceiver webhook) {
+        return notices(webhook).stream().map(n -> n.path("status").asText() + " " + n.path("kind").asText() + " " + n.path("node").asText())
+                .toList();
     }
 
     private static int occurrences(JsonNode open, String kind) {

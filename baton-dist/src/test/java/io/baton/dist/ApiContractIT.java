@@ -279,6 +279,7 @@ class ApiContractIT {
         }
         operator.checkField(contract, "GET /api/services/{name}/slots", "/api/services/svc/slots?limit=0", null, "limit");
         operator.checkField(contract, "GET /api/services/{name}/runs", "/api/services/svc/runs?limit=many", null, "limit");
+        operator.checkField(contract, "GET /api/services/{name}/runs", "/api/services/svc/runs?limit=-1", null, "limit");
 
         operator.check(contract, "POST /api/services/{name}/rollback", "/api/services/svc/rollback", null, 200);
         operator.checkField(contract, "POST /api/services/{name}/rollback", "/api/services/svc/rollback", json(Map.of("version", 0)), "version");

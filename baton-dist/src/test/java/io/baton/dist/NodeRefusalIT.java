@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node refuses, with a message that names the file and the fix, a data directory whose
- * cluster.yaml is invalid or that it cannot write; and it stays passive on a journal written by a
- * newer version instead of becoming active.
+ * A node refuses, with a message that names the file and the fix, a node id that a running node uses, a data directory whose
+ * cluster.yaml is invalid or that it cannot write; it stays passive on a journal written by a
+ * newer version instead of becoming active, and stops on a journal that lacks tables its version has.
  */
 class NodeRefusalIT {
 
@@ -77,16 +77,29 @@ class NodeRefusalIT {
     }
 
     @Test
+    void duplicateNodeIdIsRefused() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            NodeProcess first = cluster.node("twin");
+            first.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            Path entry = cluster.data.resolve("state/nodes/twin");
+            NodeProcess.await(Duration.ofSeconds(30), "the registry entry of the first node", () -> Files.exists(entry));
+
+            try (NodeProcess second = new NodeProcess(cluster.distHome, tmp.resolve("home-twin-copy"), cluster.data, "twin").prepare()) {
+                second.start();
+
+                assertThat(second.awaitExit(Duration.ofSeconds(60))).as("exit status of the second node").isEqualTo(1);
+                assertThat(second.output()).contains("node id twin is in use by a running node: pid " + first.pid())
+                        .contains(first.home().toString()).contains("--node-id");
+            }
+            assertThat(Files.readString(entry)).as("registry entry after the refusal").contains("\"pid\":" + first.pid());
+            assertThat(first.get("/api/node").path("role").asText()).as("the first node").isEqualTo("ACTIVE");
+        }
+    }
+
+    @Test
     void newerJournalSchemaKeepsNodePassive() throws Exception {
         try (TestCluster cluster = new TestCluster(tmp)) {
-            NodeProcess first = cluster.node("first");
-            first.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
-            first.signal("TERM");
-            assertThat(first.awaitExit(Duration.ofSeconds(30))).isZero();
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + cluster.data.resolve("state/journal.db"));
-                 Statement s = c.createStatement()) {
-                s.executeUpdate("UPDATE meta SET value = '999' WHERE key = 'schema_version'");
-            }
+            alterJournalOfStoppedNode(cluster, "UPDATE meta SET value = '999' WHERE key = 'schema_version'");
 
             NodeProcess old = cluster.node("old");
             old.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
@@ -99,6 +112,32 @@ class NodeRefusalIT {
             });
             assertThat(old.get("/api/node").path("role").asText()).isEqualTo("PASSIVE");
             assertThat(old.output()).contains("update this node");
+        }
+    }
+
+    @Test
+    void journalMissingColumnsStopsNode() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            alterJournalOfStoppedNode(cluster, "DROP TABLE item_attempts");
+
+            NodeProcess second = cluster.node("second");
+            second.start();
+
+            assertThat(second.awaitExit(Duration.ofSeconds(60))).as("exit status").isEqualTo(1);
+            assertThat(second.output()).contains("stopped: the journal " + cluster.data.resolve("state/journal.db"))
+                    .contains("lacks table item_attempts").contains("restore the journal from a backup");
+        }
+    }
+
+    /** Creates the journal with a node that is then stopped, and runs {@code sql} on it. */
+    private static void alterJournalOfStoppedNode(TestCluster cluster, String sql) throws Exception {
+        NodeProcess first = cluster.node("first");
+        first.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+        first.signal("TERM");
+        assertThat(first.awaitExit(Duration.ofSeconds(30))).as("exit status of the node that created the journal").isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + cluster.data.resolve("state/journal.db"));
+             Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
         }
     }
 }

@@ -148,6 +148,8 @@ class UsersIT {
             Reply throttled = call(base, "GET", "/api/node", wrong);
             assertThat(throttled.status()).as("fifth wrong password").isEqualTo(429);
             assertThat(throttled.error()).as("error code when throttled").isEqualTo("too_many_logins");
+            assertThat(throttled.body()).as("message when the address is throttled but the user is not")
+                    .contains("too many failed logins from address 127.0.0.1, whatever the user name");
             assertThat(throttled.response().headers().firstValue("Retry-After")).as("Retry-After").isPresent();
             assertThat(call(base, "GET", "/api/node", admin).status()).as("right password while throttled").isEqualTo(429);
             assertThat(node.get("/api/node").path("role").asText()).as("the node's own token while throttled").isEqualTo("ACTIVE");

@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
@@ -25,6 +26,7 @@ import org.subethamail.wiser.WiserMessage;
  * A real SMTP server on 127.0.0.1 (SubEthaSMTP's Wiser) that requires TLS, by STARTTLS or from the first
  * byte (implicit TLS), and a login, and keeps the messages it receives. Its certificate is self-signed for {@code localhost} and {@code 127.0.0.1}, made
  * with the JDK's keytool; {@link #trustFile()} is that certificate in PEM, for the client to trust.
+ * {@link #rejectLogins} makes it reject the next logins, as a server that is briefly unavailable would.
  */
 public final class SmtpMailbox implements AutoCloseable {
 
@@ -32,14 +34,18 @@ public final class SmtpMailbox implements AutoCloseable {
 
     private final Path trustFile;
     private final Wiser wiser;
+    private final AtomicInteger loginsToReject;
+    private final AtomicInteger rejectedLogins;
 
     /** One received message: the envelope recipient, the subject and the text. */
     public record Mail(String to, String subject, String text) {
     }
 
-    private SmtpMailbox(Path trustFile, Wiser wiser) {
+    private SmtpMailbox(Path trustFile, Wiser wiser, AtomicInteger loginsToReject, AtomicInteger rejectedLogins) {
         this.trustFile = trustFile;
         this.wiser = wiser;
+        this.loginsToReject = loginsToReject;
+        this.rejectedLogins = rejectedLogins;
     }
 
     /** Starts a server that requires STARTTLS and accepts only {@code user} with {@code password}; key files go to {@code dir}. */
@@ -66,14 +72,30 @@ public final class SmtpMailbox implements AutoCloseable {
         } else {
             server.startTlsSocketFactory(tls).requireTLS();
         }
+        AtomicInteger loginsToReject = new AtomicInteger();
+        AtomicInteger rejectedLogins = new AtomicInteger();
         server.authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((u, p, context) -> {
+            if (loginsToReject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                rejectedLogins.incrementAndGet();
+                throw new LoginFailedException("login rejected by the test, as by a server that is briefly unavailable");
+            }
             if (!user.equals(u) || !password.equals(p)) {
                 throw new LoginFailedException("invalid user or password");
             }
         })).requireAuth();
         Wiser wiser = Wiser.create(server);
         wiser.start();
-        return new SmtpMailbox(pem, wiser);
+        return new SmtpMailbox(pem, wiser, loginsToReject, rejectedLogins);
+    }
+
+    /** Rejects the next {@code count} logins, whatever the user and password. */
+    public void rejectLogins(int count) {
+        loginsToReject.set(count);
+    }
+
+    /** Returns how many logins {@link #rejectLogins} made the server reject. */
+    public int rejectedLogins() {
+        return rejectedLogins.get();
     }
 
     public int port() {

@@ -55,9 +55,11 @@ public record AlertsConfig(Duration repeatInterval, int diskMinFreePercent, Dura
      * @param passwordFile file whose first line is the password of {@code user}
      * @param trustFile PEM file of the certificates to trust for the SMTP server, or null for the JVM's default trust store
      * @param to recipients of alerts that no route sends elsewhere
+     * @param retries further attempts after a failed one
+     * @param backoff wait before the first retry, doubled before each later one
      */
     public record Email(String host, int port, Tls tls, String user, Path passwordFile, Path trustFile, String from, List<String> to,
-            Duration timeout) {
+            Duration timeout, int retries, Duration backoff) {
     }
 
     /**
@@ -114,7 +116,7 @@ public record AlertsConfig(Duration repeatInterval, int diskMinFreePercent, Dura
     }
 
     private static Email email(YamlFields e) {
-        e.rejectUnknown(Set.of("host", "port", "tls", "user", "passwordFile", "trustFile", "from", "to", "timeout"));
+        e.rejectUnknown(Set.of("host", "port", "tls", "user", "passwordFile", "trustFile", "from", "to", "timeout", "retries", "backoff"));
         String tlsText = e.string("tls", "starttls");
         Tls tls = switch (tlsText) {
             case "starttls" -> Tls.STARTTLS;
@@ -134,7 +136,8 @@ public record AlertsConfig(Duration repeatInterval, int diskMinFreePercent, Dura
         return new Email(e.requiredString("host", "the SMTP server's host name"), e.integer("port", tls == Tls.IMPLICIT ? 465 : 587, 1, 65535),
                 tls, user, passwordFile == null ? null : Path.of(passwordFile), trustFile == null ? null : Path.of(trustFile),
                 address(e, "from", e.requiredString("from", "the sender address, such as baton@example.com")), to,
-                e.duration("timeout", Duration.ofSeconds(10), Duration.ofMillis(100)));
+                e.duration("timeout", Duration.ofSeconds(10), Duration.ofMillis(100)), e.integer("retries", 3, 0, 20),
+                e.duration("backoff", Duration.ofSeconds(1), Duration.ofMillis(10)));
     }
 
     private static AlertRoute route(YamlFields r, boolean webhookOn, boolean emailOn) {

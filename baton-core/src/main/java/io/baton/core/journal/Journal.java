@@ -13,7 +13,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -72,6 +74,7 @@ public final class Journal implements AutoCloseable {
      * cause {@link RoleChangeCause#FIRST_START}; the daemon passes the real cause with the other overload.
      *
      * @throws JournalSchemaException when the journal was written by a newer version of Baton
+     * @throws JournalSchemaMismatchException when the journal lacks tables or columns that its schema version has
      * @throws DeposedException when the guard already holds {@code newEpoch} or a newer one
      */
     public static Journal openAndTakeGuard(Path file, long newEpoch, String nodeId, boolean sameHost,
@@ -86,6 +89,7 @@ public final class Journal implements AutoCloseable {
      * offer and records the role change. That commit is the moment this node becomes active.
      *
      * @throws JournalSchemaException when the journal was written by a newer version of Baton
+     * @throws JournalSchemaMismatchException when the journal lacks tables or columns that its schema version has
      * @throws DeposedException when the guard already holds {@code newEpoch} or a newer one
      * @throws TakeoverRejectedException when the guard does not hold the hand-over or the holder the takeover requires
      */
@@ -129,6 +133,9 @@ public final class Journal implements AutoCloseable {
         if (stored > JournalSchema.VERSION) {
             throw new JournalSchemaException(file, stored, JournalSchema.VERSION);
         }
+        if (stored > 0) {
+            requireStampedSchema(file, c, stored);
+        }
         if (stored == JournalSchema.VERSION) {
             return;
         }
@@ -152,6 +159,27 @@ public final class Journal implements AutoCloseable {
                 s.execute("ROLLBACK");
                 throw e;
             }
+        }
+    }
+
+    /** Checks that the journal has every table and column that its version stamp promises, before anything writes to it. */
+    private static void requireStampedSchema(Path file, Connection c, int stamped) throws SQLException {
+        Map<String, Set<String>> actual = JournalSchema.columns(c);
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> table : JournalSchema.expectedColumns(stamped).entrySet()) {
+            Set<String> columns = actual.get(table.getKey());
+            if (columns == null) {
+                missing.add("table " + table.getKey());
+                continue;
+            }
+            for (String column : table.getValue()) {
+                if (!columns.contains(column)) {
+                    missing.add("column " + table.getKey() + "." + column);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new JournalSchemaMismatchException(file, stamped, missing);
         }
     }
 

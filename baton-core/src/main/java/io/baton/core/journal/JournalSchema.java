@@ -1,9 +1,15 @@
 package io.baton.core.journal;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The journal's tables and its schema version. Migrations are forward-only; a node never opens a
@@ -128,12 +134,49 @@ final class JournalSchema {
     /** Brings a journal of version {@code from} to {@link #VERSION} in the current transaction. */
     static void upgrade(Connection c, int from) throws SQLException {
         try (Statement s = c.createStatement()) {
-            for (int v = from; v < VERSION; v++) {
-                for (String ddl : STEPS[v - 1]) {
-                    s.execute(ddl);
+            applySteps(s, from, VERSION);
+            s.execute("UPDATE meta SET value = '" + VERSION + "' WHERE key = 'schema_version'");
+        }
+    }
+
+    /**
+     * Returns the columns of each table that a journal of {@code version} has, read from a scratch in-memory
+     * database built by the same statements as a real journal, so that the list cannot drift from them.
+     */
+    static Map<String, Set<String>> expectedColumns(int version) throws SQLException {
+        try (Connection scratch = DriverManager.getConnection("jdbc:sqlite::memory:"); Statement s = scratch.createStatement()) {
+            for (String ddl : CREATE) {
+                s.execute(ddl);
+            }
+            applySteps(s, 1, version);
+            return columns(scratch);
+        }
+    }
+
+    /** Returns the columns of each table of {@code c}, table and column names in lower case. */
+    static Map<String, Set<String>> columns(Connection c) throws SQLException {
+        Map<String, Set<String>> columns = new TreeMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet tables = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
+            while (tables.next()) {
+                columns.put(tables.getString(1).toLowerCase(Locale.ROOT), new TreeSet<>());
+            }
+        }
+        for (Map.Entry<String, Set<String>> table : columns.entrySet()) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(\"" + table.getKey() + "\")")) {
+                while (rs.next()) {
+                    table.getValue().add(rs.getString("name").toLowerCase(Locale.ROOT));
                 }
             }
-            s.execute("UPDATE meta SET value = '" + VERSION + "' WHERE key = 'schema_version'");
+        }
+        return columns;
+    }
+
+    private static void applySteps(Statement s, int from, int to) throws SQLException {
+        for (int v = from; v < to; v++) {
+            for (String ddl : STEPS[v - 1]) {
+                s.execute(ddl);
+            }
         }
     }
 }

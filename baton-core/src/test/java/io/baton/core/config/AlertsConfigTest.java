@@ -53,6 +53,8 @@ class AlertsConfigTest {
         assertThat(c.webhook().retries()).isEqualTo(2);
         assertThat(c.email().port()).as("implicit TLS defaults to port 465").isEqualTo(465);
         assertThat(c.email().to()).containsExactly("ops@example.com");
+        assertThat(c.email().retries()).as("e-mail retries by default").isEqualTo(3);
+        assertThat(c.email().backoff()).as("e-mail backoff by default").isEqualTo(java.time.Duration.ofSeconds(1));
         assertThat(c.routes()).singleElement().extracting(AlertRoute::email).isEqualTo(List.of("owner@example.com"));
     }
 
@@ -77,6 +79,8 @@ class AlertsConfigTest {
         assertThat(rejected("webhook: { url: https://x, secretHeader: X-S }\n").field()).isEqualTo("alerts.webhook.secretFile");
         assertThat(rejected("email: { host: h, tls: ssl, from: a@b, to: c@d }\n").field()).isEqualTo("alerts.email.tls");
         assertThat(rejected("email: { host: h, from: a@b, to: nobody }\n").field()).isEqualTo("alerts.email.to");
+        assertThat(rejected("email: { host: h, from: a@b, to: c@d, retries: 21 }\n").field()).isEqualTo("alerts.email.retries");
+        assertThat(rejected("email: { host: h, from: a@b, to: c@d, backoff: 1ms }\n").field()).isEqualTo("alerts.email.backoff");
         assertThat(rejected("routes: [ { service: x, channels: [webhook] } ]\n").getMessage()).contains("alerts.routes[0].channels")
                 .contains("alerts.webhook");
         assertThat(rejected("repeatInterval: soon\n").field()).isEqualTo("alerts.repeatInterval");

@@ -216,6 +216,40 @@ class JournalTest {
     }
 
     @Test
+    void stampedVersionWithMissingColumnsRejected() throws SQLException {
+        open(1).close();
+        try (Connection c = plain(); Statement s = c.createStatement()) {
+            // A development build that stamped the current version before it added these.
+            s.executeUpdate("DROP TABLE item_attempts");
+            s.executeUpdate("DROP INDEX items_by_sha256");
+            s.executeUpdate("ALTER TABLE items DROP COLUMN sha256");
+        }
+
+        JournalSchemaMismatchException e = assertThrows(JournalSchemaMismatchException.class, () -> open(2));
+
+        assertThat(e.getMessage()).as("names the file").contains(file().toString());
+        assertThat(e.getMessage()).as("names the stamp").contains("stamped with schema version " + JournalSchema.VERSION);
+        assertThat(e.getMessage()).as("names what is missing").contains("table item_attempts").contains("column items.sha256");
+        assertThat(e.getMessage()).as("says what to do").contains("restore the journal from a backup").contains("move it aside");
+        assertThat(countWithPlainConnection("SELECT epoch FROM guard WHERE id = 1")).as("guard epoch left as it was").isEqualTo(1);
+        assertThat(countWithPlainConnection("SELECT count(*) FROM role_changes")).as("role changes left as they were").isEqualTo(1);
+    }
+
+    @Test
+    void olderStampWithMissingTableRejected() throws SQLException {
+        open(1).close();
+        try (Connection c = plain(); Statement s = c.createStatement()) {
+            SchemaDowngrade.toVersionTwo(s);
+            s.executeUpdate("DROP TABLE schedule_slots");
+        }
+
+        JournalSchemaMismatchException e = assertThrows(JournalSchemaMismatchException.class, () -> open(2));
+
+        assertThat(e.getMessage()).contains("stamped with schema version 2").contains("table schedule_slots");
+        assertThat(file().resolveSibling(file().getFileName() + ".v2.bak")).as("backup of a journal never migrated").doesNotExist();
+    }
+
+    @Test
     void thousandConcurrentSubmitsCommit() throws Exception {
         Journal journal = open(1);
         ExecutorService callers = Executors.newFixedThreadPool(8);

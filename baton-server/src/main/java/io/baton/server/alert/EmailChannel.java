@@ -24,7 +24,8 @@ import javax.net.ssl.TrustManagerFactory;
  * Sends each notice as a plain-text e-mail through an SMTP server, with Jakarta Mail (Eclipse Angus). The
  * connection is always encrypted: STARTTLS is required when configured, so a server that does not offer it
  * is an error rather than a fallback to plain text, and the server's certificate must match its host name.
- * The password is read from its file at each send and never logged.
+ * The password is read from its file at each send and never logged. A failed send is retried after the
+ * configured backoff, doubled before each later retry.
  */
 final class EmailChannel implements AlertChannel {
 
@@ -45,7 +46,13 @@ final class EmailChannel implements AlertChannel {
     }
 
     @Override
-    public void send(Notice notice) throws ChannelException {
+    public void send(Notice notice) throws ChannelException, InterruptedException {
+        String target = "sending the e-mail through " + config.host() + ":" + config.port();
+        new DeliveryRetries(target, config.retries(), config.backoff()).deliver(notice, () -> attempt(notice));
+    }
+
+    /** Sends once and returns null on success, or what went wrong. */
+    private String attempt(Notice notice) {
         try {
             Session session = Session.getInstance(properties());
             MimeMessage message = new MimeMessage(session);
@@ -61,8 +68,9 @@ final class EmailChannel implements AlertChannel {
             } else {
                 Transport.send(message, config.user(), password());
             }
+            return null;
         } catch (MessagingException | IOException | GeneralSecurityException e) {
-            throw new ChannelException("sending the e-mail through " + config.host() + ":" + config.port() + " failed: " + e, e);
+            return e.toString();
         }
     }
 

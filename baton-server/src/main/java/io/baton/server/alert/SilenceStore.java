@@ -3,18 +3,14 @@ package io.baton.server.alert;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,16 +145,9 @@ public final class SilenceStore {
     }
 
     private void write(List<Silence> silences) throws IOException {
-        Files.createDirectories(file.getParent());
         List<Stored> stored = silences.stream().map(s -> new Stored(s.id(), s.kind(), s.service(), s.until().toString(), s.reason(),
                 s.createdBy(), s.createdAt().toString())).toList();
-        Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try (FileChannel out = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE))) {
-            out.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stored)));
-            out.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.replace(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stored));
         cached = List.copyOf(silences);
         markRead();
     }

@@ -8,11 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends each notice as a JSON POST: {@code {status, kind, severity, service, node, run, message, since,
@@ -22,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WebhookChannel implements AlertChannel {
 
-    private static final Logger log = LoggerFactory.getLogger(WebhookChannel.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AlertsConfig.Webhook config;
@@ -46,20 +42,7 @@ final class WebhookChannel implements AlertChannel {
     @Override
     public void send(Notice notice) throws ChannelException, InterruptedException {
         byte[] body = body(notice);
-        Duration backoff = config.backoff();
-        for (int attempt = 1; ; attempt++) {
-            String failure = attempt(body);
-            if (failure == null) {
-                return;
-            }
-            if (attempt > config.retries()) {
-                throw new ChannelException("POST to " + config.url() + " failed " + attempt + " time(s), the last with " + failure, null);
-            }
-            log.warn("Webhook {} of alert {} failed (attempt {} of {}): {}; retrying in {} ms", config.url(), notice.alert().key(), attempt,
-                    config.retries() + 1, failure, backoff.toMillis());
-            Thread.sleep(backoff.toMillis());
-            backoff = backoff.multipliedBy(2);
-        }
+        new DeliveryRetries("POST to " + config.url(), config.retries(), config.backoff()).deliver(notice, () -> attempt(body));
     }
 
     /** Posts once and returns null on success, or what went wrong. */

@@ -212,7 +212,7 @@ public final class ApiServer {
         app.post("/api/switchover", this::switchOver);
         app.post("/api/takeover", this::forceTakeover);
         app.get("/api/role-changes", ctx -> {
-            int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n > 0 && n <= 10_000, "between 1 and 10000").getOrDefault(20);
+            int limit = QueryParameters.wholeNumber("limit", ctx.queryParam("limit"), 20, 1, 10_000);
             ctx.json(journal().call(c -> RoleChanges.recent(c, limit)));
         });
         app.get("/api/services", ctx -> ctx.json(services().list().stream().map(ApiServer::serviceView).toList()));
@@ -270,7 +270,7 @@ public final class ApiServer {
         app.get("/api/services/{name}/waiting", ctx -> ctx.json(service(ctx).waiting()));
         app.get("/api/services/{name}/slots", ctx -> {
             String name = ctx.pathParam("name");
-            int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n > 0 && n <= 10_000, "between 1 and 10000").getOrDefault(20);
+            int limit = QueryParameters.wholeNumber("limit", ctx.queryParam("limit"), 20, 1, 10_000);
             List<ScheduleSlots.SlotRecord> slots = journal().call(c -> ScheduleSlots.recent(c, name, limit));
             if (slots.isEmpty() && services().get(name) == null) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed and has no schedule slots;"
@@ -279,10 +279,10 @@ public final class ApiServer {
             ctx.json(slots);
         });
         app.get("/api/cron", ctx -> ctx.json(CronPreview.of(ctx.queryParam("expression"), ctx.queryParam("timeZone"),
-                ctx.queryParamAsClass("count", Integer.class).check(n -> n > 0 && n <= 100, "between 1 and 100").getOrDefault(5))));
+                QueryParameters.wholeNumber("count", ctx.queryParam("count"), 5, 1, 100))));
         app.get("/api/services/{name}/runs", ctx -> {
             String name = ctx.pathParam("name");
-            int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20);
+            int limit = QueryParameters.wholeNumber("limit", ctx.queryParam("limit"), 20, 1, 10_000);
             List<Runs.RunRecord> runs = journal().call(c -> Runs.ofService(c, name, limit));
             if (runs.isEmpty() && services().get(name) == null) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "service " + name + " is not deployed and has no runs");

@@ -247,9 +247,21 @@ final class Authenticator {
         log.debug("Node {} rejected a login from {}{} for {} s more after repeated failures", nodeId, CallerAddress.of(ctx),
                 user == null ? "" : " as user " + user, seconds);
         ctx.header("Retry-After", Long.toString(seconds));
-        throw new ApiException(ErrorCode.TOO_MANY_LOGINS, "too many failed logins from " + CallerAddress.of(ctx)
-                + (user == null ? "" : " or as user " + user) + " within " + LoginThrottle.WINDOW.toSeconds()
-                + " s; wait " + seconds + " s (Retry-After) and check the credentials");
+        throw new ApiException(ErrorCode.TOO_MANY_LOGINS, "too many failed logins " + throttledSubject(CallerAddress.of(ctx), user, now)
+                + " within " + LoginThrottle.WINDOW.toSeconds() + " s; wait " + seconds + " s (Retry-After) and check the credentials");
+    }
+
+    /** Names what the throttle rejects: the caller's address, the user name from any address, or both. */
+    private String throttledSubject(String address, String user, Instant now) {
+        boolean byAddress = throttle.addressWait(address, now).isPositive();
+        boolean byUser = user != null && throttle.userWait(user, now).isPositive();
+        if (byAddress && byUser) {
+            return "from address " + address + " and as user " + user;
+        }
+        if (byAddress) {
+            return "from address " + address + (user == null ? "" : ", whatever the user name");
+        }
+        return "as user " + user + " from any address";
     }
 
     private void fail(Context ctx, String user, Instant now, String what) {

@@ -142,19 +142,7 @@ final class ItemActionRoutes {
     }
 
     static int limit(String text) {
-        if (text == null || text.isBlank()) {
-            return 50;
-        }
-        try {
-            int limit = Integer.parseInt(text.trim());
-            if (limit >= 1 && limit <= 10_000) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below with the accepted range.
-        }
-        throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid limit '" + text
-                + "': expected a whole number from 1 to 10000", "limit");
+        return QueryParameters.wholeNumber("limit", text, 50, 1, 10_000);
     }
 
     private static OperatorAction action(Context ctx) {

@@ -163,19 +163,6 @@ final class LineageRoutes {
     }
 
     private static int limit(Context ctx) {
-        String text = text(ctx, "limit");
-        if (text == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below with the accepted range.
-        }
-        throw new ApiException(ErrorCode.INVALID_PARAMETER, "invalid limit '" + text + "': expected a whole number from 1 to "
-                + MAX_LIMIT, "limit");
+        return QueryParameters.wholeNumber("limit", ctx.queryParam("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT);
     }
 }

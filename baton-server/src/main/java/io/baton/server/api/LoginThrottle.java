@@ -38,12 +38,22 @@ final class LoginThrottle {
      * try now. The user name is null for a bearer token, which is throttled by address only.
      */
     synchronized Duration retryAfter(String address, String user, Instant now) {
-        Duration wait = wait(byAddress, address, now);
+        Duration wait = addressWait(address, now);
         if (user != null) {
-            Duration userWait = wait(byUser, user, now);
+            Duration userWait = userWait(user, now);
             wait = userWait.compareTo(wait) > 0 ? userWait : wait;
         }
         return wait;
+    }
+
+    /** Returns how long logins from {@code address} are rejected, whatever the user, or zero when they are not. */
+    synchronized Duration addressWait(String address, Instant now) {
+        return wait(byAddress, address, now);
+    }
+
+    /** Returns how long logins as {@code user} are rejected, from any address, or zero when they are not. */
+    synchronized Duration userWait(String user, Instant now) {
+        return wait(byUser, user, now);
     }
 
     /** Records a failed login; returns true when this failure starts the rejections of its address or user. */

@@ -64,7 +64,10 @@ final class VersionRoutes {
 
     private void export(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
-        Integer version = ctx.queryParamAsClass("version", Integer.class).allowNullable().check(n -> n == null || n > 0, "a version number from 1 up").get();
+        String versionText = ctx.queryParam("version");
+        // Absent: the current version.
+        Integer version = versionText == null || versionText.isBlank() ? null
+                : QueryParameters.wholeNumber("version", versionText, 0, 1, Integer.MAX_VALUE);
         byte[] archive = services.get().export(name, version);
         ctx.contentType("application/zip").result(archive);
     }

@@ -12,6 +12,7 @@ import io.baton.core.journal.DeposedException;
 import io.baton.core.journal.Journal;
 import io.baton.core.journal.JournalException;
 import io.baton.core.journal.JournalSchemaException;
+import io.baton.core.journal.JournalSchemaMismatchException;
 import io.baton.core.journal.OperatorActions;
 import io.baton.core.lease.EpochRecord;
 import io.baton.core.journal.RoleChangeCause;
@@ -94,6 +95,7 @@ public final class NodeDaemon {
     private final java.util.concurrent.atomic.AtomicBoolean switchOverRunning = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile String lastTakeoverFailure;
     private volatile long forcedEpoch;
+    private volatile String fatalError;
     private ApiServer api;
     private Thread roleThread;
     @SuppressWarnings("unused") // held only to keep the program directory locked
@@ -191,6 +193,7 @@ public final class NodeDaemon {
      * Locks the program directory, kills leftover workers, starts the API and the role loop.
      *
      * @throws ProgramDirectoryInUseException when another daemon runs on this program directory
+     * @throws NodeIdInUseException when a live node with the same node id is registered
      */
     public void start() throws IOException {
         MDC.put("node", config.nodeId());
@@ -200,6 +203,9 @@ public final class NodeDaemon {
         if (leftovers > 0) {
             log.warn("Node {} killed {} worker(s) left by an earlier daemon", config.nodeId(), leftovers);
         }
+        // Before the API and the registry writer, so that a rejected node leaves the live one's API file and entry alone.
+        StaleRule staleRule = new StaleRule(NodeRegistry.staleAfter(cluster.renewInterval(), cluster.leaseDuration()), host);
+        new NodeIdCheck(new NodeRegistry(data.nodes()), staleRule).requireUnused(config.nodeId(), host, home, Instant.now());
         api = ApiServer.start(this, home.resolve("run"), config.apiHost(), config.apiPort(), config.apiTls());
         log.info("Node {} started: data directory {}, API on {}://{}:{}, lease {} ms", config.nodeId(), data.root(), apiScheme(),
                 config.apiHost(), api.port(), cluster.leaseDuration().toMillis());
@@ -234,6 +240,11 @@ public final class NodeDaemon {
 
     public int apiPort() {
         return api.port();
+    }
+
+    /** Returns why the daemon stopped by itself, such as a journal it must not use, or null after an orderly stop. */
+    public String fatalError() {
+        return fatalError;
     }
 
     /** Blocks until the daemon has stopped. */
@@ -347,6 +358,14 @@ public final class NodeDaemon {
             long busyMillis = Math.min(1000, cluster.renewInterval().toMillis() / 2);
             journal = Journal.openAndTakeGuard(data.journalFile(), epoch, config.nodeId(), cluster.sameHost(), busyMillis,
                     deposed -> onDeposed(self.get(), deposed), takeover);
+        } catch (JournalSchemaMismatchException e) {
+            // Every node would fail the same way, so waiting as passive would only hide the fault.
+            log.error("Node {} stops: {}", config.nodeId(), e.getMessage());
+            lastTakeoverFailure = e.getMessage();
+            keeper.stop(false);
+            fatalError = e.getMessage();
+            Thread.ofPlatform().name("fatal-stop").start(this::shutdown);
+            return null;
         } catch (JournalSchemaException e) {
             log.error("Node {} will not become active: {}", config.nodeId(), e.getMessage());
             lastTakeoverFailure = e.getMessage();
@@ -400,6 +419,7 @@ public final class NodeDaemon {
             return a;
         }
         try {
+            alerts.shareOpenAlerts(data.state().resolve("alerts.json"), epoch, config.nodeId(), () -> keeper.isValid() && !fenced.get());
             Recovery.run(ctx);
             services.load();
             // The API shows the node active only once its services are loaded.
@@ -468,10 +488,18 @@ public final class NodeDaemon {
             throw new IllegalStateException("a switch-over of node " + config.nodeId() + " is already in progress");
         }
         try {
-            return new SwitchOver(config.nodeId(), a, r -> role = r, () -> restartHousekeeping(a)).run(target, timeout, requestedBy);
+            return new SwitchOver(config.nodeId(), a, this::switchOverRole, () -> restartHousekeeping(a)).run(target, timeout, requestedBy);
         } finally {
             switchOverRunning.set(false);
         }
+    }
+
+    /** Sets the role during a switch-over; the open alerts are written before the offer, so that the target loads the latest. */
+    private void switchOverRole(NodeRole next) {
+        if (next == NodeRole.HANDING_OVER) {
+            alerts.flushShared();
+        }
+        role = next;
     }
 
     private void restartHousekeeping(Active a) {
@@ -518,6 +546,7 @@ public final class NodeDaemon {
         a.housekeeping().get().stopScheduling();
         a.services().fenceAll();
         a.journal().abandon();
+        alerts.stopSharing();
         log.error("Node {} fenced itself in epoch {}: {}; all workers killed, nothing more is published", config.nodeId(), a.epoch(), reason);
         a.ended().countDown();
     }
@@ -539,12 +568,14 @@ public final class NodeDaemon {
         a.endReason().compareAndSet(null, "handed epoch " + a.epoch() + " over to node " + e.guardNode() + " (epoch " + e.guardEpoch() + ")");
         a.services().fenceAll();
         a.journal().abandon();
+        alerts.stopSharing();
         a.ended().countDown();
     }
 
     private void stepDown(Active a) {
         active.set(null);
         role = NodeRole.PASSIVE;
+        alerts.stopSharing();
         if (a.deposedBy().get() != null && a.handoverOffered().get()) {
             log.info("Node {} {} and is passive", config.nodeId(), a.endReason().get());
         } else {
@@ -579,6 +610,8 @@ public final class NodeDaemon {
             a.housekeeping().get().stopAndWait(Duration.ofSeconds(5));
             a.services().stopAll();
             a.journal().close();
+            alerts.flushShared();
+            alerts.stopSharing();
             a.keeper().stop(true);
             a.ended().countDown();
             log.info("Node {} released epoch {}", config.nodeId(), a.epoch());

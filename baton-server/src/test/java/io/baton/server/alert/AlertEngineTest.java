@@ -144,6 +144,11 @@ class AlertEngineTest {
         assertThat(sent).singleElement().extracting(n -> n.alert().service()).isEqualTo("orders");
         assertThat(engine.recentNotices()).filteredOn(n -> "billing".equals(n.alert().service()))
                 .as("logged and listed, marked silenced").hasSize(2).allMatch(Notice::silenced);
+        assertThat(engine.openAlerts()).as("open alerts").extracting(AlertEngine.OpenAlert::service, AlertEngine.OpenAlert::silenced)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("orders", false));
+        engine.raise(failed("billing"));
+        assertThat(engine.openAlerts()).as("open alerts after a repeat under the silence")
+                .filteredOn(a -> a.service().equals("billing")).singleElement().extracting(AlertEngine.OpenAlert::silenced).isEqualTo(true);
         engine.stop();
     }
 
@@ -179,7 +184,7 @@ class AlertEngineTest {
     @Test
     void routeChoosesChannelsAndRecipients() {
         AlertsConfig.Email email = new AlertsConfig.Email("smtp.example.com", 587, AlertsConfig.Tls.STARTTLS, null, null, null,
-                "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(5));
+                "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(5), 0, Duration.ofSeconds(1));
         AlertsConfig config = new AlertsConfig(Duration.ofMinutes(10), 10, Duration.ofMinutes(1), WEBHOOK, email,
                 List.of(new AlertRoute("billing-*", List.of(), List.of("email"), List.of("owner@example.com"))));
         AlertRouter router = new AlertRouter(config);

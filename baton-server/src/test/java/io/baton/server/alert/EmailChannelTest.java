@@ -36,8 +36,12 @@ class EmailChannelTest {
     }
 
     private AlertsConfig.Email config(Path trustFile) {
+        return config(trustFile, 0);
+    }
+
+    private AlertsConfig.Email config(Path trustFile, int retries) {
         return new AlertsConfig.Email("localhost", mailbox.port(), AlertsConfig.Tls.STARTTLS, "baton", passwordFile, trustFile,
-                "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(5));
+                "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(5), retries, Duration.ofMillis(50));
     }
 
     private static Notice resolved() {
@@ -61,7 +65,8 @@ class EmailChannelTest {
     void sendsOverImplicitTls() throws Exception {
         try (SmtpMailbox implicit = SmtpMailbox.start(dir.resolve("smtps"), "baton", "mail-pass", true)) {
             AlertsConfig.Email config = new AlertsConfig.Email("localhost", implicit.port(), AlertsConfig.Tls.IMPLICIT, "baton",
-                    passwordFile, implicit.trustFile(), "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(5));
+                    passwordFile, implicit.trustFile(), "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(5), 0,
+                Duration.ofMillis(10));
 
             new EmailChannel(config).send(resolved());
 
@@ -73,7 +78,8 @@ class EmailChannelTest {
     void startTlsClientRejectedByImplicitServer() throws Exception {
         try (SmtpMailbox implicit = SmtpMailbox.start(dir.resolve("smtps"), "baton", "mail-pass", true)) {
             AlertsConfig.Email config = new AlertsConfig.Email("localhost", implicit.port(), AlertsConfig.Tls.STARTTLS, "baton",
-                    passwordFile, implicit.trustFile(), "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(2));
+                    passwordFile, implicit.trustFile(), "baton@example.com", List.of("ops@example.com"), Duration.ofSeconds(2), 0,
+                    Duration.ofMillis(10));
 
             assertThatThrownBy(() -> new EmailChannel(config).send(resolved())).isInstanceOf(AlertChannel.ChannelException.class);
             assertThat(implicit.messages()).isEmpty();
@@ -97,6 +103,27 @@ class EmailChannelTest {
         assertThatThrownBy(() -> new EmailChannel(config(mailbox.trustFile())).send(resolved()))
                 .isInstanceOf(AlertChannel.ChannelException.class)
                 .hasMessageNotContaining("wrong");
+        assertThat(mailbox.messages()).isEmpty();
+    }
+
+    @Test
+    void retriesUntilServerAccepts() throws Exception {
+        mailbox.rejectLogins(2);
+
+        new EmailChannel(config(mailbox.trustFile(), 3)).send(resolved());
+
+        assertThat(mailbox.rejectedLogins()).as("logins rejected before the one accepted").isEqualTo(2);
+        assertThat(mailbox.messages()).extracting(SmtpMailbox.Mail::to).containsExactlyInAnyOrder("owner@example.com", "ops@example.com");
+    }
+
+    @Test
+    void givesUpAfterRetries() throws Exception {
+        mailbox.rejectLogins(5);
+        EmailChannel channel = new EmailChannel(config(mailbox.trustFile(), 1));
+
+        assertThatThrownBy(() -> channel.send(resolved())).isInstanceOf(AlertChannel.ChannelException.class)
+                .hasMessageContaining("localhost:" + mailbox.port()).hasMessageContaining("failed 2 time(s)");
+        assertThat(mailbox.rejectedLogins()).as("attempts: the first and one retry").isEqualTo(2);
         assertThat(mailbox.messages()).isEmpty();
     }
 }

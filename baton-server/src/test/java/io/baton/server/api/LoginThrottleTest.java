@@ -82,4 +82,16 @@ class LoginThrottleTest {
         assertThat(throttle.retryAfter("10.0.0.1", null, T0)).as("dropped address").isZero();
         assertThat(throttle.retryAfter("10.0.0.2", "alice", T0)).as("alice").isPositive();
     }
+
+    @Test
+    void addressAndUserWaitsApart() {
+        LoginThrottle throttle = new LoginThrottle();
+        for (int i = 0; i < LoginThrottle.MAX_FAILURES; i++) {
+            throttle.recordFailure("10.0.0." + i, "alice", T0);
+        }
+
+        assertThat(throttle.userWait("alice", T0)).as("alice, failed from five addresses").isPositive();
+        assertThat(throttle.addressWait("10.0.0.1", T0)).as("one of those addresses").isZero();
+        assertThat(throttle.retryAfter("10.0.0.1", "alice", T0)).as("alice from one of those addresses").isPositive();
+    }
 }
