@@ -120,8 +120,8 @@ class AlertsIT {
             assertThat(invalid.exitCode()).as("silence of an unknown kind").isEqualTo(2);
             assertThat(invalid.err()).contains("invalid alert kind 'no-such-kind'").contains("run-failed");
 
-            // A passive node forwards a silence to the active node, which stores it; the node that takes over
-            // sends a failover alert.
+            // A passive node forwards a silence to the active node, which stores it. The node that takes over after
+            // an orderly stop of the active node sends a switch-over alert, a warning: the change was planned.
             NodeProcess standby = cluster.node("standby");
             standby.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
             NodeProcess.CliResult onPassive = standby.cli("silence", "add", "--service", "rates", "--for", "1h", "--reason", "sent to the standby");
@@ -129,11 +129,14 @@ class AlertsIT {
             assertThat(node.cli("silence", "list").out()).as("silences on the active node").contains("sent to the standby");
             node.signal("TERM");
             standby.awaitRole("ACTIVE", Duration.ofSeconds(60));
-            NodeProcess.await(Duration.ofSeconds(30), "a failover notice from the standby node",
-                    () -> notices(webhook).stream().anyMatch(n -> n.path("kind").asText().equals("failover")));
-            JsonNode failover = notices(webhook).stream().filter(n -> n.path("kind").asText().equals("failover")).findFirst().orElseThrow();
-            assertThat(failover.path("node").asText()).isEqualTo("standby");
-            assertThat(failover.path("service").isNull()).as("service of a node alert").isTrue();
+            NodeProcess.await(Duration.ofSeconds(30), "a switch-over notice from the standby node",
+                    () -> notices(webhook).stream().anyMatch(n -> n.path("kind").asText().equals("switch-over")));
+            JsonNode handover = notices(webhook).stream().filter(n -> n.path("kind").asText().equals("switch-over")).findFirst().orElseThrow();
+            assertThat(handover.path("node").asText()).isEqualTo("standby");
+            assertThat(handover.path("severity").asText()).isEqualTo("warning");
+            assertThat(handover.path("message").asText()).contains("release");
+            assertThat(handover.path("service").isNull()).as("service of a node alert").isTrue();
+            assertThat(notices(webhook)).as("notices after an orderly stop").noneMatch(n -> n.path("kind").asText().equals("failover"));
         }
     }
 

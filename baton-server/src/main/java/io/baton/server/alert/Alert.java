@@ -23,6 +23,14 @@ public record Alert(AlertKind kind, String service, String node, long run, Strin
         return new Alert(kind, null, node, 0, key(kind, node), message, time);
     }
 
+    /**
+     * Builds an alert about one role change of a node, keyed by its kind, the node and the epoch, so that every
+     * failover or lost lease sends its own notice, however soon after an earlier one it comes.
+     */
+    public static Alert ofRoleChange(AlertKind kind, String node, long epoch, String message, Instant time) {
+        return new Alert(kind, null, node, 0, key(kind, node) + "/epoch-" + epoch, message, time);
+    }
+
     /** Returns the key of an alert of {@code kind} about {@code subject}, a service or node name. */
     public static String key(AlertKind kind, String subject) {
         return kind.text() + "/" + subject;

@@ -4,6 +4,8 @@ import io.baton.core.journal.RoleChangeCause;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The alerts about this node's role and lease: a failover or switch-over on the node that becomes active,
@@ -14,6 +16,8 @@ import java.time.Instant;
  * {@link #RENEWALS_CALM}, so a renewal time that hovers around the limit does not send a notice each time.
  */
 public final class NodeAlerts {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeAlerts.class);
 
     /** How long renewals must stay within the renew interval before a slow-renewal alert is resolved. */
     static final Duration RENEWALS_CALM = Duration.ofMinutes(1);
@@ -31,17 +35,30 @@ public final class NodeAlerts {
         this.clock = clock;
     }
 
-    public void becameActive(RoleChangeCause cause, long epoch, String why) {
+    /**
+     * Raises the alert of this node becoming active: a failover when the holder was lost, a switch-over when it
+     * handed over or stopped in order. A first start and this node's own restart in order raise none.
+     *
+     * @param previousHolder the node that held the epoch before, or null when not known
+     */
+    public void becameActive(RoleChangeCause cause, long epoch, String why, String previousHolder) {
         if (cause == RoleChangeCause.FIRST_START) {
             return;
         }
-        AlertKind kind = cause == RoleChangeCause.SWITCHOVER ? AlertKind.SWITCHOVER : AlertKind.FAILOVER;
-        engine.raise(Alert.ofNode(kind, node, "node " + node + " became active with epoch " + epoch + " (" + cause.text() + ": " + why
-                + ")", clock.instant()));
+        if (cause == RoleChangeCause.RELEASE && node.equals(previousHolder)) {
+            log.info("Node {} became active again with epoch {} after its own orderly stop; no alert", node, epoch);
+            return;
+        }
+
+        boolean planned = cause == RoleChangeCause.SWITCHOVER || cause == RoleChangeCause.RELEASE;
+        AlertKind kind = planned ? AlertKind.SWITCHOVER : AlertKind.FAILOVER;
+        String from = previousHolder == null ? "" : " from node " + previousHolder;
+        engine.raise(Alert.ofRoleChange(kind, node, epoch, "node " + node + " became active with epoch " + epoch + from + " ("
+                + cause.text() + ": " + why + ")", clock.instant()));
     }
 
     public void leaseLost(long epoch, String reason) {
-        engine.raise(Alert.ofNode(AlertKind.LEASE_LOST, node, "node " + node + " lost its lease in epoch " + epoch + " and stepped down: "
+        engine.raise(Alert.ofRoleChange(AlertKind.LEASE_LOST, node, epoch, "node " + node + " lost its lease in epoch " + epoch + " and stepped down: "
                 + reason, clock.instant()));
     }
 

@@ -16,6 +16,7 @@ import io.baton.core.journal.JournalSchemaMismatchException;
 import io.baton.core.journal.OperatorActions;
 import io.baton.core.lease.EpochRecord;
 import io.baton.core.journal.RoleChangeCause;
+import io.baton.core.journal.RoleChanges;
 import io.baton.core.journal.Takeover;
 import io.baton.core.journal.TakeoverRejectedException;
 import io.baton.core.lease.EpochStore;
@@ -332,6 +333,17 @@ public final class NodeDaemon {
         forced.complete(failure);
     }
 
+    /** Returns the node that held the epoch before {@code epoch}, as its role change recorded it, or null. */
+    private String previousHolder(Journal journal, long epoch) {
+        try {
+            return journal.call(c -> RoleChanges.recent(c, 1)).stream().filter(r -> r.epoch() == epoch).map(RoleChanges.RoleChange::previousNode)
+                    .findFirst().orElse(null);
+        } catch (JournalException e) {
+            log.warn("Node {} epoch {}: cannot read the previous holder for the role-change alert: {}", config.nodeId(), epoch, e.getMessage());
+            return null;
+        }
+    }
+
     private Active becomeActive(long epoch, LeaseFile leaseFile, EpochStore epochs, Takeover takeover) {
         String why = takeover.detail();
         lastTakeoverFailure = null;
@@ -432,7 +444,7 @@ public final class NodeDaemon {
                 log.info("Node {} starts no service: automatic startup is off (--no-autostart)", config.nodeId());
             }
             housekeeping.start();
-            nodeAlerts.becameActive(takeover.cause(), epoch, why);
+            nodeAlerts.becameActive(takeover.cause(), epoch, why, previousHolder(journal, epoch));
         } catch (IOException | JournalException e) {
             active.set(a);
             log.error("Node {} epoch {}: recovery or loading the services failed: {}", config.nodeId(), epoch, e.toString());

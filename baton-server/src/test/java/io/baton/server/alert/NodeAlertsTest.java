@@ -40,14 +40,36 @@ class NodeAlertsTest {
 
     @Test
     void firstStartIsNoFailover() {
-        alerts.becameActive(RoleChangeCause.FIRST_START, 1, "no earlier epoch");
+        alerts.becameActive(RoleChangeCause.FIRST_START, 1, "no earlier epoch", null);
 
         assertThat(openKinds()).isEmpty();
 
-        alerts.becameActive(RoleChangeCause.EXPIRY, 2, "lease of node n2 expired");
-        alerts.becameActive(RoleChangeCause.SWITCHOVER, 3, "handed over by node n2");
+        alerts.becameActive(RoleChangeCause.EXPIRY, 2, "lease of node n2 expired", "n2");
+        alerts.becameActive(RoleChangeCause.SWITCHOVER, 3, "handed over by node n2", "n2");
 
         assertThat(openKinds()).containsExactlyInAnyOrder("failover", "switch-over");
+    }
+
+    @Test
+    void everyFailoverNotifiesWithinRepeatInterval() {
+        alerts.becameActive(RoleChangeCause.EXPIRY, 2, "lease of node n2 expired", "n2");
+        clock.advance(Duration.ofMinutes(8));
+        alerts.becameActive(RoleChangeCause.EXPIRY, 4, "lease of node n2 expired", "n2");
+
+        List<Notice> firing = engine.recentNotices().stream().filter(n -> n.status() == Notice.Status.FIRING).toList();
+        assertThat(firing).as("one firing notice per failover, 8 minutes apart").hasSize(2);
+        assertThat(firing).extracting(n -> n.alert().message()).anySatisfy(m -> assertThat(m).contains("epoch 4"));
+    }
+
+    @Test
+    void ownOrderlyRestartRaisesNothing() {
+        alerts.becameActive(RoleChangeCause.RELEASE, 2, "node n1 released epoch 1", "n1");
+
+        assertThat(openKinds()).isEmpty();
+
+        alerts.becameActive(RoleChangeCause.RELEASE, 3, "node n2 released epoch 2", "n2");
+
+        assertThat(openKinds()).as("another node stopped in order: a planned change").containsExactly("switch-over");
     }
 
     @Test
