@@ -38,6 +38,7 @@ public final class FolderSource {
     private final List<Boolean> excludeOnPath;
     /** Relative paths of every regular file at the last listing, matching the globs or not: done files need not match them. */
     private Set<String> present = Set.of();
+    private Set<String> links = Set.of();
 
     public FolderSource(SourceSpec spec) {
         this.spec = spec;
@@ -73,6 +74,7 @@ public final class FolderSource {
         List<Candidate> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         present = seen;
+        links = new java.util.TreeSet<>();
         if (spec.recursive()) {
             // The root itself may be a link to the real inbox; links inside it are still not followed.
             walk(root.toRealPath(), out);
@@ -106,6 +108,14 @@ public final class FolderSource {
         });
     }
 
+    /**
+     * Returns the relative paths of the symbolic links that the last {@link #list()} found under the globs and
+     * left out, because links are not followed; the caller reports them once and lists them as waiting.
+     */
+    public Set<String> skippedLinks() {
+        return links;
+    }
+
     /** Returns the relative paths of every regular file seen by the last {@link #list()}, whatever the globs. */
     public Set<String> present() {
         return present;
@@ -121,7 +131,7 @@ public final class FolderSource {
         }
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             if (Files.isSymbolicLink(file)) {
-                log.warn("Skipping symbolic link {} in source folder {}: links are not followed", rel, root);
+                links.add(rel);
             }
             return;
         }

@@ -107,6 +107,13 @@ public final class ReadinessTracker {
         return !reason.equals(claimProblems.put(relPath, reason));
     }
 
+    /** Lists a name that the source never takes, such as a symbolic link, as waiting with the reason until it is gone. */
+    public void neverTaken(String relPath, String reason, Instant now) {
+        List<Waiting> waits = new ArrayList<>(waiting);
+        waits.add(new Waiting(relPath, reason, now.toString()));
+        waiting = List.copyOf(waits);
+    }
+
     /** Forgets an earlier claim problem of a file that passed the claim check. */
     public void claimPassed(String relPath) {
         claimProblems.remove(relPath);

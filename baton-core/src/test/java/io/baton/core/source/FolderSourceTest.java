@@ -164,6 +164,10 @@ class FolderSourceTest {
         Files.createSymbolicLink(inbox.resolve("link-out.csv"), outside);
 
         assertThat(list(List.of("*.csv"), List.of(), false)).containsExactly("a.csv");
+
+        FolderSource source = new FolderSource(spec(inbox, List.of("*.csv"), List.of(), false, FileOrder.NAME));
+        source.list();
+        assertThat(source.skippedLinks()).as("links reported for the waiting list").containsExactly("link-in.csv", "link-out.csv");
     }
 
     @Test

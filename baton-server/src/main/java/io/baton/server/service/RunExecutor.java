@@ -244,11 +244,25 @@ final class RunExecutor {
     private List<Candidate> listReady() throws IOException {
         if (d.source().remote() == null) {
             List<Candidate> listed = source.list();
-            return readiness.ready(listed, source.present(), System.nanoTime(), ctx.clock().instant());
+            List<Candidate> ready = readiness.ready(listed, source.present(), System.nanoTime(), ctx.clock().instant());
+            reportLinks();
+            return ready;
         }
         remoteSource = new RemoteSource(d.name(), d.source(), committed.remote().connection(d.name(), d.source().remote()), warnedNames);
         List<Candidate> listed = remoteSource.list();
         return readiness.ready(listed, remoteSource.present(), System.nanoTime(), ctx.clock().instant());
+    }
+
+    /** Lists the symbolic links of the inbox as waiting, and logs each one once per deployed service, not at every poll. */
+    private void reportLinks() {
+        for (String link : source.skippedLinks()) {
+            readiness.neverTaken(link, "a symbolic link: links are not followed, so it is never taken; put the file itself in the inbox",
+                    ctx.clock().instant());
+            if (warnedNames.add("link:" + link)) {
+                log.warn("Service {}: skipping symbolic link {} in source folder {}: links are not followed, so it is never taken;"
+                        + " put the file itself in the inbox", d.name(), link, d.source().path());
+            }
+        }
     }
 
     private String checkFolders() {
