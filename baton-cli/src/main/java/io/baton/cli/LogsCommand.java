@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
                 + " worker's output), with filters by node, run, level, time and text.")
 final class LogsCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE", description = "the service whose log to read (default: the node logs)")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE", description = "the service whose log to read, or '*' for the node logs and every service's log (default: the node logs)")
     String service;
 
     @Option(names = "--node", paramLabel = "ID", description = "only the entries of this node")

@@ -36,7 +36,8 @@ final class LogRoutes {
         Instant since = ItemActionRoutes.time("since", ctx.queryParam("since"), false);
         Instant until = ItemActionRoutes.time("until", ctx.queryParam("until"), true);
         String limit = ctx.queryParam("limit");
-        LogQuery query = new LogQuery(id(ctx, "service"), id(ctx, "node"), id(ctx, "run"), level(ctx.queryParam("level")), since, until,
+        String service = LogQuery.EVERY_LOG.equals(ctx.queryParam("service")) ? LogQuery.EVERY_LOG : id(ctx, "service");
+        LogQuery query = new LogQuery(service, id(ctx, "node"), id(ctx, "run"), level(ctx.queryParam("level")), since, until,
                 blankToNull(ctx.queryParam("contains")), limit == null || limit.isBlank() ? DEFAULT_LIMIT : ItemActionRoutes.limit(limit));
         ctx.json(reader.read(query));
     }

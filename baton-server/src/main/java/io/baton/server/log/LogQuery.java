@@ -12,11 +12,14 @@ import java.util.Locale;
  */
 public record LogQuery(String service, String node, String run, String minLevel, Instant since, Instant until, String contains, int limit) {
 
+    /** The service filter that reads every log: the node logs and the log of every service. */
+    public static final String EVERY_LOG = "*";
+
     /** The levels in rising order, as logback writes them. */
     public static final java.util.List<String> LEVELS = java.util.List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
     boolean matches(LogEntry e) {
-        if (service != null && !service.equals(e.service())) {
+        if (service != null && !EVERY_LOG.equals(service) && !service.equals(e.service())) {
             return false;
         }
         if (node != null && !node.equals(e.node())) {

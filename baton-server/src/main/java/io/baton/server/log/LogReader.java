@@ -55,6 +55,11 @@ public final class LogReader {
             truncated |= readFile(file, query, matching);
         }
         matching.sort(Comparator.comparing(LogEntry::at));
+        if (LogQuery.EVERY_LOG.equals(query.service())) {
+            // The daemon writes a line about a service to its node log and to the service's log; show it once.
+            java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+            matching.removeIf(e -> !seen.add(java.util.Arrays.asList(e.at(), e.level(), e.node(), e.thread(), e.message())));
+        }
         int from = Math.max(0, matching.size() - query.limit());
         return new Result(List.copyOf(matching.subList(from, matching.size())), truncated);
     }
@@ -84,6 +89,9 @@ public final class LogReader {
     }
 
     private static boolean isLogOf(String base, LogQuery query) {
+        if (LogQuery.EVERY_LOG.equals(query.service())) {
+            return base.startsWith("service-") || (query.node() != null ? base.equals("node-" + query.node()) : base.startsWith("node-"));
+        }
         if (query.service() != null) {
             return base.equals("service-" + query.service());
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,24 @@ class LogReaderTest {
                 .containsExactly("WARN", "ERROR");
         assertThat(reader.read(new LogQuery(null, null, null, null, Instant.parse("2026-12-05T04:00:01.500Z"),
                 Instant.parse("2026-12-05T04:00:03Z"), null, 100)).entries()).extracting(LogEntry::level).containsExactly("WARN");
+    }
+
+    @Test
+    void everyLogReadsNodeAndServiceLogs() throws Exception {
+        Files.writeString(logs.resolve("node-node-a.log"), NODE_A);
+        Files.writeString(logs.resolve("service-orders.log"), NODE_A.lines().skip(1).reduce("", (a, b) -> a + b + "\n"));
+        LogReader reader = new LogReader(logs);
+
+        Files.writeString(logs.resolve("service-billing.log"),
+                "2026-12-05T04:00:04.000Z INFO  node=node-a service=billing run=3 [worker] Step - only in the service log\n");
+
+        List<LogEntry> every = reader.read(query(LogQuery.EVERY_LOG, null, null, null, 100)).entries();
+
+        assertThat(every).extracting(e -> e.message().lines().findFirst().orElseThrow()).as("a line in the node log and the service log shows once")
+                .containsExactly("Node node-a started", "Run 7 of service orders retried a.csv", "Run 7 of service orders failed",
+                        "only in the service log");
+        assertThat(reader.read(query(null, null, null, null, 100)).entries()).extracting(LogEntry::file)
+                .as("without a service: the node logs only").containsOnly("node-node-a.log");
     }
 
     @Test
