@@ -78,7 +78,8 @@ async function show(quiet) {
 
 function scheduleRefresh(refresh) {
   clearTimeout(refreshTimer);
-  if (!refresh) {
+  // After the session ended the login form shows, and polling would only collect refusals.
+  if (!refresh || !session.user) {
     return;
   }
   refreshTimer = setTimeout(() => {
@@ -98,9 +99,9 @@ async function loadNode() {
   const node = await api('GET', '/api/node');
   session.nodeId = node.nodeId;
   session.nodeRole = node.role;
-  document.getElementById('node-badge').replaceChildren(h('span', {}, node.nodeId + ' · '),
+  document.getElementById('node-badge').replaceChildren(h('span', {}, node.nodeId + ' · ',
     h('span', { class: 'role-' + String(node.role).toLowerCase() }, String(node.role).toLowerCase()),
-    node.epoch ? h('span', {}, ' · epoch ' + node.epoch) : null);
+    node.epoch ? ' · epoch ' + node.epoch : null));
   const banner = document.getElementById('passive-banner');
   if (node.role === 'ACTIVE') {
     banner.hidden = true;

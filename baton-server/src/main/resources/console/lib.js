@@ -97,18 +97,21 @@ export function flash(message, isError) {
 }
 
 /**
- * Runs an action after the operator confirms it, shows its result, and calls done() so the page shows the new state.
- * The API's own message is shown on success when there is one.
+ * Runs an action after the operator confirms it and shows its result. On success it calls done() so the page
+ * shows the new state; a failure keeps the page as it is, so a form keeps what was typed.
  */
 export async function act(question, call, done) {
   if (question && !window.confirm(question)) {
     return;
   }
+  let result;
   try {
-    flash(resultMessage(await call()), false);
+    result = await call();
   } catch (e) {
     flash(e.message, true);
+    return;
   }
+  flash(resultMessage(result), false);
   if (done) {
     await done();
   }

@@ -56,7 +56,7 @@ function silenceForm() {
   } },
   h('input', { id: 'silence-kind', placeholder: 'kind, such as run-failed', 'aria-label': 'Alert kind' }),
   h('input', { id: 'silence-service', placeholder: 'service', 'aria-label': 'Service' }),
-  h('input', { id: 'silence-for', placeholder: 'for, such as 2h', value: '1h', 'aria-label': 'Duration' }),
+  h('input', { id: 'silence-for', placeholder: 'for, such as 2h (at most 30d)', 'aria-label': 'Duration' }),
   h('input', { id: 'silence-reason', placeholder: 'reason', 'aria-label': 'Reason' }),
   h('button', { type: 'submit', dataset: { action: 'silence' } }, 'Silence'));
 }

@@ -15,7 +15,7 @@ export function itemActions(item) {
   return h('span', { class: 'actions' },
     RETRY.includes(item.state) ? actionButton('retry', 'Retry', () => act('Retry ' + name + '? The next run processes it again.',
       () => api('POST', path + 'retry'), refresh)) : null,
-    RELEASE.includes(item.state) ? actionButton('release', 'Release', () => act('Release ' + name + '? It is set aside as handled, and its input stays where it is.',
+    RELEASE.includes(item.state) ? actionButton('release', 'Release', () => act('Release ' + name + '? Its input goes back to the source folder, where the next run takes it as a new item.',
       () => api('POST', path + 'release'), refresh)) : null,
     REPROCESS.includes(item.state) ? actionButton('reprocess', 'Reprocess', () => act('Process ' + name + ' again? Its outputs are published once more.',
       () => api('POST', path + 'reprocess'), refresh)) : null);
@@ -25,7 +25,7 @@ export function itemsTable(items, withService) {
   return table('items', [
     ['Item', i => String(i.id)],
     withService ? ['Service', i => h('a', { href: '#/services/' + encodeURIComponent(i.service) }, i.service)] : null,
-    ['File', i => i.relPath],
+    ['File', i => h('span', { class: 'path' }, i.relPath)],
     ['State', i => badge(i.state)],
     ['Size', i => bytes(i.size)],
     ['Records', i => String(i.records)],
@@ -44,7 +44,7 @@ export async function renderQuarantine() {
     api('GET', '/api/items?state=PUBLISH_BLOCKED&limit=200')]);
   return h('section', {},
     h('h1', {}, 'Quarantine'),
-    h('p', { class: 'muted' }, 'Inputs a service rejected, with the reason. Fix the cause, then retry; release sets one aside for good.'),
+    h('p', { class: 'muted' }, 'Inputs a service rejected, with the reason. Fix the cause, then retry; release gives an input back to its source folder.'),
     h('div', { id: 'quarantine' }, itemsTable(quarantined, true)),
     h('h2', {}, 'Failed, waiting for their next attempt'),
     h('div', { id: 'failed' }, itemsTable(failed, true)),

@@ -42,7 +42,7 @@ function eventNode(event) {
 function history(hist) {
   const i = hist.item;
   return h('article', { class: 'card', dataset: { id: i.id } },
-    h('h2', {}, i.service + ' / ' + i.relPath + ' ', badge(i.state)),
+    h('h2', {}, i.service + ' / ', h('span', { class: 'path' }, i.relPath), ' ', badge(i.state)),
     h('p', { class: 'muted' }, 'Item ' + i.id + ', ' + bytes(i.size) + (hist.sha256 ? ', SHA-256 ' + hist.sha256 : '')),
     table('lineage-events', [
       ['Time', e => time(e.at)],

@@ -2,7 +2,7 @@
 import { api, badge, field, h, query, refresh, table, time } from '../lib.js';
 
 // The filter stays while the operator moves between pages.
-const filter = { service: null, level: 'INFO', since: '1h', contains: null };
+const filter = { service: '*', level: 'INFO', since: '1h', contains: null };
 
 /** Turns 15m, 2h or 3d into an instant that long ago; anything else goes to the API as it is. */
 function since(text) {
@@ -28,7 +28,8 @@ export async function render() {
     filter.contains = field('log-contains');
     refresh();
   } },
-  h('label', {}, 'Service ', h('select', { id: 'log-service' }, h('option', { value: '' }, 'all'),
+  h('label', {}, 'Log ', h('select', { id: 'log-service' }, h('option', { value: '*', selected: filter.service === '*' }, 'all: nodes and services'),
+    h('option', { value: '', selected: !filter.service }, 'nodes only'),
     services.map(s => h('option', { value: s.name, selected: s.name === filter.service }, s.name)))),
   h('label', {}, 'Level at least ', h('select', { id: 'log-level' },
     ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'].map(l => h('option', { value: l, selected: l === filter.level }, l)))),
@@ -39,7 +40,7 @@ export async function render() {
   return h('section', {},
     h('h1', {}, 'Logs'),
     form,
-    h('p', { class: 'muted' }, entries.length + ' entries, newest first' + (result.truncated ? '; more match: narrow the filter' : '') + '.'),
+    h('p', { class: 'muted' }, entries.length + (entries.length === 1 ? ' entry' : ' entries') + ', newest first' + (result.truncated ? '; more match: narrow the filter' : '') + '.'),
     table('logs', [
       ['Time', e => time(e.at)],
       ['Level', e => badge(e.level)],

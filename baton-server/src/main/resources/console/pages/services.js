@@ -120,7 +120,7 @@ export async function renderDetail(name) {
     s.note ? h('p', { class: 'banner warn', id: 'restart-note' }, s.note) : null,
     serviceActions(s),
     facts([
-      ['State', s.state + (s.reason ? ': ' + s.reason : ''), 'service-state'],
+      ['State', s.state + (s.paused ? ', schedule paused' : '') + (s.reason ? ': ' + s.reason : ''), 'service-state'],
       ['Schedule', (s.schedule || 'manual') + (s.misfire ? ' (misfire: ' + s.misfire + ')' : '')],
       ['Next runs', s.nextSlots && s.nextSlots.length ? s.nextSlots.map(slot).join('\n') : '—'],
       ['Last run', lastRun(s)],
@@ -154,7 +154,7 @@ export async function renderDetail(name) {
 export function waitingTable(waiting, withService) {
   return table('waiting', [
     withService ? ['Service', w => h('a', { href: '#/services/' + enc(w.service) }, w.service)] : null,
-    ['File', w => w.relPath],
+    ['File', w => h('span', { class: 'path' }, w.relPath)],
     ['Waiting because', w => w.reason],
     ['Since', w => time(w.since)],
   ].filter(c => c), waiting, w => ({ dataset: { id: w.relPath } }), 'No file is waiting.');

@@ -177,7 +177,9 @@ final class Authenticator {
         }
         if (!matches) {
             fail(ctx, user, now, account.isPresent() ? "a wrong password" : "an unknown user name");
-            throw unauthorized(ctx, "the user name or password is wrong; " + LOGIN_HINT);
+            // The console's login form needs no word on tokens and HTTP Basic, which only scripts use.
+            throw unauthorized(ctx, "the user name or password is wrong; " + (SessionRoutes.isLogin(ctx)
+                    ? "check both, or ask an operator to set a new password with: baton user passwd " + user : LOGIN_HINT));
         }
         return new Principal(user, account.get().role(), Principal.Kind.USER);
     }

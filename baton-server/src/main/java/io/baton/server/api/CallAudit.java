@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@code /api/*}, so that an endpoint cannot forget it. Every call that is not a GET gets one row: done for
  * a 2xx or 3xx status, failed for a 5xx status or an error code ending in {@code _failed}, refused for any
  * other error. A call of any method without a valid token (401) gets a row with the actor {@code anonymous},
- * within the bound of {@link AnonymousCallLimit}.
+ * within the bound of {@link AnonymousCallLimit}, except the console's login probe ({@code GET /api/session} with no credentials).
  *
  * <p>Handlers add what only they know with the static methods: the service and version of a deploy, the
  * target node, or that they recorded the call themselves (the actions on work items write one row per item,
@@ -119,6 +119,9 @@ final class CallAudit {
         if (!anonymous && (!call.management() || Boolean.TRUE.equals(ctx.attribute(RECORDED)) || Boolean.TRUE.equals(ctx.attribute(SKIP)))) {
             return;
         }
+        if (anonymous && isLoginProbe(ctx)) {
+            return;
+        }
 
         ApiError error = ctx.attribute(ERROR);
         Outcome outcome = outcome(status, error);
@@ -143,6 +146,15 @@ final class CallAudit {
         log.info("Node {}: {}{} by {} from {}: {} (HTTP {}){}", nodeId, call.action(), subject(service, call.itemId(), ctx.attribute(TARGET)),
                 actor.name(), actor.remoteAddress(), outcome.label(), status, detail == null ? "" : ": " + detail);
         write(row);
+    }
+
+    /**
+     * Returns whether a call is the console asking whether it is logged in, with no credentials at all: the
+     * login page does this at every load, so its 401 is no failed login and gets no row.
+     */
+    private static boolean isLoginProbe(Context ctx) {
+        return ctx.method() == io.javalin.http.HandlerType.GET && SessionRoutes.PATH.equals(ctx.path()) && ctx.header("Authorization") == null
+                && ctx.cookie(ConsoleSessions.COOKIE) == null;
     }
 
     /** Names what a call acted on, for its log line: " of service S", " of item N", " of T", or nothing. */
