@@ -28,8 +28,8 @@ export async function render() {
         h('h2', {}, service),
         chart('Files per hour', perHour('files'), slots.map(hourLabel), v => String(v), 'files'),
         chart('Bytes in per hour', perHour('bytesIn'), slots.map(hourLabel), bytes, 'bytes'),
-        chart('Run durations (' + runs.length + ' runs)', runs.map(r => r.millis), runs.map(r => 'run ' + r.runId), duration, 'durations',
-          runs.map(r => r.state)));
+        chart('Run durations (' + runs.length + ' runs, by start time)', runs.map(r => r.millis), runs.map(r => clock(r.startedAt)), duration,
+          'durations', runs.map(r => 'run ' + r.runId + ', ' + r.state)));
     }),
     stats.runsRead >= 50000 ? h('p', { class: 'muted' }, 'Only the newest 50000 runs are counted.') : null);
 }
@@ -44,6 +44,12 @@ function hourLabel(iso) {
   return String(d.getHours()).padStart(2, '0') + ':00';
 }
 
+/** Formats an instant as hours and minutes of the browser's zone. */
+function clock(iso) {
+  const d = new Date(iso);
+  return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
+}
+
 /** Draws a bar chart with the largest value written at the top; each bar's title gives its label and value. */
 function chart(title, values, labels, format, name, states) {
   // Drawn at the width it is shown at, so that text is not stretched.
@@ -55,13 +61,13 @@ function chart(title, values, labels, format, name, states) {
   const plot = HEIGHT - 20;
   const bars = values.map((v, i) => {
     const height = v === 0 ? 0 : Math.max(1, (v / max) * (plot - 10));
-    const failed = states && states[i] !== 'SUCCEEDED';
+    const failed = states && !states[i].endsWith('SUCCEEDED');
     return h('rect', { x: PAD + i * slot, y: plot - height, width: barWidth, height, class: failed ? 'bar bad' : 'bar' },
       h('title', {}, labels[i] + ': ' + format(v) + (states ? ' (' + states[i] + ')' : '')));
   });
   const tickEvery = Math.ceil(n / 8);
   const ticks = labels.map((l, i) => i % tickEvery === 0
-    ? h('text', { x: PAD + i * slot, y: HEIGHT - 4, class: 'tick' }, name === 'durations' ? '' : l) : null);
+    ? h('text', { x: PAD + i * slot, y: HEIGHT - 4, class: 'tick' }, l) : null);
   return h('figure', { class: 'chart', dataset: { chart: name } },
     h('figcaption', {}, title + ' — max ' + format(Math.max(0, ...values))),
     h('svg', { viewBox: '0 0 ' + WIDTH + ' ' + HEIGHT, role: 'img', 'aria-label': title },
