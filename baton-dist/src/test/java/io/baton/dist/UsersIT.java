@@ -88,6 +88,21 @@ class UsersIT {
                     assertThat(call(base, method, path, null).status()).as(what + " without a login").isIn(200, 503);
                     continue;
                 }
+                if (what.equals("GET /")) {
+                    // The redirect to the console, whose pages get their data from the API with a login.
+                    assertThat(call(base, method, path, null).status()).as(what + " without a login").isEqualTo(302);
+                    continue;
+                }
+                if (what.equals("POST /api/session")) {
+                    // The console's login checks the password in its body, so it needs no login itself.
+                    assertThat(call(base, method, path, null).status()).as(what + " without a body").isEqualTo(400);
+                    continue;
+                }
+                if (what.equals("DELETE /api/session")) {
+                    assertThat(call(base, method, path, null).status()).as(what + " without a login").isEqualTo(401);
+                    assertThat(call(base, method, path, "Bearer " + viewerSecret).status()).as("a viewer may log out").isEqualTo(200);
+                    continue;
+                }
 
                 Reply anonymous = call(base, method, path, null);
                 assertThat(anonymous.status()).as(what + " without a login").isEqualTo(401);

@@ -333,11 +333,21 @@ public final class NodeDaemon {
         forced.complete(failure);
     }
 
+    /** Raises the role-change alert; a fault in it is logged, because an alert must never stop the node from serving its role. */
+    private void raiseBecameActive(RoleChangeCause cause, long epoch, String why, Journal journal) {
+        try {
+            nodeAlerts.becameActive(cause, epoch, why, previousHolder(journal, epoch));
+        } catch (RuntimeException e) {
+            log.error("Node {} epoch {}: the alert of becoming active failed; the node stays active: {}", config.nodeId(), epoch, e.toString(), e);
+        }
+    }
+
     /** Returns the node that held the epoch before {@code epoch}, as its role change recorded it, or null. */
     private String previousHolder(Journal journal, long epoch) {
         try {
-            return journal.call(c -> RoleChanges.recent(c, 1)).stream().filter(r -> r.epoch() == epoch).map(RoleChanges.RoleChange::previousNode)
-                    .findFirst().orElse(null);
+            // A first start has no previous node, so the row is looked up first and its field read after.
+            return journal.call(c -> RoleChanges.recent(c, 1)).stream().filter(r -> r.epoch() == epoch).findFirst()
+                    .map(RoleChanges.RoleChange::previousNode).orElse(null);
         } catch (JournalException e) {
             log.warn("Node {} epoch {}: cannot read the previous holder for the role-change alert: {}", config.nodeId(), epoch, e.getMessage());
             return null;
@@ -444,7 +454,7 @@ public final class NodeDaemon {
                 log.info("Node {} starts no service: automatic startup is off (--no-autostart)", config.nodeId());
             }
             housekeeping.start();
-            nodeAlerts.becameActive(takeover.cause(), epoch, why, previousHolder(journal, epoch));
+            raiseBecameActive(takeover.cause(), epoch, why, journal);
         } catch (IOException | JournalException e) {
             active.set(a);
             log.error("Node {} epoch {}: recovery or loading the services failed: {}", config.nodeId(), epoch, e.toString());
