@@ -97,8 +97,8 @@ export function flash(message, isError) {
 }
 
 /**
- * Runs an action after the operator confirms it and shows its result. On success it calls done() so the page
- * shows the new state; a failure keeps the page as it is, so a form keeps what was typed.
+ * Runs an action after the operator confirms it and shows its result. On success it calls done(), so the page
+ * shows the new state. A failure keeps the page as it is, so a form keeps what was typed.
  */
 export async function act(question, call, done) {
   if (question && !window.confirm(question)) {

@@ -383,6 +383,16 @@ final class ConsoleBrowser implements AutoCloseable {
         return this;
     }
 
+    /** Returns the width of the page's content in CSS pixels; wider than the viewport means a horizontal scroll bar. */
+    long contentWidth() {
+        return ((Number) driver.executeScript("return document.documentElement.scrollWidth;")).longValue();
+    }
+
+    /** Returns how many elements match a CSS selector now, without waiting. */
+    int count(String selector) {
+        return driver.findElements(By.cssSelector(selector)).size();
+    }
+
     /** Returns the width of the page's viewport in CSS pixels, as the page's scripts and media queries see it. */
     long viewportWidth() {
         return ((Number) driver.executeScript("return window.innerWidth;")).longValue();

@@ -222,6 +222,29 @@ class ConsoleIT {
         browser.awaitGone(quarantineRow(itemId));
     }
 
+    /**
+     * Shows file names as they are: two spaces stay two, markup in a name stays text, and a 200-character name
+     * wraps instead of pushing the actions off a 1280-pixel page.
+     */
+    @Test
+    @Order(4)
+    void oddFileNamesShownExactly() throws Exception {
+        List<String> names = List.of("a  b.csv", "<img src=x onerror=alert(1)>.csv", "résumé (1).csv", "n".repeat(196) + ".csv");
+        for (String name : names) {
+            Files.writeString(cluster.data.resolve("rates-in").resolve(name), "id,city\n1,Lyon\n");
+        }
+        JsonNode run = TestCluster.runOnce(nodeA, "rates");
+
+        browser.go("#/runs/" + run.path("runId").asText(), "run");
+        for (JsonNode item : TestCluster.itemsOf(nodeA, run)) {
+            String shown = browser.text(By.cssSelector("[data-table=\"items\"] [data-id=\"" + item.path("id").asText() + "\"] .path"));
+            assertThat(shown).as("name of item " + item.path("id").asText()).isEqualTo(item.path("relPath").asText());
+        }
+        assertThat(TestCluster.itemsOf(nodeA, run)).extracting(i -> i.path("relPath").asText()).containsExactlyInAnyOrderElementsOf(names);
+        assertThat(browser.count("#page img")).as("elements made from a file name").isZero();
+        assertThat(browser.contentWidth()).as("page width with a 200-character name").isLessThanOrEqualTo(browser.viewportWidth());
+    }
+
     @Test
     @Order(6)
     void logPageFiltersByService() {

@@ -202,7 +202,7 @@ final class Authenticator {
 
     /**
      * Logs in with a console session. The user's account is read again on every call, so a removed user, a
-     * changed password or a changed role takes effect at once; a call that changes something must carry the
+     * changed password or a changed role takes effect at once. A call that changes something must carry the
      * session's CSRF token.
      */
     private Principal session(Context ctx, String id) {
@@ -278,7 +278,7 @@ final class Authenticator {
     }
 
     private static ApiException unauthorized(Context ctx, String message) {
-        // The console asks for the password on its own page; a Basic challenge would make the browser open its own dialog.
+        // The console shows its own login form, so a Basic challenge would open the browser's password dialog as well.
         if (ctx.header(SessionRoutes.CONSOLE_HEADER) == null) {
             ctx.header("WWW-Authenticate", "Basic realm=\"baton\", charset=\"UTF-8\"");
         }

@@ -67,12 +67,12 @@ class ConsoleLoginTest {
     }
 
     @Test
-    void sessionCookieLogsInAndChangesNeedTheCsrfToken() throws Exception {
+    void sessionChangesNeedCsrfToken() throws Exception {
         String[] s = login("alice", "alice-Secret-1");
 
-        HttpResponse<String> who = send("GET", "/api/session", null, "Cookie", s[0]);
-        assertThat(who.statusCode()).isEqualTo(200);
-        assertThat(who.body()).contains("\"user\":\"alice\"").contains("\"role\":\"operator\"");
+        HttpResponse<String> caller = send("GET", "/api/session", null, "Cookie", s[0]);
+        assertThat(caller.statusCode()).isEqualTo(200);
+        assertThat(caller.body()).contains("\"user\":\"alice\"").contains("\"role\":\"operator\"");
 
         HttpResponse<String> noToken = send("POST", "/api/tokens", "{\"name\":\"t1\",\"role\":\"viewer\"}", "Cookie", s[0]);
         assertThat(noToken.statusCode()).as("a change without the CSRF token: %s", noToken.body()).isEqualTo(403);
@@ -83,7 +83,7 @@ class ConsoleLoginTest {
     }
 
     @Test
-    void logoutEndsTheSessionAndAViewerMayLogOut() throws Exception {
+    void viewerLogoutEndsSession() throws Exception {
         String[] s = login("vera", "vera-Secret-1");
 
         HttpResponse<String> out = send("DELETE", "/api/session", null, "Cookie", s[0], "X-Baton-Csrf", s[1]);
@@ -108,7 +108,7 @@ class ConsoleLoginTest {
     }
 
     @Test
-    void wrongPasswordIsRefusedWithoutCookie() throws Exception {
+    void wrongPasswordSetsNoCookie() throws Exception {
         HttpResponse<String> r = send("POST", "/api/session", "{\"user\":\"alice\",\"password\":\"wrong-password\"}");
 
         assertThat(r.statusCode()).isEqualTo(401);
