@@ -26,10 +26,14 @@ public final class StaleRule {
         return staleAfter;
     }
 
-    /** Returns the entry's age at {@code now} in milliseconds, or -1 when its heartbeat time is unreadable. */
+    /**
+     * Returns the entry's age at {@code now} in milliseconds, or -1 when its heartbeat time is unreadable. A
+     * heartbeat that lies after {@code now} counts as age 0: the reader may take {@code now} just before the
+     * writer's next heartbeat lands, or the writer's clock may run ahead.
+     */
     public static long ageMillis(NodeRegistration entry, Instant now) {
         try {
-            return Duration.between(Instant.parse(entry.heartbeatAt()), now).toMillis();
+            return Math.max(0, Duration.between(Instant.parse(entry.heartbeatAt()), now).toMillis());
         } catch (DateTimeParseException | NullPointerException e) {
             return -1;
         }

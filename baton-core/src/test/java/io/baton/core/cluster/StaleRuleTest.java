@@ -24,6 +24,15 @@ class StaleRuleTest {
     }
 
     @Test
+    void heartbeatJustAfterTheReadersClockIsFresh() {
+        // The writer's next heartbeat can land between the reader taking its time and reading the file.
+        NodeRegistration e = entry("other-host", 4242, "2026-03-01T10:00:00Z", "2026-03-01T10:00:30.002Z");
+
+        assertThat(rule.staleReason(e, NOW)).isNull();
+        assertThat(StaleRule.ageMillis(e, NOW)).isZero();
+    }
+
+    @Test
     void oldHeartbeatIsStale() {
         NodeRegistration e = entry("other-host", 4242, "2026-03-01T10:00:00Z", "2026-03-01T10:00:14Z");
 
