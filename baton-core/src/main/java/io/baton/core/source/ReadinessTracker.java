@@ -37,8 +37,16 @@ public final class ReadinessTracker {
 
     private final ReadinessSpec spec;
     private final Map<String, Observation> observed = new HashMap<>();
-    /** The reason each ready file could not be claimed at its last try, by relative path. */
-    private final Map<String, String> claimProblems = new HashMap<>();
+    /** Ready files that could not be claimed at their last try, by relative path, with the reason. */
+    private final Map<String, Waiting> claimProblems = new java.util.LinkedHashMap<>();
+    /** Names in the folder that the source never takes, such as symbolic links, as of the last report. */
+    private Map<String, Waiting> neverTaken = Map.of();
+    /** Files that were not ready at the last poll. */
+    private List<Waiting> notReady = List.of();
+    /**
+     * What {@link #waiting()} returns. It is rebuilt from the three parts above after each change, so that a
+     * reader between a poll and its claims still sees the files that keep failing their claim.
+     */
     private volatile List<Waiting> waiting = List.of();
 
     private final List<java.nio.file.PathMatcher> temporaryNames = new ArrayList<>();
@@ -90,33 +98,55 @@ public final class ReadinessTracker {
         // Files no longer listed are forgotten, so the map cannot grow without bound.
         observed.keySet().retainAll(seen.keySet());
         observed.putAll(seen);
-        claimProblems.keySet().retainAll(seen.keySet());
-        waiting = List.copyOf(waits);
+        // A claim problem is kept only while its file stays ready; a file that waits again shows that reason.
+        claimProblems.keySet().retainAll(ready.stream().map(c -> c.identity().relPath()).toList());
+        notReady = List.copyOf(waits);
+        publish();
         return ready;
     }
 
     /**
      * Records that a ready file could not be claimed, so that {@link #waiting()} shows it with the
-     * reason. Returns true when the reason is new for that file, so that the caller logs it once and
-     * not on every poll.
+     * reason until a claim check passes. Returns true when the reason is new for that file, so that the
+     * caller logs it once and not on every poll.
      */
     public boolean claimFailed(String relPath, String reason, Instant now) {
-        List<Waiting> waits = new ArrayList<>(waiting);
-        waits.add(new Waiting(relPath, "cannot be claimed: " + reason, now.toString()));
-        waiting = List.copyOf(waits);
-        return !reason.equals(claimProblems.put(relPath, reason));
+        String shown = "cannot be claimed: " + reason;
+        Waiting before = claimProblems.get(relPath);
+        boolean isNew = before == null || !before.reason().equals(shown);
+        if (isNew) {
+            claimProblems.put(relPath, new Waiting(relPath, shown, now.toString()));
+            publish();
+        }
+        return isNew;
     }
 
-    /** Lists a name that the source never takes, such as a symbolic link, as waiting with the reason until it is gone. */
-    public void neverTaken(String relPath, String reason, Instant now) {
-        List<Waiting> waits = new ArrayList<>(waiting);
-        waits.add(new Waiting(relPath, reason, now.toString()));
-        waiting = List.copyOf(waits);
+    /**
+     * Lists the names that the source never takes, such as symbolic links, as waiting with the reason
+     * until they are gone. Each call replaces the names of the call before.
+     */
+    public void neverTaken(List<String> relPaths, String reason, Instant now) {
+        Map<String, Waiting> names = new HashMap<>();
+        for (String rel : relPaths) {
+            Waiting before = neverTaken.get(rel);
+            names.put(rel, before != null ? before : new Waiting(rel, reason, now.toString()));
+        }
+        neverTaken = names;
+        publish();
     }
 
     /** Forgets an earlier claim problem of a file that passed the claim check. */
     public void claimPassed(String relPath) {
-        claimProblems.remove(relPath);
+        if (claimProblems.remove(relPath) != null) {
+            publish();
+        }
+    }
+
+    private void publish() {
+        List<Waiting> all = new ArrayList<>(notReady);
+        all.addAll(claimProblems.values());
+        all.addAll(neverTaken.values());
+        waiting = List.copyOf(all);
     }
 
     /** Files that waited at the last poll, with their reasons. */

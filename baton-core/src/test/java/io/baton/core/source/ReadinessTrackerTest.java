@@ -97,4 +97,39 @@ class ReadinessTrackerTest {
         assertThat(t.ready(listed, java.util.Set.of(), 0, NOW)).as("without its done file").isEmpty();
         assertThat(t.ready(listed, java.util.Set.of("a.csv.done"), SECOND, NOW)).as("done file left out by include: *.csv").hasSize(1);
     }
+
+    @Test
+    void claimProblemStaysListedBetweenPollAndClaim() {
+        ReadinessTracker t = new ReadinessTracker(new ReadinessSpec(null, null));
+        List<Candidate> listed = List.of(file("locked.csv", 1, 1, 1));
+
+        t.ready(listed, 0, NOW);
+        assertThat(t.claimFailed("locked.csv", "held by FLOCK", NOW)).as("first failure is new").isTrue();
+        // The next poll lists the file as ready again, and it still shows as waiting until its claim check runs.
+        assertThat(t.ready(listed, SECOND, NOW.plusSeconds(1))).hasSize(1);
+        assertThat(t.waiting()).singleElement().satisfies(w -> {
+            assertThat(w.reason()).isEqualTo("cannot be claimed: held by FLOCK");
+            assertThat(w.since()).isEqualTo(NOW.toString());
+        });
+        assertThat(t.claimFailed("locked.csv", "held by FLOCK", NOW.plusSeconds(1))).as("same reason again").isFalse();
+        assertThat(t.waiting()).hasSize(1);
+
+        t.claimPassed("locked.csv");
+        assertThat(t.waiting()).as("after the claim check passed").isEmpty();
+    }
+
+    @Test
+    void skippedNamesStayListedUntilGone() {
+        ReadinessTracker t = new ReadinessTracker(new ReadinessSpec(null, null));
+
+        t.ready(List.of(), 0, NOW);
+        t.neverTaken(List.of("link.csv"), "a symbolic link", NOW);
+        t.ready(List.of(file("a.csv", 1, 1, 1)), SECOND, NOW.plusSeconds(1));
+        assertThat(t.waiting()).as("between a poll and its report").extracting(ReadinessTracker.Waiting::relPath).containsExactly("link.csv");
+        t.neverTaken(List.of("link.csv"), "a symbolic link", NOW.plusSeconds(1));
+        assertThat(t.waiting()).singleElement().satisfies(w -> assertThat(w.since()).isEqualTo(NOW.toString()));
+
+        t.neverTaken(List.of(), "a symbolic link", NOW.plusSeconds(2));
+        assertThat(t.waiting()).as("once the link is gone").isEmpty();
+    }
 }

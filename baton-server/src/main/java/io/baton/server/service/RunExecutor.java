@@ -255,9 +255,9 @@ final class RunExecutor {
 
     /** Lists the symbolic links of the inbox as waiting, and logs each one once per deployed service, not at every poll. */
     private void reportLinks() {
+        readiness.neverTaken(List.copyOf(source.skippedLinks()),
+                "a symbolic link: links are not followed, so it is never taken; put the file itself in the inbox", ctx.clock().instant());
         for (String link : source.skippedLinks()) {
-            readiness.neverTaken(link, "a symbolic link: links are not followed, so it is never taken; put the file itself in the inbox",
-                    ctx.clock().instant());
             if (warnedNames.add("link:" + link)) {
                 log.warn("Service {}: skipping symbolic link {} in source folder {}: links are not followed, so it is never taken;"
                         + " put the file itself in the inbox", d.name(), link, d.source().path());
