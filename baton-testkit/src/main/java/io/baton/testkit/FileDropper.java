@@ -77,9 +77,9 @@ public final class FileDropper implements AutoCloseable {
 
     /** Stops delivering and waits for the thread; fails when a delivery failed. */
     public void stop() throws IOException, InterruptedException {
+        // No interrupt: it could close the channel of a write in progress and leave a .part file behind.
         stopped = true;
-        thread.interrupt();
-        thread.join(10_000);
+        thread.join(10_000 + intervalMillis);
         if (failure != null) {
             throw new IOException("delivering a file into " + inbox + " failed", failure);
         }

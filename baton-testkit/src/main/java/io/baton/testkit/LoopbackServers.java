@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** Process handling shared by the real servers the tests start on 127.0.0.1. */
@@ -16,10 +17,30 @@ final class LoopbackServers {
     private LoopbackServers() {
     }
 
-    /** Returns a port on 127.0.0.1 that was free a moment ago. */
+    /** The first port of Linux's default ephemeral range (net.ipv4.ip_local_port_range is 32768 to 60999). */
+    static final int EPHEMERAL_START = 32_768;
+
+    /**
+     * Returns a port on 127.0.0.1 that was free a moment ago, below the ephemeral range. A server that is
+     * restarted on its port keeps it: no outgoing connection of another process is given such a port.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, EPHEMERAL_START);
+            if (isFree(port)) {
+                return port;
+            }
+        }
+        throw new IOException("no free port found on 127.0.0.1 between 20000 and " + EPHEMERAL_START);
+    }
+
+    /** Tells whether a server socket can be bound to 127.0.0.1:{@code port} now. */
+    static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -1,8 +1,6 @@
 package io.baton.testkit;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,22 +204,23 @@ public final class VsftpdServer implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
     }
 
-    /** Returns the first of {@value #PASSIVE_PORTS} consecutive ports that are free now, from a random start. */
+    /**
+     * Returns the first of {@value #PASSIVE_PORTS} consecutive ports that are free now, from a random start
+     * below the ports {@link LoopbackServers#freePort()} gives and below the ephemeral range.
+     */
     private static int freePortRange() throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(30_000, 60_000);
+            int first = ThreadLocalRandom.current().nextInt(10_000, 20_000 - PASSIVE_PORTS);
             if (rangeFree(first)) {
                 return first;
             }
         }
-        throw new IOException("no " + PASSIVE_PORTS + " consecutive free ports found between 30000 and 60000");
+        throw new IOException("no " + PASSIVE_PORTS + " consecutive free ports found between 10000 and 20000");
     }
 
     private static boolean rangeFree(int first) {
         for (int p = first; p < first + PASSIVE_PORTS; p++) {
-            try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-                s.setReuseAddress(true);
-            } catch (IOException e) {
+            if (!LoopbackServers.isFree(p)) {
                 return false;
             }
         }
