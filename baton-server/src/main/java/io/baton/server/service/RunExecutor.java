@@ -74,6 +74,8 @@ final class RunExecutor {
     private RemoteSource remoteSource;
     /** Rejected remote names already warned about, shared by the runs of the service. */
     private java.util.Set<String> warnedNames = new java.util.HashSet<>();
+    /** The paused flag of the schedule that started this run, read before the first claim. Always false for a manual trigger. */
+    private BooleanSupplier schedulePaused = () -> false;
     /** The reason the run stopped using its remote server, or null while the connection works. */
     private String transportFailure;
     private final ClaimCheck claimCheck = new ClaimCheck();
@@ -109,6 +111,15 @@ final class RunExecutor {
     /** Uses the service's set of rejected remote names already warned about, so that a name is not reported on every run. */
     RunExecutor warnedNames(java.util.Set<String> names) {
         this.warnedNames = names;
+        return this;
+    }
+
+    /**
+     * Ends the run without claiming anything when {@code paused} turns true before its first claim. Only
+     * a run that the schedule started uses this, because a pause stops the schedule, not manual triggers.
+     */
+    RunExecutor schedulePaused(BooleanSupplier paused) {
+        this.schedulePaused = paused;
         return this;
     }
 
@@ -195,6 +206,9 @@ final class RunExecutor {
             return precheck;
         }
 
+        if (pausedBeforeClaim("listing")) {
+            return null;
+        }
         List<Candidate> candidates;
         try {
             candidates = listReady();
@@ -206,6 +220,13 @@ final class RunExecutor {
             announce();
             log.error("Run {} of service {}: {}", runId, d.name(), reason);
             return reason;
+        }
+
+        // Checked again after the listing, because a pause that returned before a file was written is
+        // either seen here or came after the listing ended, and then the listing cannot contain the file.
+        // So a scheduled run claims no file written after the pause.
+        if (pausedBeforeClaim("claiming")) {
+            return null;
         }
 
         int claimed = 0;
@@ -229,6 +250,17 @@ final class RunExecutor {
         }
         // A stop during the last batch leaves no batch to skip, but its unsent items were released.
         return stopping() && released > 0 ? stopReason() : null;
+    }
+
+    /** Returns whether the schedule that started this run was paused, and logs that the run ends without claiming. */
+    private boolean pausedBeforeClaim(String step) {
+        if (!schedulePaused.getAsBoolean()) {
+            return false;
+        }
+        // A scheduled run gets its run id at its first claim, so there is none to log yet.
+        log.info("Service {}: {} on node {} ends before {} without claiming, because the schedule was paused", d.name(), trigger,
+                ctx.nodeId(), step);
+        return true;
     }
 
     /** Tells whether the run must stop at its next commit point: a stop request or its maximum run duration. */

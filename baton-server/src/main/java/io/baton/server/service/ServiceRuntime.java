@@ -247,6 +247,9 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             MDC.put("service", name);
             RunDeadline deadline = new RunDeadline(d.limits().maxRunDuration(), d.stopGracePeriod());
             RunExecutor executor = new RunExecutor(d, ctx, w, disp, () -> stopRequested, readiness, deadline);
+            if (slot != null) {
+                executor.schedulePaused(() -> paused);
+            }
             deadline.arm(scheduler, () -> alertRunLimit(executor, deadline), () -> killAtRunLimit(w, executor));
             long started = System.nanoTime();
             try {
@@ -335,8 +338,9 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     }
 
     /**
-     * Stops the schedule without stopping the worker: no scheduled run starts until {@link #resume},
-     * a run in progress goes on, and manual triggers still work. Returns an error message or null.
+     * Stops the schedule without stopping the worker: no scheduled run starts until {@link #resume}, and
+     * manual triggers still work. A scheduled run that has not claimed a file yet ends without claiming,
+     * while a run that claimed files, or that an operator triggered, goes on. Returns an error message or null.
      */
     public synchronized String pause() {
         if (descriptor == null || descriptor.schedule() == null) {
