@@ -33,7 +33,7 @@ final class CallAudit {
     /** The actor name of a call without a valid token. */
     static final String ANONYMOUS = "anonymous";
 
-    /** Maximum rows of calls without a valid token per {@link #ANONYMOUS_WINDOW}. */
+    /** Maximum rows of calls without a valid token within any span of {@link #ANONYMOUS_WINDOW}. */
     static final int ANONYMOUS_ROWS = 10;
 
     static final Duration ANONYMOUS_WINDOW = Duration.ofMinutes(1);

@@ -89,4 +89,45 @@ class CallAuditTest {
         assertThat(next.leftOutBefore()).as("calls left out").isEqualTo(6);
         assertThat(limit.next().leftOutBefore()).as("count reported once").isZero();
     }
+
+    @Test
+    void anonymousBurstAcrossMinuteBounded() {
+        AtomicLong now = new AtomicLong(1_000);
+        AnonymousCallLimit limit = new AnonymousCallLimit(3, Duration.ofSeconds(60), now::get);
+
+        // The burst starts 50 s after the limit was created and lasts 20 s, across the 60 s mark.
+        now.addAndGet(Duration.ofSeconds(50).toNanos());
+        for (int i = 0; i < 3; i++) {
+            assertThat(limit.next().record()).as("call %d of the burst within the bound", i).isTrue();
+        }
+        for (int second = 51; second <= 70; second++) {
+            now.addAndGet(Duration.ofSeconds(1).toNanos());
+            assertThat(limit.next().record()).as("call at %d s, within 60 s of 3 recorded rows", second).isFalse();
+        }
+
+        now.addAndGet(Duration.ofSeconds(40).toNanos());
+        AnonymousCallLimit.Decision next = limit.next();
+        assertThat(next.record()).as("call 60 s after the first rows of the burst").isTrue();
+        assertThat(next.leftOutBefore()).as("calls left out").isEqualTo(20);
+    }
+
+    @Test
+    void anonymousRowsFreedOneByOne() {
+        long t0 = 1_000;
+        AtomicLong now = new AtomicLong(t0);
+        AnonymousCallLimit limit = new AnonymousCallLimit(3, Duration.ofSeconds(60), now::get);
+
+        // Rows at 0 s, 30 s and 50 s fill the bound, and each frees its place 60 s after it was recorded.
+        for (int second : new int[] {0, 30, 50}) {
+            now.set(t0 + Duration.ofSeconds(second).toNanos());
+            assertThat(limit.next().record()).as("row at %d s", second).isTrue();
+        }
+        now.set(t0 + Duration.ofSeconds(60).toNanos());
+        assertThat(limit.next().record()).as("first call at 60 s").isTrue();
+        assertThat(limit.next().record()).as("second call at 60 s").isFalse();
+        now.set(t0 + Duration.ofSeconds(89).toNanos());
+        assertThat(limit.next().record()).as("call at 89 s").isFalse();
+        now.set(t0 + Duration.ofSeconds(90).toNanos());
+        assertThat(limit.next().record()).as("call at 90 s").isTrue();
+    }
 }
