@@ -240,16 +240,18 @@ class OperatorActionsIT {
             node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
             Path in = Files.createDirectories(cluster.data.resolve("slow-in"));
             Files.writeString(in.resolve("a.txt"), "a\n");
+            // The run holds a.txt until the gate file is deleted, however long the checks below take.
+            Path gate = Files.writeString(tmp.resolve("gate"), "hold the run while this file exists\n");
             cluster.deployAndStart(node, """
                     name: slow
                     source: { path: slow-in }
                     process:
                       - type: class
-                        class: io.baton.testkit.steps.SlowCopyStep
-                        settings: { delayMillis: "8000" }
+                        class: io.baton.testkit.steps.GatedCopyStep
+                        settings: { gate: "%s" }
                     targets: [ { path: slow-out } ]
                     onSuccess: { delete: true }
-                    """);
+                    """.formatted(gate));
             assertThat(node.cli("trigger", "slow").exitCode()).isZero();
             NodeProcess.await(Duration.ofSeconds(30), "the run to claim a.txt", () -> {
                 JsonNode runs = node.tryGet("/api/services/slow/runs");
@@ -262,6 +264,10 @@ class OperatorActionsIT {
             assertThat(retry.exitCode()).as("retry during a run").isEqualTo(1);
             assertThat(retry.err()).contains("a run of service slow is in progress");
             assertThat(node.call("POST", "/api/items/" + item + "/retry", null).status()).as("status during a run").isEqualTo(409);
+
+            Files.delete(gate);
+            NodeProcess.await(Duration.ofSeconds(60), "the held run to end", () -> !node.tryGet("/api/services/slow").path("runInProgress").asBoolean(true));
+            assertThat(itemState(node, item)).as("state of the item once the gate opened").isEqualTo("DISPOSED");
         }
     }
 
