@@ -2,6 +2,7 @@ package io.baton.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.testkit.NodeProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,18 +53,25 @@ class ReadinessIT {
             Files.setLastModifiedTime(big, threeDaysAgo);
             boolean sawWaiting = false;
             long lastWrite = System.nanoTime();
-            for (int i = 1; i <= LINES; i++) {
-                Files.writeString(big, i + ",v" + i + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-                Files.setLastModifiedTime(big, threeDaysAgo);
-                lastWrite = System.nanoTime();
-                Thread.sleep(100);
-                assertThat(Files.exists(cluster.data.resolve("out/big.jsonl"))).as("output while the file grows, line " + i).isFalse();
-                if (i % 10 == 0) {
-                    sawWaiting |= node.cli("waiting", "stable").out().contains("not stable yet");
+            // The CLI starts a JVM, which takes seconds on a loaded machine. It runs on a thread of its own,
+            // because a writer that stalls for stableFor makes the half-written file look stable.
+            Future<NodeProcess.CliResult> cliWaiting;
+            try (ExecutorService cliThread = Executors.newSingleThreadExecutor()) {
+                cliWaiting = cliThread.submit(() -> node.cli("waiting", "stable"));
+                for (int i = 1; i <= LINES; i++) {
+                    Files.writeString(big, i + ",v" + i + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                    Files.setLastModifiedTime(big, threeDaysAgo);
+                    lastWrite = System.nanoTime();
+                    Thread.sleep(100);
+                    assertThat(Files.exists(cluster.data.resolve("out/big.jsonl"))).as("output while the file grows, line " + i).isFalse();
+                    if (i % 10 == 0) {
+                        sawWaiting |= waitingReasons(node.get("/api/services/stable/waiting"), "big.csv").contains("not stable yet");
+                    }
                 }
             }
             long writesEnded = lastWrite;
-            assertThat(sawWaiting).as("'baton waiting' said why big.csv waits").isTrue();
+            assertThat(sawWaiting).as("the waiting list of the API said why big.csv waits").isTrue();
+            assertThat(cliWaiting.get().out()).as("'baton waiting' while big.csv grows").contains("big.csv").contains("not stable yet");
 
             NodeProcess.await(Duration.ofSeconds(30), "the output", () -> Files.exists(cluster.data.resolve("out/big.jsonl")));
             long waitedMillis = (System.nanoTime() - writesEnded) / 1_000_000;
@@ -68,6 +79,17 @@ class ReadinessIT {
             NodeProcess.await(Duration.ofSeconds(30), "the input to be deleted", () -> !Files.exists(big));
             assertThat(Files.readAllLines(cluster.data.resolve("out/big.jsonl"))).as("records").hasSize(LINES);
         }
+    }
+
+    /** Returns the reasons that a waiting list from {@code /api/services/NAME/waiting} gives for one file, joined by newlines. */
+    private static String waitingReasons(JsonNode waiting, String relPath) {
+        StringBuilder reasons = new StringBuilder();
+        for (JsonNode file : waiting) {
+            if (file.path("relPath").asText().equals(relPath)) {
+                reasons.append(file.path("reason").asText()).append('\n');
+            }
+        }
+        return reasons.toString();
     }
 
     @Test
