@@ -27,12 +27,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code holder-api-silent}: the lease names another node and is not released, but that node's API
- *       has failed {@link #CONFIRMING_CHECKS} probes in a row. The lease need not move: a daemon paused
- *       with SIGSTOP stops its lease keeper too, and the alert must come while its lease is still valid, before
- *       the takeover. If the holder keeps renewing, it stays hung and needs fencing; if not, failover takes
- *       over once the lease expires. A holder on this host whose pid is not running raises nothing: it is dead,
- *       and the failover alert follows. The alert resolves when the API responds again, when the lease changes
- *       hands or is released, or when this node becomes active.
+ *       does not respond to {@code /health/live}. The lease need not move: a daemon paused with SIGSTOP stops
+ *       its lease keeper too, and the alert must come while its lease is still valid, before the takeover. If the
+ *       holder keeps renewing, it stays hung and needs fencing; if not, failover takes over once the lease
+ *       expires. A holder on this host whose pid is not running raises nothing: it is dead, and the failover
+ *       alert follows. The alert resolves when the API responds again, when the lease changes hands or is
+ *       released, or when this node becomes active. See {@link #checkHolderApi} for when a probe fails and
+ *       when failures raise the alert.
  *   <li>{@code journal-held}: the lease has been silent for the lease duration, but a process on this
  *       host holds a lock on the journal, so no node can take the epoch guard.
  * </ul>
@@ -49,13 +50,38 @@ public final class HolderMonitor {
     static final int CONFIRMING_CHECKS = 3;
 
     /**
-     * Probe timeout and check period, each as a share of the lease duration: {@link #CONFIRMING_CHECKS}
-     * checks of one period plus one timeout each take half the lease. A holder that stops right after a
-     * renewal loses its lease one lease duration less one renew interval later at the earliest. The renew
-     * interval is below half the lease, because the renew deadline is at least twice it and shorter than the
-     * lease. So the alert comes before the takeover.
+     * Check period and the wait for a probe while the lease is silent, each as a share of the lease duration. A
+     * holder that stops right after a renewal has a silent lease a quarter of the lease later (see
+     * {@link #SILENT_LEASE_SHARE}); from then on each check of one period plus one wait fails a probe, so
+     * {@link #CONFIRMING_CHECKS} failures come at most three quarters of the lease after the last renewal, and
+     * sooner where {@link #UNRESPONSIVE_LEASE_SHARE} applies. No node takes over before a whole lease has passed
+     * since the last renewal, so the alert comes first, with a quarter of the lease to spare for checks that
+     * overrun on a loaded machine.
      */
     static final int LEASE_SHARE = 4 * CONFIRMING_CHECKS;
+
+    /**
+     * The lease counts as silent once this node has not seen it renewed for this share of the lease duration.
+     * NOTE: with a renew interval near a quarter of the lease or longer, a renewing holder looks silent for part of
+     * each interval, and its probes get only the short wait then.
+     */
+    static final int SILENT_LEASE_SHARE = 4;
+
+    /**
+     * While the lease is silent, an API that has not responded for this share of the lease duration raises the
+     * alert even before {@link #CONFIRMING_CHECKS} failures, so that slow checks on a loaded machine do not delay
+     * it past the takeover. A GC pause shorter than a third of the lease still raises nothing.
+     */
+    static final int UNRESPONSIVE_LEASE_SHARE = 3;
+
+    /**
+     * Maximum wait for a probe while the holder keeps renewing its lease: its process runs, so a slow response,
+     * such as a TLS handshake on a loaded machine, is no sign of a hang.
+     */
+    static final Duration RENEWED_PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Time allowed past a probe's own timeout for the HTTP client to report it on a loaded machine. */
+    static final Duration PROBE_TIMEOUT_SLACK = Duration.ofSeconds(1);
 
     /** How often a raised alert is logged again while it stays. */
     static final Duration REPEAT_LOG_INTERVAL = Duration.ofMinutes(1);
@@ -74,6 +100,12 @@ public final class HolderMonitor {
     private long lastChangeNanos;
     private boolean leaseSeen;
     private int apiFailures;
+    /** The probe still waiting for a response, kept across checks while the lease is renewed; null when none. */
+    private ApiProbe.Pending pendingProbe;
+    private String pendingUrl;
+    private long pendingSentNanos;
+    /** Check time at which the first probe of the current run of failures was sent. */
+    private long unresponsiveSinceNanos;
     private int journalLockedChecks;
     private volatile long silenceMillis = -1;
     private volatile List<ClusterAlert> snapshot = List.of();
@@ -102,9 +134,15 @@ public final class HolderMonitor {
         this.wallClock = wallClock;
     }
 
-    /** Returns how long one probe of the holder's API may take with this lease duration; see {@link #LEASE_SHARE}. */
+    /** Returns how long a check waits for a probe of the holder's API while the lease is silent; see {@link #LEASE_SHARE}. */
     public static Duration probeTimeout(Duration leaseDuration) {
         return leaseDuration.dividedBy(LEASE_SHARE);
+    }
+
+    /** Returns the timeout of the {@link ApiProbe} for this lease duration: {@link #RENEWED_PROBE_TIMEOUT}, or the silent-lease wait if longer. */
+    public static Duration renewedProbeTimeout(Duration leaseDuration) {
+        Duration silentWait = probeTimeout(leaseDuration);
+        return silentWait.compareTo(RENEWED_PROBE_TIMEOUT) > 0 ? silentWait : RENEWED_PROBE_TIMEOUT;
     }
 
     /** Returns the pause between two checks with this lease duration; see {@link #LEASE_SHARE}. */
@@ -158,6 +196,8 @@ public final class HolderMonitor {
     /** Runs one check at the monotonic time {@code nowNanos}. */
     public synchronized void check(long nowNanos) {
         if (active.getAsBoolean()) {
+            dropPendingProbe();
+            apiFailures = 0;
             resolveAll(nowNanos, List.of(), alert -> "node " + nodeId + " is active now");
             leaseSeen = false;
             silenceMillis = -1;
@@ -180,6 +220,7 @@ public final class HolderMonitor {
         if (heldByOther && !deadOnThisHost(lease)) {
             apiResolution = checkHolderApi(lease, silence, nowNanos, raised);
         } else {
+            dropPendingProbe();
             apiFailures = 0;
         }
         boolean renewed = heldByOther && silence < leaseDuration.toMillis();
@@ -193,31 +234,90 @@ public final class HolderMonitor {
                 && alert.nodeId().equals(lease.nodeId()) ? holderResolution : describeLease(lease));
     }
 
-    /** Probes the holder's API and raises the alert after enough failures; returns the reason for a resolved notice about it. */
+    /**
+     * Probes the holder's API and raises the alert once the failures confirm it; returns the reason for a resolved
+     * notice about it.
+     *
+     * <p>Each check waits up to {@link #probeTimeout} for the probe. While the lease is renewed, a probe that has
+     * not responded by then stays pending into the next checks, up to the probe's own timeout, and keeps an open
+     * alert open without counting. Once the lease is silent, a probe without a response after that wait fails. The
+     * alert is raised after {@link #CONFIRMING_CHECKS} failures in a row, or, while the lease is silent, at a
+     * failure once the API has not responded for a third of the lease since the first failed probe was sent.
+     */
     private String checkHolderApi(Lease lease, long silence, long nowNanos, List<String> raised) {
         NodeRegistration holder = readRegistration(lease.nodeId());
         if (holder == null || holder.apiUrl() == null) {
+            dropPendingProbe();
             apiFailures = 0;
             return "node " + lease.nodeId() + " has no API address in its registry entry";
         }
-        String failure = probe.failure(holder.apiUrl());
+        boolean leaseSilent = silence >= leaseDuration.dividedBy(SILENT_LEASE_SHARE).toMillis();
+        String key = "holder-api-silent/" + lease.nodeId();
+
+        if (pendingProbe == null || !pendingUrl.equals(holder.apiUrl())) {
+            dropPendingProbe();
+            pendingProbe = probe.send(holder.apiUrl());
+            pendingUrl = holder.apiUrl();
+            pendingSentNanos = nowNanos;
+        }
+        boolean answered = pendingProbe.await(checkWait());
+        if (!answered && !leaseSilent) {
+            // The holder still renews, so its process runs: give a slow response until the probe's own timeout.
+            if (open.containsKey(key)) {
+                raised.add(key);
+            }
+            return null;
+        }
+
+        ApiProbe.Pending finished = pendingProbe;
+        long sentNanos = pendingSentNanos;
+        pendingProbe = null;
+        String failure;
+        if (answered) {
+            failure = finished.failure();
+        } else {
+            finished.cancel();
+            failure = "no response within " + finished.elapsedMillis() + " ms while the lease was silent";
+        }
         if (failure == null) {
             apiFailures = 0;
             return "the API of node " + lease.nodeId() + " at " + holder.apiUrl() + " responds again";
         }
-        apiFailures++;
-        if (apiFailures < CONFIRMING_CHECKS) {
+
+        if (apiFailures++ == 0) {
+            unresponsiveSinceNanos = sentNanos;
+        }
+        long unresponsiveMillis = (nowNanos - unresponsiveSinceNanos) / 1_000_000;
+        boolean silentLongEnough = leaseSilent && unresponsiveMillis >= leaseDuration.dividedBy(UNRESPONSIVE_LEASE_SHARE).toMillis();
+        if (apiFailures < CONFIRMING_CHECKS && !silentLongEnough) {
             return "the API of node " + lease.nodeId() + " failed " + apiFailures + " probe(s), fewer than " + CONFIRMING_CHECKS;
         }
         String message = "node " + lease.nodeId() + " (host " + lease.host() + ", pid " + lease.pid() + ") holds the lease of epoch "
-                + lease.epoch() + ", but its API at " + holder.apiUrl() + " has failed " + apiFailures + " probes in a row (last: "
-                + failure + "): its daemon is hung or dead. This node last saw the lease renewed " + silence + " ms ago; it expires "
-                + leaseDuration.toMillis() + " ms after its last renewal, and then a passive node takes over. If the lease keeps being renewed, "
+                + lease.epoch() + ", but its API at " + holder.apiUrl() + " has failed " + apiFailures + (apiFailures == 1 ? " probe" : " probes")
+                + " in a row and not responded for " + unresponsiveMillis + " ms (last: " + failure + "): its daemon is hung or dead. "
+                + "This node last saw the lease renewed " + silence + " ms ago; it expires " + leaseDuration.toMillis()
+                + " ms after its last renewal, and then a passive node takes over. If the lease keeps being renewed, "
                 + "the node is hung: fence it (stop host " + lease.host() + " or kill pid " + lease.pid()
                 + " there), then run: baton takeover --confirm-fenced " + lease.nodeId();
         raise(new ClusterAlert("holder-api-silent", lease.nodeId(), lease.host(), lease.pid(), message,
                 wallClock.instant().toString(), 0), nowNanos, raised);
         return null;
+    }
+
+    /**
+     * Returns how long a check waits for the pending probe: the silent-lease wait, or, for a probe that times out
+     * within it, the probe's own timeout plus {@link #PROBE_TIMEOUT_SLACK}, so that it ends by itself in this check.
+     */
+    private Duration checkWait() {
+        Duration silentWait = probeTimeout(leaseDuration);
+        return probe.timeout().compareTo(silentWait) <= 0 ? probe.timeout().plus(PROBE_TIMEOUT_SLACK) : silentWait;
+    }
+
+    private void dropPendingProbe() {
+        if (pendingProbe != null) {
+            pendingProbe.cancel();
+            pendingProbe = null;
+        }
     }
 
     /** Describes who holds the lease, for the resolved notice of an alert about an earlier holder. */

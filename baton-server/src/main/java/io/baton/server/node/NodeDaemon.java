@@ -128,7 +128,7 @@ public final class NodeDaemon {
         this.host = hostName();
         this.pidFiles = new PidFiles(this.home.resolve("run").resolve("workers"));
         this.holderMonitor = new HolderMonitor(config.nodeId(), host, data, cluster.leaseDuration(), new LockTable(),
-                new ApiProbe(HolderMonitor.probeTimeout(cluster.leaseDuration())), () -> role == NodeRole.ACTIVE, Clock.systemUTC());
+                new ApiProbe(HolderMonitor.renewedProbeTimeout(cluster.leaseDuration())), () -> role == NodeRole.ACTIVE, Clock.systemUTC());
         this.metrics = new NodeMetrics(config.nodeId());
         this.alerts = AlertEngine.start(cluster.alerts(), new SilenceStore(data.settings().resolve("silences.json")), Clock.systemUTC());
         this.nodeAlerts = new NodeAlerts(alerts, config.nodeId(), cluster.renewInterval(), Clock.systemUTC());

@@ -132,6 +132,80 @@ class HolderMonitorTest {
         assertThat(monitor.leaseSilenceMillis()).as("lease silence of a renewing holder").isZero();
     }
 
+    /** Builds a monitor as the node daemon does: its probes may take up to two seconds while the lease is renewed. */
+    private HolderMonitor daemonMonitor() {
+        Duration leaseDuration = Duration.ofSeconds(4);
+        return new HolderMonitor("node-b", "host-b", data, leaseDuration, new LockTable(),
+                new ApiProbe(HolderMonitor.renewedProbeTimeout(leaseDuration)), () -> false, Clock.systemUTC());
+    }
+
+    @Test
+    void slowApiOfRenewingHolderRaisesNothing() throws Exception {
+        // A live holder on a loaded machine: it renews its lease, but each response takes longer than the 333 ms
+        // that a check waits while the lease is silent.
+        com.sun.net.httpserver.HttpServer slowApi = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        slowApi.createContext("/health/live", exchange -> {
+            try {
+                Thread.sleep(700);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        slowApi.start();
+        try {
+            register("http://127.0.0.1:" + slowApi.getAddress().getPort());
+            HolderMonitor monitor = daemonMonitor();
+
+            confirmingChecks(monitor, 0, true);
+            confirmingChecks(monitor, 3 * SECOND / 2, true);
+
+            assertThat(monitor.alerts()).as("alerts about a renewing holder whose API responds in 700 ms").isEmpty();
+            assertThat(warnings()).as("WARN lines").isZero();
+        } finally {
+            slowApi.stop(0);
+        }
+    }
+
+    @Test
+    void pausedHolderFailsPendingProbe() throws Exception {
+        register("http://127.0.0.1:" + silentApi.getLocalPort());
+        HolderMonitor monitor = daemonMonitor();
+        renew();
+
+        // The lease counts as silent from 1 s, a quarter of the lease: until then the probe sent first stays pending.
+        monitor.check(0);
+        monitor.check(SECOND / 2);
+        monitor.check(SECOND);
+        assertThat(monitor.alerts()).as("alerts after one failed probe, 1000 ms without a response").isEmpty();
+        monitor.check(SECOND + SECOND / 2);
+
+        // Two failures, but no response for 1500 ms, past a third of the lease while the lease is silent.
+        assertThat(monitor.alerts()).extracting(ClusterAlert::kind).containsExactly("holder-api-silent");
+        assertThat(monitor.alerts().get(0).message()).contains("has failed 2 probes in a row").contains("not responded for 1500 ms")
+                .contains("no response within").contains("while the lease was silent");
+    }
+
+    @Test
+    void pendingProbeKeepsAlertOpen() throws Exception {
+        register("http://127.0.0.1:" + silentApi.getLocalPort());
+        HolderMonitor monitor = daemonMonitor();
+        renew();
+        for (long t = 0; t <= 3 * SECOND / 2; t += SECOND / 2) {
+            monitor.check(t);
+        }
+        assertThat(monitor.alerts()).as("alerts about the paused holder").hasSize(1);
+
+        // The holder renews again but its API stays silent: the new probe is pending, and the alert stays open.
+        renew();
+        monitor.check(2 * SECOND);
+
+        assertThat(monitor.alerts()).extracting(ClusterAlert::kind).containsExactly("holder-api-silent");
+        assertThat(logged.list).as("log lines").noneMatch(e -> e.getFormattedMessage().contains("resolved"));
+    }
+
     @Test
     void killedHolderOnOtherHostRaisesAlert() throws Exception {
         // A holder on another host killed with SIGKILL: its port refuses connections and its lease runs on
@@ -283,12 +357,12 @@ class HolderMonitorTest {
 
     @Test
     void probesFitBeforeTakeover() {
-        // The alert must come before a takeover: at the earliest one lease duration less one renew interval
-        // after the holder stopped, and a valid renew interval is below half the lease.
+        // The alert must come before a takeover, which comes a whole lease after the last renewal: the lease counts
+        // as silent after a share of it, and the confirming checks follow, each of one period and one wait.
         for (Duration lease : List.of(Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(15))) {
             Duration cycle = HolderMonitor.checkPeriod(lease).plus(HolderMonitor.probeTimeout(lease));
-            assertThat(cycle.multipliedBy(HolderMonitor.CONFIRMING_CHECKS)).as("confirming checks with a %s lease", lease)
-                    .isLessThanOrEqualTo(lease.dividedBy(2));
+            Duration alert = lease.dividedBy(HolderMonitor.SILENT_LEASE_SHARE).plus(cycle.multipliedBy(HolderMonitor.CONFIRMING_CHECKS));
+            assertThat(alert).as("latest alert after the last renewal with a %s lease", lease).isLessThanOrEqualTo(lease.multipliedBy(3).dividedBy(4));
         }
     }
 
