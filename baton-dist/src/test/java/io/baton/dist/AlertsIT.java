@@ -68,30 +68,34 @@ class AlertsIT {
             assertThat(TestCluster.runOnce(node, "rates").path("state").asText()).as("first run").isEqualTo("FAILED");
             Files.write(in.resolve("bad3.csv"), LATIN1_CSV);
             assertThat(TestCluster.runOnce(node, "rates").path("state").asText()).as("second run").isEqualTo("FAILED");
+            // Node alerts such as lease-renewal-slow under disk load match no route and reach both channels too,
+            // so each check counts the notices about the service alone.
             NodeProcess.await(Duration.ofSeconds(30), "two firing notices by webhook and e-mail",
-                    () -> webhook.bodies().size() >= 2 && mailbox.messages().size() >= 2);
+                    () -> ratesNotices(webhook).size() >= 2 && ratesMails(mailbox).size() >= 2);
             JsonNode open = node.get("/api/alerts").path("open");
-            assertThat(open).as("open alerts").hasSize(2);
+            assertThat(ofRates(open)).as("open alerts of rates among " + open).hasSize(2);
             assertThat(occurrences(open, "file-quarantined")).as("quarantines counted").isEqualTo(3);
             assertThat(occurrences(open, "run-failed")).as("failed runs counted").isEqualTo(2);
-            assertThat(webhook.bodies()).as("webhook notices after the repeats").hasSize(2);
-            assertThat(notices(webhook)).extracting(n -> n.path("status").asText() + " " + n.path("kind").asText())
+            assertThat(ratesNotices(webhook)).as("webhook notices about rates after the repeats").hasSize(2);
+            assertThat(ratesNotices(webhook)).extracting(n -> n.path("status").asText() + " " + n.path("kind").asText())
                     .containsExactlyInAnyOrder("firing run-failed", "firing file-quarantined");
-            assertThat(notices(webhook)).allMatch(n -> n.path("service").asText().equals("rates") && n.path("node").asText().equals("alerts"));
-            assertThat(webhook.requests()).as("requests, the first answered 500 and retried").isEqualTo(3);
+            assertThat(notices(webhook)).allMatch(n -> n.path("node").asText().equals("alerts"));
+            // Polled, because a node notice may be in flight: counted as a request but not yet stored as a body.
+            NodeProcess.await(Duration.ofSeconds(10), "exactly one request answered 500, the first, and retried",
+                    () -> webhook.requests() - webhook.bodies().size() == 1);
             assertThat(webhook.secrets()).containsOnly("hook-secret");
-            assertThat(mailbox.messages()).extracting(SmtpMailbox.Mail::subject)
+            assertThat(ratesMails(mailbox)).extracting(SmtpMailbox.Mail::subject)
                     .containsExactlyInAnyOrder("[Baton] ALERT critical run-failed: service rates", "[Baton] ALERT warning file-quarantined: service rates");
-            assertThat(mailbox.messages()).as("routed to the service's owner").allMatch(m -> m.to().equals("owner@example.com"));
+            assertThat(ratesMails(mailbox)).as("routed to the service's owner").allMatch(m -> m.to().equals("owner@example.com"));
 
             // The fix: a run without failures resolves both conditions.
             Files.writeString(in.resolve("good.csv"), "id,city\n1,Oslo\n");
             assertThat(TestCluster.runOnce(node, "rates").path("state").asText()).as("run after the fix").isEqualTo("SUCCEEDED");
             NodeProcess.await(Duration.ofSeconds(30), "two resolved notices by webhook and e-mail",
-                    () -> webhook.bodies().size() >= 4 && mailbox.messages().size() >= 4);
-            assertThat(notices(webhook).subList(2, 4)).extracting(n -> n.path("status").asText() + " " + n.path("kind").asText())
+                    () -> ratesNotices(webhook).size() >= 4 && ratesMails(mailbox).size() >= 4);
+            assertThat(ratesNotices(webhook).subList(2, 4)).extracting(n -> n.path("status").asText() + " " + n.path("kind").asText())
                     .containsExactlyInAnyOrder("resolved run-failed", "resolved file-quarantined");
-            assertThat(node.get("/api/alerts").path("open")).as("open alerts after the fix").isEmpty();
+            assertThat(ofRates(node.get("/api/alerts").path("open"))).as("open alerts of rates after the fix").isEmpty();
 
             // Under a silence a new failure is logged and listed, marked silenced, but not sent.
             NodeProcess.CliResult added = node.cli("silence", "add", "--service", "rates", "--for", "10m", "--reason", "maintenance");
@@ -100,15 +104,16 @@ class AlertsIT {
             assertThat(node.cli("silence", "list").out()).contains(silenceId).contains("maintenance");
             Files.write(in.resolve("bad4.csv"), LATIN1_CSV);
             assertThat(TestCluster.runOnce(node, "rates").path("state").asText()).as("run under the silence").isEqualTo("FAILED");
-            JsonNode recent = node.get("/api/alerts").path("recent");
-            assertThat(recent.get(0).path("silenced").asBoolean()).as("latest notice: " + recent.get(0)).isTrue();
-            assertThat(node.get("/api/alerts").path("open")).as("open alerts under the silence")
+            List<JsonNode> recent = ofRates(node.get("/api/alerts").path("recent"));
+            assertThat(recent).as("notices about rates").isNotEmpty();
+            assertThat(recent.get(0).path("silenced").asBoolean()).as("latest notice about rates: " + recent.get(0)).isTrue();
+            assertThat(ofRates(node.get("/api/alerts").path("open"))).as("open alerts of rates under the silence")
                     .allMatch(a -> a.path("silenced").asBoolean());
             assertThat(node.cli("alerts").out()).as("baton alerts under the silence").contains("run-failed [silenced]");
             // Delivery is asynchronous: give a notice that was wrongly queued time to arrive before checking that none did.
             Thread.sleep(2_000);
-            assertThat(webhook.bodies()).as("webhook notices under the silence").hasSize(4);
-            assertThat(mailbox.messages()).as("e-mails under the silence").hasSize(4);
+            assertThat(ratesNotices(webhook)).as("webhook notices about rates under the silence").hasSize(4);
+            assertThat(ratesMails(mailbox)).as("e-mails about rates under the silence").hasSize(4);
             assertThat(Files.readString(cluster.data.resolve("logs/node-alerts.log"))).contains("ALERT run-failed critical [silenced] service rates");
 
             NodeProcess.CliResult removed = node.cli("silence", "remove", silenceId);
@@ -223,6 +228,27 @@ class AlertsIT {
     private static List<String> kinds(WebhookReceiver webhook) {
         return notices(webhook).stream().map(n -> n.path("status").asText() + " " + n.path("kind").asText() + " " + n.path("node").asText())
                 .toList();
+    }
+
+    /** Returns the webhook notices about the service rates, in the order they arrived. */
+    private static List<JsonNode> ratesNotices(WebhookReceiver webhook) {
+        return notices(webhook).stream().filter(n -> n.path("service").asText().equals("rates")).toList();
+    }
+
+    /** Returns the e-mails about the service rates, whose subjects end with the service. */
+    private static List<SmtpMailbox.Mail> ratesMails(SmtpMailbox mailbox) {
+        return mailbox.messages().stream().filter(m -> m.subject().endsWith(": service rates")).toList();
+    }
+
+    /** Returns the alerts or notices of a {@code GET /api/alerts} list that are about the service rates. */
+    private static List<JsonNode> ofRates(JsonNode list) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode a : list) {
+            if (a.path("service").asText().equals("rates")) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     private static int occurrences(JsonNode open, String kind) {
