@@ -92,7 +92,7 @@ final class NodeCommand implements Callable<Integer> {
         }
         Runnable stop = () -> Thread.ofPlatform().name("signal-stop").start(() -> {
             daemon.shutdown();
-            System.exit(0);
+            stopLoggingAndExit(0);
         });
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.run());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.run());
@@ -110,10 +110,24 @@ final class NodeCommand implements Callable<Integer> {
         }
         if (daemon.fatalError() != null) {
             System.err.println("baton: node " + config.nodeId() + " stopped: " + daemon.fatalError());
-            System.exit(1);
+            stopLoggingAndExit(1);
         }
-        System.exit(0);
+        stopLoggingAndExit(0);
         return 0;
+    }
+
+    /**
+     * Stops logging, then exits the JVM. The appenders of conf/logback.xml are asynchronous, and stopping them
+     * writes the lines still queued, such as the step-down and the stop, which an exit alone would drop. Each
+     * asynchronous appender waits at most its maxFlushTime (logback's default is 1 s), so a hung log folder
+     * delays the exit by seconds at most. Synchronized, because the signal handler and the main thread may
+     * both get here.
+     */
+    private static synchronized void stopLoggingAndExit(int status) {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logging) {
+            logging.stop();
+        }
+        System.exit(status);
     }
 
     static NodeConfig readConfig(Path home) throws IOException {

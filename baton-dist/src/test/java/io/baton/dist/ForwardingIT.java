@@ -111,8 +111,10 @@ class ForwardingIT {
             JsonNode deployRow = only(audit, "deploy");
             assertThat(deployRow.path("actor").asText()).as("actor of the deploy").isEqualTo("api-token of node-b");
             assertThat(deployRow.path("remoteAddress").asText()).as("address of the deploy").isEqualTo("127.0.0.1 via node-b");
-            assertThat(b.output() + Files.readString(cluster.data.resolve("logs/node-node-b.log"))).as("log of node-b")
-                    .contains("forwarded POST /api/services/forwarded/trigger by ops");
+            String forwardedLine = "forwarded POST /api/services/forwarded/trigger by ops";
+            String logOfB = LogText.pollUntil(() -> b.output() + Files.readString(cluster.data.resolve("logs/node-node-b.log")),
+                    t -> t.contains(forwardedLine));
+            assertThat(logOfB).as("log of node-b").contains(forwardedLine);
 
             // A call that claims to come from node-b without its signature is rejected.
             HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(a.base() + "/api/services/forwarded/stop"))

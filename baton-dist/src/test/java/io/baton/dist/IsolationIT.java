@@ -54,9 +54,12 @@ class IsolationIT {
             assertThat(Files.exists(cluster.data.resolve("in-greedy").resolve("first.txt"))).as("greedy's input kept").isTrue();
             assertThat(Files.exists(cluster.data.resolve("in-quitter").resolve("first.txt"))).as("quitter's input kept").isTrue();
 
-            String greedyLog = Files.readString(cluster.data.resolve("logs/service-greedy.log"));
-            String quitterLog = Files.readString(cluster.data.resolve("logs/service-quitter.log"));
-            String stuckLog = Files.readString(cluster.data.resolve("logs/service-stuck.log"));
+            String greedyLog = LogText.pollUntil(() -> Files.readString(cluster.data.resolve("logs/service-greedy.log")),
+                    t -> t.contains("OutOfMemoryError") && t.contains("service=greedy"));
+            String quitterLog = LogText.pollUntil(() -> Files.readString(cluster.data.resolve("logs/service-quitter.log")),
+                    t -> t.contains("status 42") && t.contains("service=quitter"));
+            String stuckLog = LogText.pollUntil(() -> Files.readString(cluster.data.resolve("logs/service-stuck.log")),
+                    t -> t.contains("killing its worker"));
             assertThat(greedyLog).as("greedy's log").contains("OutOfMemoryError").contains("service=greedy");
             assertThat(quitterLog).as("quitter's log").contains("status 42").contains("service=quitter");
             assertThat(stuckLog).as("stuck's log").contains("killing its worker");

@@ -171,7 +171,8 @@ class UsersIT {
             assertThat(call(base, "GET", "/api/node", "Bearer " + operatorSecret).status()).as("a valid API token from the throttled address")
                     .isEqualTo(200);
 
-            String logs = node.output() + logsOf(cluster.data.resolve("logs"));
+            String logs = LogText.pollUntil(() -> node.output() + logsOf(cluster.data.resolve("logs")),
+                    t -> t.contains("rejected a login from 127.0.0.1 as user admin with a wrong password") && t.contains("rejects further logins"));
             assertThat(logs).as("logs").contains("rejected a login from 127.0.0.1 as user admin with a wrong password")
                     .contains("rejects further logins");
             for (String secret : List.of(ADMIN_PASSWORD, VIEWER_PASSWORD, WRONG_PASSWORD, "carol-Secret-99", viewerSecret, operatorSecret)) {
