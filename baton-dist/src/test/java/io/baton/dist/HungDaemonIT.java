@@ -69,7 +69,8 @@ class HungDaemonIT {
             JsonNode failover = firing(webhook, "failover");
             assertThat(hung).as("holder-api-silent notice among " + webhook.bodies()).isNotNull();
             assertThat(hung.path("node").asText()).as("node that raised holder-api-silent").isEqualTo("node-b");
-            assertThat(hung.path("message").asText()).contains("node node-a").contains("has failed 3 probes in a row")
+            // Three failed probes raise the alert, or fewer once the API has been silent for a third of the lease.
+            assertThat(hung.path("message").asText()).contains("node node-a").containsPattern("has failed [123] probes? in a row")
                     .contains("no response within").contains("baton takeover --confirm-fenced node-a");
             // The webhook gets notices in the order they were raised, so the alert came before node-b was active.
             assertThat(notices(webhook).indexOf(hung)).as("position of holder-api-silent before failover in " + webhook.bodies())
@@ -79,14 +80,16 @@ class HungDaemonIT {
             Duration takeoverAfter = Duration.between(paused, Instant.parse(failover.path("at").asText()));
             System.out.printf("lease %d ms: holder-api-silent %d ms and failover %d ms after SIGSTOP%n", lease.toMillis(), alertAfter.toMillis(),
                     takeoverAfter.toMillis());
-            assertThat(alertAfter).as("alert delay after the pause, within the lease").isLessThan(lease);
+            // The order above is what matters; this bound leaves 2 s for checks that overrun on a loaded machine.
+            assertThat(alertAfter).as("alert delay after the pause, within the lease plus 2 s").isLessThan(lease.plusSeconds(2));
 
             // node-b is active now, so it watches no other node, and the alert about node-a resolves.
             NodeProcess.await(Duration.ofSeconds(30), "a resolved holder-api-silent notice", () -> notices(webhook).stream()
                     .anyMatch(n -> n.path("status").asText().equals("resolved") && n.path("kind").asText().equals("holder-api-silent")));
 
             a.awaitRole("PASSIVE", Duration.ofSeconds(30));
-            assertThat(a.output()).as("node-a's log").containsAnyOf("lease lost", "deposed: this node holds epoch 1");
+            String stepDown = LogText.pollUntil(a::output, t -> t.contains("lease lost") || t.contains("deposed: this node holds epoch 1"));
+            assertThat(stepDown).as("node-a's log").containsAnyOf("lease lost", "deposed: this node holds epoch 1");
             assertThat(healthActive(a)).as("/health/active of node-a after SIGCONT").isEqualTo(503);
             assertThat(healthActive(b)).as("/health/active of node-b").isEqualTo(200);
         }
