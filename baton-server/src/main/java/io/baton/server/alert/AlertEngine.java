@@ -189,8 +189,9 @@ public final class AlertEngine {
     /**
      * Loads the open alerts that the previous active node left in {@code file} and writes this node's open alerts
      * there from now on, while {@code mayWrite} returns true. Called once the node has taken {@code epoch}, before its
-     * services start. The file's alerts replace those this node shared in an earlier term, because the nodes
-     * active since then may have resolved them; alerts raised here while passive are kept and shared too.
+     * services start, and the first write is done before this method returns. The file's alerts replace those this
+     * node shared in an earlier term, because the nodes active since then may have resolved them. Alerts raised here
+     * while passive are kept and shared too.
      */
     public void shareOpenAlerts(Path file, long epoch, String node, BooleanSupplier mayWrite) {
         OpenAlertFile store = new OpenAlertFile(file);
@@ -215,8 +216,12 @@ public final class AlertEngine {
             sharingNode = node;
         }
         log.info("Node {} epoch {} loaded {} open alert(s) from {}", node, epoch, loaded.size(), file);
+
+        // The first write happens before the caller shows the node active, so the file is current from then on.
+        if (!writer.flush()) {
+            writer.changed();
+        }
         writer.start();
-        writer.changed();
     }
 
     /** Writes the open alerts now, for an orderly stop or a switch-over, before the lease passes to another node. */

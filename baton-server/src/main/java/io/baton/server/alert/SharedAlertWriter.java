@@ -67,17 +67,18 @@ final class SharedAlertWriter {
     }
 
     /**
-     * Writes the latest list now, before the lease is released or handed over. It writes even when nothing is
-     * marked dirty, because the writer thread may have taken the last change and not yet written it.
+     * Writes the latest list now, on the caller's thread: the first write of a term, and the last before the lease
+     * is released or handed over. It writes even when nothing is marked dirty, because the writer thread may have
+     * taken the last change and not yet written it. Returns false when the write failed and should be tried again.
      */
-    void flush() {
+    boolean flush() {
         synchronized (lock) {
             if (stopped) {
-                return;
+                return true;
             }
             dirty = false;
         }
-        writeOnce();
+        return writeOnce();
     }
 
     private void writeLoop() {
