@@ -21,7 +21,8 @@ public record ClusterView(String at, String servedBy, String servedByRole, Lease
     /**
      * The lease file as read now.
      *
-     * @param wallAgeMillis the reader's wall time minus the holder's heartbeat time; as good as the clock sync of the two hosts
+     * @param wallAgeMillis the reader's wall time minus the holder's heartbeat time; as good as the clock sync of the two hosts.
+     *     0 when the heartbeat lies after the reader's time, -1 when the heartbeat time cannot be read
      * @param silenceMillis how long the serving node has seen the counter unchanged, on its monotonic clock; null when not measured
      */
     @JsonIgnoreProperties(ignoreUnknown = true)

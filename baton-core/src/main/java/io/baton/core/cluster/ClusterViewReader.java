@@ -53,7 +53,9 @@ public final class ClusterViewReader {
         }
         long wallAge;
         try {
-            wallAge = Duration.between(Instant.parse(lease.wallTime()), now).toMillis();
+            // The caller takes now before the lease file is read, and the holder renews the lease every renew
+            // interval. A heartbeat written in between, or by a holder whose clock runs ahead, counts as age 0.
+            wallAge = Math.max(0, Duration.between(Instant.parse(lease.wallTime()), now).toMillis());
         } catch (DateTimeParseException | NullPointerException e) {
             wallAge = -1;
         }
