@@ -53,7 +53,7 @@ class ShareLossIT {
             b.awaitRole("ACTIVE", Duration.ofSeconds(30));
             // Several lease lengths without access.
             Thread.sleep(8_000);
-            assertThat(a.role()).as("role of node-a while cut off").isEqualTo("PASSIVE");
+            assertThat(a.roleNow()).as("role of node-a while cut off").isEqualTo("PASSIVE");
 
             // Access returns. What node-b created meanwhile stays root's, so node-a could not write there anyway.
             FileTime restored = FileTime.fromMillis(System.currentTimeMillis());
@@ -65,7 +65,7 @@ class ShareLossIT {
             NodeProcess.await(Duration.ofSeconds(30), "node-b's last run to end",
                     () -> !b.tryGet("/api/services/relay").path("runInProgress").asBoolean(true));
 
-            assertThat(a.role()).as("role of node-a after access returned").isEqualTo("PASSIVE");
+            assertThat(a.roleNow()).as("role of node-a after access returned").isEqualTo("PASSIVE");
             assertThat(a.get("/api/node").path("activeNode").asText()).as("active node seen by node-a").isEqualTo("node-b");
             assertThat(b.get("/api/node").path("epoch").asLong()).as("epoch of node-b").isEqualTo(2);
             assertThat(a.output()).as("node-a's log").contains("fenced itself in epoch 1").contains("stepped down from epoch 1");

@@ -203,7 +203,8 @@ public final class NodeProcess implements AutoCloseable {
 
     /**
      * Returns the role the node's API reports, or an empty string when the node does not answer within
-     * two seconds: a paused process accepts connections but never replies.
+     * two seconds: a paused process accepts connections but never replies. Polling loops use it. Assertions
+     * use {@link #roleNow()}, because a loaded machine can take longer than two seconds to respond.
      */
     public String role() {
         try {
@@ -218,6 +219,17 @@ public final class NodeProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return "";
         }
+    }
+
+    /**
+     * Returns the role the node's API reports, waiting up to two minutes (the timeout of {@link #call}) for
+     * the response. Assertions use it on a node that is expected to respond.
+     *
+     * @throws IllegalStateException when the API returns a status other than 200
+     * @throws UncheckedIOException when the node cannot be reached or does not respond in time
+     */
+    public String roleNow() {
+        return get("/api/node").path("role").asText();
     }
 
     /** Result of a CLI invocation. */
