@@ -75,7 +75,10 @@ class ForcedTakeoverIT {
                 assertThat(epoch).as("epoch taken").isEqualTo("2");
             }
             long millis = Long.parseLong(forced.out().replaceAll("(?s).* in (\\d+) ms.*", "$1"));
-            assertThat(millis).as("time of the forced takeover on node-b (ms)").isLessThan(LEASE_MILLIS);
+            // The time includes node-b's 1.25 s watch of the lease counter (two renew intervals and a poll
+            // interval), then taking the epoch guard, which on a loaded machine can take seconds. The cause
+            // in role_changes, checked below, shows that the forced takeover gave node-b the epoch, not the lease expiring.
+            assertThat(millis).as("time of the forced takeover on node-b (ms)").isLessThan(LEASE_MILLIS + 4_000);
             b.awaitRole("ACTIVE", Duration.ofSeconds(30));
 
             if (!killed) {
