@@ -86,6 +86,9 @@ class SwitchOverIT {
             assertThat(epochs).as("epochs after each switch-over").containsExactlyElementsOf(
                     java.util.stream.LongStream.rangeClosed(2, SWITCHOVERS + 1).boxed().toList());
             assertThat(sampler.twoActive()).as("samples with two active nodes, of " + sampler.rounds()).isZero();
+            // A switch-over hands the epoch over without waiting for the lease to expire, so it must leave the
+            // cluster without an active node for less than a lease. The sampler measures that time only from
+            // rounds in which both nodes responded, so a slow response on a loaded machine does not count as a gap.
             assertThat(sampler.longestNoneMillis()).as("longest time with no active node (ms)").isLessThan(LEASE_MILLIS);
 
             Set<String> outputs = new TreeSet<>();
