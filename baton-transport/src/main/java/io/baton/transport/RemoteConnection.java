@@ -22,6 +22,9 @@ public final class RemoteConnection implements AutoCloseable {
         T run(RemoteSession session) throws TransportException;
     }
 
+    /** The stop request of an operation that no stop ends; nothing ever requests it. */
+    private static final StopRequest NO_STOP = new StopRequest();
+
     private final RemoteConnector connector;
     private final RemoteSpec spec;
     private final String context;
@@ -47,12 +50,32 @@ public final class RemoteConnection implements AutoCloseable {
      * @throws TransportException the last failure, when it is permanent or the retries are spent
      */
     public <T> T call(String file, Operation<T> operation) throws TransportException {
+        return call(file, NO_STOP, operation);
+    }
+
+    /**
+     * Runs an operation that a stop request ends at once. While the operation runs, the request closes
+     * its session from the stopping thread, so a read blocked on a stalled server fails without waiting
+     * for the idle timeout. The operation is then not retried.
+     *
+     * @throws TransportException "stopped by request" after a stop, or as {@link #call(String, Operation)}
+     */
+    public <T> T call(String file, StopRequest stop, Operation<T> operation) throws TransportException {
         int attempt = 1;
         Duration wait = spec.retryBackoff();
         while (true) {
-            try {
-                return operation.run(session());
+            if (stop.requested()) {
+                throw stopped(file, null);
+            }
+            RemoteSession current = session();
+            try (StopRequest.Registration abort = stop.onRequest(current::close)) {
+                return operation.run(current);
             } catch (TransportException e) {
+                if (stop.requested()) {
+                    // The stop closed the session, so the failure is the stop's doing, not the server's.
+                    disconnect();
+                    throw stopped(file, e);
+                }
                 if (!e.transientFault() || attempt > spec.retries()) {
                     if (e.transientFault()) {
                         disconnect();
@@ -62,11 +85,17 @@ public final class RemoteConnection implements AutoCloseable {
                 disconnect();
                 log.warn("{}: attempt {} of {} on {} failed for {}; retrying in {} ms on a new connection: {}", context, attempt,
                         spec.retries() + 1, spec.server(), file, wait.toMillis(), e.getMessage());
+                // NOTE: a stop during this wait takes effect only when the wait ends, at most retryBackoff doubled per retry.
                 sleep(wait);
                 wait = wait.multipliedBy(2);
                 attempt++;
             }
         }
+    }
+
+    private TransportException stopped(String file, TransportException cause) {
+        return new TransportException(spec.server(), file, false, "operation on " + file + " on " + spec.server()
+                + " stopped by request", cause);
     }
 
     private RemoteSession session() throws TransportException {

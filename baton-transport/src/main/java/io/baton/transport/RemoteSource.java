@@ -141,18 +141,19 @@ public final class RemoteSource {
      * Downloads a claimed file into {@code local}: first to a temporary name beside it, then, once the
      * byte count matches the claimed size, renamed. A transfer that fails on a dropped connection is
      * retried from the start on a new connection. The partial file is removed in a finally block, so no
-     * failure leaves it behind.
+     * failure leaves it behind. A stop request closes the connection of a running download at once, and
+     * the download then fails with "stopped by request" and is not retried.
      *
      * @return true when the file is in place. False when the download delivered a size other than the
      *     claimed one, because the file is still being written or was replaced; a later run tries it again.
      * @throws TransportException when the download failed
      */
-    public boolean download(FileIdentity claimed, Path local) throws IOException {
+    public boolean download(FileIdentity claimed, Path local, StopRequest stop) throws IOException {
         String path = pathOf(claimed.relPath());
         Files.createDirectories(local.getParent());
         Path partial = local.resolveSibling(".download.part");
         try {
-            long bytes = connection.call(path, s -> s.download(path, partial));
+            long bytes = connection.call(path, stop, s -> s.download(path, partial));
             if (bytes != claimed.size()) {
                 log.warn("Service {}: download of {} from {} delivered {} bytes, but the file had {} bytes when it was claimed;"
                         + " it is still being written or was replaced, and a later run tries it again", service, path,

@@ -64,7 +64,7 @@ class RemoteDeliveryTest {
             assertThat(listed).extracting(x -> x.identity().relPath()).containsExactly("März.csv", "ord 1.csv");
 
             Path staged = dir.resolve("staging/1/input/ord 1.csv");
-            source.download(listed.get(1).identity(), staged);
+            source.download(listed.get(1).identity(), staged, new StopRequest());
             assertThat(Files.readString(staged)).isEqualTo("a;b\n");
 
             assertThat(source.archive(listed.get(1).identity(), outbound + "/done/2024", "ord 1.csv.run-1")).isNull();
@@ -89,7 +89,7 @@ class RemoteDeliveryTest {
             Files.writeString(outbound.resolve("big.csv"), "first part\nsecond part\n");
 
             Path staged = dir.resolve("staging/2/input/big.csv");
-            assertThat(source.download(claimed, staged)).as("download of a file that grew since its claim").isFalse();
+            assertThat(source.download(claimed, staged, new StopRequest())).as("download of a file that grew since its claim").isFalse();
             assertThat(staged).doesNotExist();
             assertThat(staged.resolveSibling(".download.part")).doesNotExist();
         }

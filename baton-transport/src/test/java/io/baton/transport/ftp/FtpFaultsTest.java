@@ -4,15 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.core.config.RemoteSpec;
+import io.baton.core.config.ServiceDescriptor.FileOrder;
+import io.baton.core.config.ServiceDescriptor.ReadinessSpec;
+import io.baton.core.config.ServiceDescriptor.SourceSpec;
+import io.baton.core.source.FileIdentity;
+import io.baton.transport.RemoteConnection;
 import io.baton.transport.RemoteFile;
 import io.baton.transport.RemoteNames;
 import io.baton.transport.RemoteSession;
+import io.baton.transport.RemoteSource;
 import io.baton.transport.RemoteSpecs;
+import io.baton.transport.StopRequest;
 import io.baton.transport.TransportException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The FTP client against {@link ScriptedFtpServer}: Latin-1 names on a server without UTF-8, and stalled downloads. */
+/** The FTP client against {@link ScriptedFtpServer}: Latin-1 names on a server without UTF-8, stalled downloads and their stop. */
 class FtpFaultsTest {
 
     /** "café.csv" with é as the single Latin-1 byte 0xE9, as the server stores it. */
@@ -140,5 +148,51 @@ class FtpFaultsTest {
                 .hasCauseInstanceOf(TransportException.class);
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
         assertThat(local).doesNotExist();
+    }
+
+    @Test
+    void stopRequestEndsStalledSourceDownload() throws Exception {
+        byte[] content = new byte[1024 * 1024];
+        server.files.put("big.bin", content);
+        server.stallAfter.put("big.bin", 64 * 1024);
+        // The idle timeout is far beyond the bound below, and retries are allowed, so only a stop that
+        // closes the connection and is not retried ends the download in time.
+        RemoteSpec spec = RemoteSpecs.withIdleTimeout(spec(), Duration.ofSeconds(30), 2);
+        Path local = Files.createDirectories(dir.resolve("staging")).resolve("input");
+        StopRequest stop = new StopRequest();
+
+        try (RemoteConnection connection = new RemoteConnection(connector, spec, "test")) {
+            RemoteSource source = new RemoteSource("test", sourceSpec(spec), connection);
+            FileIdentity claimed = source.list().get(0).identity();
+            CompletableFuture<Boolean> download = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return source.download(claimed, local, stop);
+                } catch (java.io.IOException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            assertThat(server.stalled.await(20, TimeUnit.SECONDS)).as("the server stalled the download").isTrue();
+            long start = System.nanoTime();
+            stop.request();
+
+            assertThatThrownBy(() -> download.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOfSatisfying(TransportException.class, e -> {
+                        assertThat(e.getMessage()).contains("stopped by request", "big.bin");
+                        assertThat(e.transientFault()).isFalse();
+                    });
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
+        }
+        assertThat(local).doesNotExist();
+        assertThat(local.resolveSibling(".download.part")).doesNotExist();
+        assertThat(server.files.get("big.bin")).isEqualTo(content);
+        assertThat(server.commands).filteredOn(c -> c.startsWith("RETR")).as("downloads sent; a stop is not retried").hasSize(1);
+        assertThat(server.commands).noneMatch(c -> c.startsWith("DELE") || c.startsWith("RNFR") || c.startsWith("STOR"));
+    }
+
+    private static SourceSpec sourceSpec(RemoteSpec spec) {
+        return new SourceSpec(null, List.of("*"), List.of(), false, FileOrder.NAME, 1000, true, new ReadinessSpec(null, null),
+                StandardCharsets.UTF_8, spec);
     }
 }

@@ -14,6 +14,7 @@ import io.baton.transport.RemoteConnection;
 import io.baton.transport.RemoteSession;
 import io.baton.transport.RemoteSource;
 import io.baton.transport.RemoteSpecs;
+import io.baton.transport.StopRequest;
 import io.baton.transport.TransportException;
 import io.baton.core.source.FileIdentity;
 import java.io.RandomAccessFile;
@@ -120,7 +121,7 @@ class SftpFaultsTest {
             FileIdentity claimed = source.list().get(0).identity();
             CompletableFuture<Void> download = CompletableFuture.runAsync(() -> {
                 try {
-                    source.download(claimed, local);
+                    source.download(claimed, local, new StopRequest());
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
