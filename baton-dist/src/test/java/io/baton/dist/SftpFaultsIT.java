@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node against a real OpenSSH sshd that fails in the middle of the work: killed during a 200 MB
  * download and during a 200 MB upload (restarted a second later), killed during a batch (left down), and
- * a remote archive folder whose path is taken by a plain file.
+ * a remote archive folder whose path is taken by a plain file. A download from a stalled sshd is
+ * stopped within the stop grace period.
  */
 class SftpFaultsIT {
 
@@ -85,6 +86,67 @@ class SftpFaultsIT {
             assertThat(SftpFixtures.logs(cluster.data)).as("the retry in the logs")
                     .containsPattern("attempt 1 of 6 on sftp://root@127\\.0\\.0\\.1:" + sshd.port() + " failed for "
                             + outbound + "/big\\.bin; retrying");
+        }
+    }
+
+    @Test
+    void stopEndsStalledDownloadWithinGrace() throws Exception {
+        OpenSshServer sshd = startSshd("sshd");
+        Path knownHosts = sshd.writeKnownHosts(tmp.resolve("known_hosts"));
+        Path outbound = Files.createDirectories(tmp.resolve("remote/outbound"));
+        Path input = SftpFixtures.randomFile(outbound.resolve("big.bin"), BIG);
+        String checksum = SftpFixtures.sha256(input);
+        Path outbox = tmp.resolve("outbox");
+        // The idle timeout is three times the stop grace period (10 s by default), so a stop that waits for it overruns the grace.
+        String service = downloadService("stalled", sshd, knownHosts, outbound, outbox, outbound + "/done")
+                .replace("idleTimeout: 10s", "idleTimeout: 30s");
+
+        try (TestCluster cluster = new TestCluster(tmp.resolve("cluster"))) {
+            NodeProcess node = cluster.node("stall-a");
+            node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            cluster.deployAndStart(node, service);
+
+            CompletableFuture<JsonNode> run = SftpFixtures.runInBackground(node, "stalled");
+            SftpFixtures.awaitGrowing(cluster.data.resolve("work"), ".download.part"::equals, KILL_AT, Duration.ofSeconds(60));
+            // Freeze sshd's connection processes: the TCP connection stays open and no more data comes.
+            List<ProcessHandle> sessions = sshd.connectionProcesses();
+            assertThat(sessions).as("sshd processes of the node's connection").isNotEmpty();
+            signal(sessions, "STOP");
+            long stopMillis;
+            JsonNode stopped;
+            try {
+                long start = System.nanoTime();
+                NodeProcess.CliResult stop = node.cli("stop", "stalled");
+                stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertThat(stop.exitCode()).as("stop: " + stop.err()).isZero();
+                stopped = run.get(60, TimeUnit.SECONDS);
+            } finally {
+                signal(sessions, "CONT");
+            }
+
+            assertThat(stopMillis).as("duration of the stop in ms, with an idle timeout of 30 s").isLessThan(15_000);
+            String logs = SftpFixtures.logs(cluster.data);
+            assertThat(logs).as("the worker killed after the grace period").doesNotContain("did not reach a commit point");
+            assertThat(logs).as("the stopped download in the logs").containsPattern("Run " + stopped.path("runId").asLong()
+                    + " of service stalled on node stall-a: the download of big\\.bin from .* was stopped by request");
+            assertThat(stopped.path("reason").asText()).as("reason of " + stopped).contains("stopped by request").doesNotContain("no data");
+            assertThat(TestCluster.itemsOf(node, stopped).path(0).path("state").asText()).as("item of " + stopped).isEqualTo("RELEASED");
+            assertThat(SftpFixtures.filesUnder(cluster.data.resolve("work"))).as("files left in staging").isEmpty();
+            assertThat(SftpFixtures.filesUnder(outbox)).as("files in the target folder after the stop").isEmpty();
+            assertThat(SftpFixtures.sha256(input)).as("checksum of the remote input after the stop").isEqualTo(checksum);
+
+            assertThat(node.cli("start", "stalled").exitCode()).as("start again").isZero();
+            JsonNode next = TestCluster.runOnce(node, "stalled");
+            assertThat(next.path("state").asText()).as("state of " + next).isEqualTo("SUCCEEDED");
+            assertThat(next.path("committed").asInt()).as("committed items of " + next).isEqualTo(1);
+            assertThat(SftpServiceIT.filesIn(outbox)).as("files in the target folder").containsExactly("big.bin");
+            assertThat(SftpFixtures.sha256(outbox.resolve("big.bin"))).as("checksum of the output").isEqualTo(checksum);
+        }
+    }
+
+    private static void signal(List<ProcessHandle> processes, String name) throws Exception {
+        for (ProcessHandle p : processes) {
+            new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start().waitFor();
         }
     }
 

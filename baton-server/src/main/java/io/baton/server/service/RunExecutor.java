@@ -22,6 +22,7 @@ import io.baton.core.source.FileIdentity;
 import io.baton.core.source.FolderSource;
 import io.baton.core.source.FolderSource.Candidate;
 import io.baton.transport.RemoteSource;
+import io.baton.transport.StopRequest;
 import io.baton.server.worker.WorkerHandle;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +68,8 @@ final class RunExecutor {
     private final WorkerHandle worker;
     private final ItemDispatch dispatch;
     private final BooleanSupplier stopRequested;
+    /** The same stop request, through which a stop closes the connection of a running download. */
+    private final StopRequest transferStop;
     private final RunDeadline deadline;
     private final CommittedWork committed;
     private final FolderSource source;
@@ -96,7 +99,8 @@ final class RunExecutor {
     private final io.baton.core.source.ReadinessTracker readiness;
 
     RunExecutor(ServiceDescriptor d, ActiveContext ctx, WorkerHandle worker, ItemDispatch dispatch, BooleanSupplier stopRequested,
-            io.baton.core.source.ReadinessTracker readiness, RunDeadline deadline) {
+            StopRequest transferStop, io.baton.core.source.ReadinessTracker readiness, RunDeadline deadline) {
+        this.transferStop = transferStop;
         this.readiness = readiness;
         this.deadline = deadline;
         this.d = d;
@@ -544,16 +548,24 @@ final class RunExecutor {
 
     /**
      * Downloads a claimed remote input into the item's staging. Returns false when the item is not to
-     * be sent: its size changed since the claim (it is released, and a later run takes it), or the
-     * connection failed (the run stops and releases the rest of its batch).
+     * be sent: its size changed since the claim (it is released, and a later run takes it), or a stop
+     * request ended the download (it is released with the rest of the batch). It also returns false when
+     * the connection failed, and then the run stops and releases the rest of its batch.
      */
     private boolean download(ItemRecord item) {
         try {
-            if (remoteSource.download(item.identity(), localInput(item))) {
+            if (remoteSource.download(item.identity(), localInput(item), transferStop)) {
                 return true;
             }
             readiness.claimFailed(item.relPath(), "its size changed after the claim: it is still being written", ctx.clock().instant());
         } catch (IOException e) {
+            if (transferStop.requested()) {
+                // RemoteSource removed the partial download, and the remote file was only read, so it is unchanged.
+                log.info("Run {} of service {} on node {}: the download of {} from {} was stopped by request; the item is released"
+                        + " and a later run downloads it again", runId, d.name(), ctx.nodeId(), item.relPath(),
+                        d.source().remote().server());
+                return false;
+            }
             transportFailure = "the download of " + item.relPath() + " from " + d.source().remote().server() + " failed: "
                     + e.getMessage() + "; the items not yet processed are left for the next run";
             log.error("Run {} of service {}: {}", runId, d.name(), transportFailure);

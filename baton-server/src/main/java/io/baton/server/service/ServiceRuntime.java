@@ -8,6 +8,7 @@ import io.baton.core.settings.ServiceSettings;
 import io.baton.core.settings.SettingsException;
 import io.baton.core.settings.SettingsStore;
 import io.baton.server.worker.WorkerHandle;
+import io.baton.transport.StopRequest;
 import io.baton.server.worker.WorkerStartException;
 import java.io.IOException;
 import java.time.Duration;
@@ -57,6 +58,8 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     private volatile ScheduleTimer schedule;
     private volatile Future<?> currentRun;
     private volatile boolean stopRequested;
+    /** The stop request of the current run, which also closes the connection of its running download. */
+    private volatile StopRequest runStop = new StopRequest();
     private volatile RunOutcome lastRun;
     private volatile Instant lastRunStart;
     private volatile int restarts;
@@ -243,10 +246,12 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
         ItemDispatch disp = dispatch;
         lastRunStart = ctx.clock().instant();
         ServiceDescriptor d = descriptor;
+        StopRequest stop = new StopRequest();
+        runStop = stop;
         currentRun = runThread.submit(() -> {
             MDC.put("service", name);
             RunDeadline deadline = new RunDeadline(d.limits().maxRunDuration(), d.stopGracePeriod());
-            RunExecutor executor = new RunExecutor(d, ctx, w, disp, () -> stopRequested, readiness, deadline);
+            RunExecutor executor = new RunExecutor(d, ctx, w, disp, () -> stopRequested, stop, readiness, deadline);
             if (slot != null) {
                 executor.schedulePaused(() -> paused);
             }
@@ -397,6 +402,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             cancelSchedule();
             grace = descriptor.stopGracePeriod();
         }
+        abortTransfers();
         log.info("Stopping service {} (grace period {} ms)", name, grace.toMillis());
         boolean inTime = awaitRun(grace);
         WorkerHandle w = worker;
@@ -441,6 +447,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             stopRequested = true;
             cancelSchedule();
         }
+        abortTransfers();
         if (w != null) {
             log.warn("Killing the worker of service {} (pid {}) on request", name, w.pid());
             w.kill();
@@ -453,6 +460,15 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             state = ServiceState.STOPPED;
             releaseSlot();
         }
+    }
+
+    /**
+     * Closes the connection of the current run's running download, so that a download from a stalled
+     * server ends now and not after the source's idle timeout. Called outside the lock, because closing
+     * an SFTP connection also stops its SSH client.
+     */
+    private void abortTransfers() {
+        runStop.request();
     }
 
     /** Takes a WAITING service out of the line for a worker slot; returns false when it was not waiting. */
@@ -472,6 +488,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
      */
     void fence() {
         stopRequested = true;
+        abortTransfers();
         cancelSchedule();
         WorkerHandle w = worker;
         if (w != null) {

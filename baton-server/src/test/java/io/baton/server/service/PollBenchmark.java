@@ -57,7 +57,7 @@ public final class PollBenchmark {
         try {
             for (int trial = 1; trial <= trials; trial++) {
                 long start = System.nanoTime();
-                RunOutcome outcome = new RunExecutor(d, ctx, null, null, () -> false, readiness, new RunDeadline(null, d.stopGracePeriod()))
+                RunOutcome outcome = new RunExecutor(d, ctx, null, null, () -> false, new io.baton.transport.StopRequest(), readiness, new RunDeadline(null, d.stopGracePeriod()))
                         .execute("schedule (benchmark)", false);
                 row(trial, "poll_ms", start);
                 if (outcome != null || readiness.waiting().size() != files) {
