@@ -105,6 +105,29 @@ class LogReaderTest {
         assertThat(result.truncated()).isTrue();
     }
 
+    @Test
+    void threadNamesWithBracketsParse() throws Exception {
+        Files.writeString(logs.resolve("node-node-a.log"), """
+                2026-12-05T04:00:00.000Z INFO  node=node-a service=orders run=7 [run-orders] SftpSource - Connecting to sftp://127.0.0.1:2222
+                2026-12-05T04:00:01.000Z WARN  node=node-a service=orders run=7 [sshd-SshClient[517c8044]-nio2-thread-2] HostKeyCheck - Accepted the new host key on first use
+                2026-12-05T04:00:02.000Z WARN  node=node-a service=- run=- [pool [2] wörker ✓] Step - a thread with spaces and unicode
+                2026-12-05T04:00:03.000Z ERROR node=node-a service=- run=- [a]b[[c] NodeDaemon - unbalanced brackets] Other - in the message
+                java.lang.IllegalStateException: [inner] Cause - not an entry
+                \tat io.baton.Example.run(Example.java:1)
+                """);
+
+        List<LogEntry> warnings = new LogReader(logs).read(query(null, null, "WARN", null, 100)).entries();
+
+        assertThat(warnings).extracting(LogEntry::thread)
+                .containsExactly("sshd-SshClient[517c8044]-nio2-thread-2", "pool [2] wörker ✓", "a]b[[c");
+        assertThat(warnings).extracting(LogEntry::logger).containsExactly("HostKeyCheck", "Step", "NodeDaemon");
+        assertThat(warnings.get(0).message()).isEqualTo("Accepted the new host key on first use");
+        assertThat(warnings.get(0).run()).isEqualTo("7");
+        assertThat(warnings.get(2).message()).as("a stack trace stays with its entry")
+                .isEqualTo("unbalanced brackets] Other - in the message\njava.lang.IllegalStateException: [inner] Cause - not an entry\n"
+                        + "\tat io.baton.Example.run(Example.java:1)");
+    }
+
     private static LogQuery query(String service, String node, String level, String contains, int limit) {
         return new LogQuery(service, node, null, level, null, null, contains, limit);
     }
