@@ -62,9 +62,10 @@ public final class SftpConnector implements RemoteConnector {
             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
             RequestLengths lengths = RequestLengths.of(sftp, spec.server());
             if (spec.algorithmPolicy() == RemoteSpec.AlgorithmPolicy.ALLOW_LEGACY) {
-                log.warn("Connected to {} with legacy algorithms allowed (algorithms: allow-legacy): key exchange {}, host key {}",
-                        spec.server(), session.getKex() == null ? "?" : session.getKex().getName(),
-                        session.getServerKey() == null ? "?" : session.getServerKey().getAlgorithm());
+                // The session drops its key exchange object once the keys are in use, so the names come from the negotiated proposal.
+                log.warn("Connected to {} with legacy algorithms allowed (algorithms: allow-legacy): key exchange {}, host key {}, cipher {}",
+                        spec.server(), session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS),
+                        session.getNegotiatedKexParameter(KexProposalOption.SERVERKEYS), cipherName(session));
             } else {
                 log.info("Connected to {} (cipher {})", spec.server(), cipherName(session));
             }

@@ -97,9 +97,20 @@ class SftpFaultsTest {
                 .hasMessageNotContaining("login");
 
         RemoteSpec legacy = RemoteSpecs.with(spec(knownHosts), HostKeyPolicy.STRICT, AlgorithmPolicy.ALLOW_LEGACY);
+        ch.qos.logback.classic.Logger connectorLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SftpConnector.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        connectorLog.addAppender(events);
         try (RemoteSession s = connector.open(legacy)) {
             assertThat(s.list(remote.toString())).isEmpty();
+        } finally {
+            connectorLog.detachAppender(events);
         }
+        assertThat(events.list).as("the connect warning names the negotiated algorithms")
+                .anySatisfy(e -> assertThat(e.getFormattedMessage())
+                        .contains("key exchange diffie-hellman-group14-sha1")
+                        .contains("host key ssh-rsa")
+                        .doesNotContain("?"));
     }
 
     @Test
