@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real OpenSSH {@code sshd} on 127.0.0.1 with its own configuration, host keys and authorized keys
  * in a folder of the test's own, serving SFTP only ({@code internal-sftp}). Logins: {@code root} and
- * {@code nobody}, both with {@link #clientKey()} or the passphrase-protected {@link #encryptedClientKey()}.
+ * {@code nobody}, both with {@link #clientKey()}, the passphrase-protected {@link #encryptedClientKey()} or the
+ * ed25519 keys {@link #ed25519ClientKey()} and {@link #encryptedEd25519ClientKey()}. The host keys are ECDSA,
+ * RSA and ed25519.
  * Password login is enabled but no user has a password, so any password is a wrong one.
  *
  * <p>When {@code /usr/sbin/sshd} is missing the test is skipped, except under CI (the {@code CI}
@@ -47,9 +49,15 @@ public final class OpenSshServer implements AutoCloseable {
         OpenSshServer server = new OpenSshServer(dir, LoopbackServers.freePort(), List.of(extraConfig));
         server.keygen("ecdsa", "host_ecdsa", "");
         server.keygen("rsa", "host_rsa", "");
+        server.keygen("ed25519", "host_ed25519", "");
         server.keygen("ecdsa", "client_key", "");
         server.keygen("ecdsa", "client_key_encrypted", PASSPHRASE);
-        String authorized = Files.readString(dir.resolve("client_key.pub")) + Files.readString(dir.resolve("client_key_encrypted.pub"));
+        server.keygen("ed25519", "client_key_ed25519", "");
+        server.keygen("ed25519", "client_key_ed25519_encrypted", PASSPHRASE);
+        StringBuilder authorized = new StringBuilder();
+        for (String name : List.of("client_key", "client_key_encrypted", "client_key_ed25519", "client_key_ed25519_encrypted")) {
+            authorized.append(Files.readString(dir.resolve(name + ".pub")));
+        }
         Files.writeString(dir.resolve("authorized_keys"), authorized);
         server.startProcess();
         return server;
@@ -88,6 +96,7 @@ public final class OpenSshServer implements AutoCloseable {
                 "ListenAddress 127.0.0.1",
                 "HostKey " + dir.resolve("host_ecdsa"),
                 "HostKey " + dir.resolve("host_rsa"),
+                "HostKey " + dir.resolve("host_ed25519"),
                 "PidFile " + dir.resolve("sshd.pid"),
                 "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
                 "StrictModes no",
@@ -145,10 +154,25 @@ public final class OpenSshServer implements AutoCloseable {
         return dir.resolve("client_key_encrypted");
     }
 
+    /** Returns an ed25519 key in OpenSSH's format without a passphrase, as {@code ssh-keygen -t ed25519} writes it. */
+    public Path ed25519ClientKey() {
+        return dir.resolve("client_key_ed25519");
+    }
+
+    /** Returns an ed25519 key protected by {@link #PASSPHRASE}, which ssh-keygen encrypts with bcrypt-pbkdf and AES. */
+    public Path encryptedEd25519ClientKey() {
+        return dir.resolve("client_key_ed25519_encrypted");
+    }
+
     /** Writes a known_hosts file that pins this server's current ECDSA and RSA host keys, and returns its path. */
     public Path writeKnownHosts(Path file) throws IOException {
+        return writeKnownHosts(file, "ecdsa", "rsa");
+    }
+
+    /** Writes a known_hosts file that pins only the host keys of the given ssh-keygen types, and returns its path. */
+    public Path writeKnownHosts(Path file, String... types) throws IOException {
         StringBuilder lines = new StringBuilder();
-        for (String type : List.of("ecdsa", "rsa")) {
+        for (String type : types) {
             String[] pub = Files.readString(dir.resolve("host_" + type + ".pub")).trim().split(" ");
             lines.append("[127.0.0.1]:").append(port).append(' ').append(pub[0]).append(' ').append(pub[1]).append('\n');
         }

@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
@@ -43,7 +44,7 @@ public final class SftpConnector implements RemoteConnector {
         SshClient client = SshClient.setUpDefaultClient();
         HostKeyCheck hostKeys = new HostKeyCheck(spec);
         client.setServerKeyVerifier(hostKeys);
-        SshAlgorithms.apply(client, spec.algorithmPolicy());
+        SshAlgorithms.apply(client, spec.algorithmPolicy(), KnownHostKeyTypes.read(spec));
         Duration connectTimeout = spec.connectTimeout();
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
         CoreModuleProperties.AUTH_TIMEOUT.set(client, connectTimeout);
@@ -106,6 +107,12 @@ public final class SftpConnector implements RemoteConnector {
         } catch (GeneralSecurityException | IOException e) {
             if (e instanceof TransportException t) {
                 throw t;
+            }
+            if (e instanceof NoSuchAlgorithmException) {
+                // MINA reports a key type it cannot read this way; a passphrase is no fix for it.
+                throw new TransportException(spec.server(), null, false, "the key file " + spec.credentials().keyFile()
+                        + " has a key type that is not supported (" + e.getMessage() + "); use an ed25519, ECDSA or RSA key, "
+                        + "for example one made with ssh-keygen -t ed25519", e);
             }
             throw new TransportException(spec.server(), null, false, "the key file " + spec.credentials().keyFile()
                     + " cannot be loaded (" + e.getClass().getSimpleName() + ": " + e.getMessage()

@@ -2,6 +2,7 @@ package io.baton.transport.sftp;
 
 import io.baton.core.config.RemoteSpec.AlgorithmPolicy;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.apache.sshd.client.ClientBuilder;
@@ -36,8 +37,11 @@ final class SshAlgorithms {
     private SshAlgorithms() {
     }
 
-    /** Sets the client's offers for the policy; call before {@link SshClient#start()}. */
-    static void apply(SshClient client, AlgorithmPolicy policy) {
+    /**
+     * Sets the client's offers for the policy, and must be called before {@link SshClient#start()}. Host-key
+     * algorithms for the key types in {@code knownKeyTypes} move first, in MINA's order otherwise.
+     */
+    static void apply(SshClient client, AlgorithmPolicy policy, Set<String> knownKeyTypes) {
         List<BuiltinDHFactories> kex = new ArrayList<>();
         for (BuiltinDHFactories f : BaseBuilder.DEFAULT_KEX_PREFERENCE) {
             if (!SHA1_KEX.contains(f) && f.isSupported()) {
@@ -55,6 +59,8 @@ final class SshAlgorithms {
             signatures.add(BuiltinSignatures.rsa);
         }
         client.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false, kex, ClientBuilder.DH2KEX));
+        // A stable sort, so MINA's preference still decides among the known types and among the others.
+        signatures.sort(Comparator.comparing(signature -> !KnownHostKeyTypes.signsWithOneOf(signature, knownKeyTypes)));
         client.setSignatureFactories(new ArrayList<>(signatures));
         client.setCipherFactories(new ArrayList<>(ciphers()));
     }

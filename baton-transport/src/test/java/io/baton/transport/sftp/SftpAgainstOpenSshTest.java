@@ -131,11 +131,61 @@ class SftpAgainstOpenSshTest {
 
     @Test
     void encryptedKeyLogsIn() throws Exception {
-        Path passphrase = dir.resolve("passphrase");
-        Files.writeString(passphrase, OpenSshServer.PASSPHRASE + "\n");
-        RemoteSpec spec = RemoteSpecs.with(spec(), new Credentials(null, null, server.encryptedClientKey(), passphrase, null));
+        assertKeyLogsIn(server.encryptedClientKey(), OpenSshServer.PASSPHRASE);
+    }
+
+    @Test
+    void ed25519KeysLogIn() throws Exception {
+        assertKeyLogsIn(server.ed25519ClientKey(), null);
+        assertKeyLogsIn(server.encryptedEd25519ClientKey(), OpenSshServer.PASSPHRASE);
+    }
+
+    /** Opens a session with the key, and the passphrase unless it is null, and reads the remote folder. */
+    private void assertKeyLogsIn(Path key, String passphrase) throws Exception {
+        Path passphraseFile = null;
+        if (passphrase != null) {
+            passphraseFile = dir.resolve("passphrase-of-" + key.getFileName());
+            Files.writeString(passphraseFile, passphrase + "\n");
+        }
+        RemoteSpec spec = RemoteSpecs.with(spec(), new Credentials(null, null, key, passphraseFile, null));
+
         try (RemoteSession s = connector.open(spec)) {
-            assertThat(s.stat(remote.toString()).regularFile()).isFalse();
+            assertThat(s.stat(remote.toString()).regularFile()).as("the remote folder, read after a login with " + key.getFileName())
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void unknownKeyTypeNamesFix() throws Exception {
+        // An OpenSSH key file whose key type this client does not know, made from the ed25519 key by renaming
+        // the type to one of the same length, so that every length field of the format stays right.
+        List<String> lines = Files.readAllLines(server.ed25519ClientKey());
+        String body = String.join("", lines.subList(1, lines.size() - 1));
+        byte[] key = java.util.Base64.getDecoder().decode(body);
+        String renamed = new String(key, StandardCharsets.ISO_8859_1).replace("ssh-ed25519", "ssh-ed99999");
+        Path unknown = dir.resolve("client_key_unknown_type");
+        Files.writeString(unknown, lines.get(0) + "\n" + java.util.Base64.getMimeEncoder(70, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(renamed.getBytes(StandardCharsets.ISO_8859_1)) + "\n" + lines.get(lines.size() - 1) + "\n");
+        RemoteSpec spec = RemoteSpecs.withKey("root", server.port(), remote.toString(), unknown, knownHosts);
+
+        assertThatThrownBy(() -> connector.open(spec))
+                .isInstanceOf(TransportException.class)
+                .hasMessageContaining("key type that is not supported")
+                .hasMessageContaining("ssh-ed99999")
+                .hasMessageContaining("ssh-keygen -t ed25519")
+                .hasMessageNotContaining("passphraseFile");
+    }
+
+    @Test
+    void hostKeyTypeFollowsKnownHosts() throws Exception {
+        // The server has ECDSA, RSA and ed25519 host keys; each file pins one, and the client must ask for that one.
+        for (String type : List.of("rsa", "ed25519", "ecdsa")) {
+            Path pinned = server.writeKnownHosts(dir.resolve("known_hosts_" + type), type);
+            RemoteSpec spec = RemoteSpecs.withKey("root", server.port(), remote.toString(), server.clientKey(), pinned);
+
+            try (RemoteSession s = connector.open(spec)) {
+                assertThat(s.isOpen()).as("connected with only the " + type + " host key known").isTrue();
+            }
         }
     }
 
