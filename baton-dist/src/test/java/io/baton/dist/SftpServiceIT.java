@@ -46,9 +46,15 @@ class SftpServiceIT {
         return sshd.writeKnownHosts(tmp.resolve("known_hosts"));
     }
 
-    /** Returns a service descriptor whose source and target are folders on the test's sshd. */
+    /** Returns a service descriptor whose source and target are folders on the test's sshd, with its ECDSA client key. */
     static String descriptor(String name, OpenSshServer sshd, Path knownHosts, Path outbound, Path inbound, String extraSource) {
-        String remote = "credentials: { keyFile: " + sshd.clientKey() + " }, knownHosts: " + knownHosts
+        return descriptor(name, sshd, sshd.clientKey(), knownHosts, outbound, inbound, extraSource);
+    }
+
+    /** Returns a service descriptor whose source and target are folders on the test's sshd, logging in with keyFile. */
+    static String descriptor(String name, OpenSshServer sshd, Path keyFile, Path knownHosts, Path outbound, Path inbound,
+            String extraSource) {
+        String remote = "credentials: { keyFile: " + keyFile + " }, knownHosts: " + knownHosts
                 + ", retries: 3, retryBackoff: 500ms, idleTimeout: 10s";
         return """
                 name: %s
@@ -74,7 +80,8 @@ class SftpServiceIT {
         try (TestCluster cluster = new TestCluster(tmp.resolve("cluster"))) {
             NodeProcess node = cluster.node("sftp-a");
             node.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
-            cluster.deployAndStart(node, descriptor("remote", sshd, knownHosts, outbound, inbound, ""));
+            // An ed25519 key, the default type of ssh-keygen, which the node reads through Bouncy Castle in its lib folder.
+            cluster.deployAndStart(node, descriptor("remote", sshd, sshd.ed25519ClientKey(), knownHosts, outbound, inbound, ""));
 
             JsonNode run = TestCluster.runOnce(node, "remote");
             assertThat(run.path("committed").asInt()).as("committed items of " + run).isEqualTo(4);
