@@ -9,13 +9,13 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Size and deletion of folder trees. Symbolic links are never followed: a link is removed as a link. */
-final class FileTrees {
+public final class FileTrees {
 
     private FileTrees() {
     }
 
     /** Deletes a file or folder tree; returns the bytes of the regular files removed. */
-    static long delete(Path root) throws IOException {
+    public static long delete(Path root) throws IOException {
         long[] bytes = {0};
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override

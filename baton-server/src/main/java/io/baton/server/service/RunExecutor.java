@@ -83,6 +83,8 @@ final class RunExecutor {
     private String transportFailure;
     private final ClaimCheck claimCheck = new ClaimCheck();
     private final java.util.concurrent.ConcurrentLinkedQueue<FailureOutcome> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Items of the current batch whose attempt failed, so their outputs are removed from staging before the journal records it. */
+    private final List<ItemRecord> failedAttempts = new ArrayList<>();
     private volatile long runId;
     private String trigger;
     private java.time.Instant slot;
@@ -619,6 +621,13 @@ final class RunExecutor {
             }
         }
 
+        // A failed attempt's outputs are never published, and a retry on a full staging disk needs their space.
+        FailedAttemptStaging failedStaging = new FailedAttemptStaging(d.name(), runId, ctx.nodeId());
+        for (ItemRecord item : failedAttempts) {
+            failedStaging.remove(stagingOf(item), DOWNLOAD);
+        }
+        failedAttempts.clear();
+
         // One transaction for the whole batch: every item's change, then what is left to publish.
         List<String> errors = new ArrayList<>();
         List<ItemActions> batch = ctx.journal().call(c -> {
@@ -778,6 +787,7 @@ final class RunExecutor {
         ActionSpec quarantine = remoteSource == null
                 ? new ActionSpec(ActionKind.QUARANTINE_INPUT, input.toString(), quarantined.toString(), item.device(), item.inode())
                 : quarantineDownload(input, quarantined);
+        failedAttempts.add(item);
         return c -> {
             WorkItemState state = WorkItems.fail(c, item.id(), error, rejected, d.onFailure().retries(), d.onFailure().backoff(),
                     quarantine, ctx.clock().instant());
