@@ -5,6 +5,7 @@ import io.baton.core.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +21,8 @@ final class RoleCommands {
             description = {"Hands the active role to a passive node without waiting for the lease to expire.",
                 "Run on a passive node, the call is forwarded to the active node. The active node stops every service at a commit point, "
                     + "publishes what is committed, and waits until the target has taken the next epoch. If the target does not take it "
-                    + "within the timeout, the active node stays active and starts its services again (exit code 1)."})
+                    + "within the timeout, the active node stays active and starts its services again (exit code 1).",
+                "The new active node starts only the services with autoStart on; the command names the started services that stay stopped."})
     static final class SwitchOver implements Callable<Integer> {
 
         @Option(names = "--to", paramLabel = "NODE", description = "node id of the passive node to hand over to (default: the first passive node that sees the offer)")
@@ -39,10 +41,20 @@ final class RoleCommands {
             Map<String, String> body = new LinkedHashMap<>();
             body.put("to", to);
             body.put("timeout", Durations.format(timeout));
-            JsonNode r = Api.connect(Home.resolve(home)).post("/api/switchover", body);
-            System.out.println("Switched over to node " + r.path("newNode").asText() + " (epoch " + r.path("epoch").asLong() + ") in "
+            Api api = Api.connect(Home.resolve(home));
+
+            // Listed before the switch-over stops them, because the new active node starts only services with autoStart on.
+            List<String> manuallyStarted = ManuallyStartedServices.namesIn(api.get("/api/services"));
+
+            JsonNode r = api.post("/api/switchover", body);
+            String newNode = r.path("newNode").asText();
+            System.out.println("Switched over to node " + newNode + " (epoch " + r.path("epoch").asLong() + ") in "
                     + r.path("millis").asLong() + " ms.");
             System.out.println(r.path("message").asText());
+            String note = ManuallyStartedServices.switchOverNote(manuallyStarted, newNode);
+            if (note != null) {
+                System.out.println(note);
+            }
             return 0;
         }
     }

@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Switch-overs between two real node processes while files keep arriving, and one to a node that is down. */
+/**
+ * Switch-overs between two real node processes while files keep arriving, one to a node that is down, and
+ * one that leaves a service started without autoStart stopped on the new active node.
+ */
 class SwitchOverIT {
 
     private static final int SWITCHOVERS = 20;
@@ -158,6 +161,48 @@ class SwitchOverIT {
             NodeProcess.CliResult invalid = a.cli("switchover", "--timeout", "soon");
             assertThat(invalid.exitCode()).as("exit code of an invalid timeout").isEqualTo(2);
             assertThat(invalid.err()).contains("invalid duration 'soon'");
+        }
+    }
+
+    @Test
+    void handStartedServiceStaysStopped() throws Exception {
+        try (TestCluster cluster = new TestCluster(tmp)) {
+            Files.createDirectories(cluster.data.resolve("inbox"));
+            Files.createDirectories(cluster.data.resolve("manual-in"));
+            NodeProcess a = cluster.node("node-a");
+            a.start().awaitRole("ACTIVE", Duration.ofSeconds(60));
+            assertThat(a.cli("deploy", cluster.serviceFolder("mover", MOVER).toString()).exitCode()).as("deploy mover").isZero();
+            assertThat(a.cli("start", "mover").exitCode()).as("start mover").isZero();
+            cluster.deployAndStart(a, """
+                    name: manual
+                    source: { path: manual-in }
+                    process: [ { type: copy } ]
+                    targets: [ { path: manual-out } ]
+                    """);
+            NodeProcess b = cluster.node("node-b");
+            b.start().awaitRole("PASSIVE", Duration.ofSeconds(60));
+            // A switch-over to a named node needs its registry entry to show it passive, which lags its API by a write interval.
+            Path registry = cluster.data.resolve("state/nodes/node-b");
+            NodeProcess.await(Duration.ofSeconds(30), "node-b's registry entry to say PASSIVE",
+                    () -> readOrEmpty(registry).contains("\"role\":\"PASSIVE\""));
+
+            NodeProcess.CliResult r = a.cli("switchover", "--to", "node-b", "--timeout", "20s");
+
+            assertThat(r.exitCode()).as("exit code of the switch-over: " + r.err()).isZero();
+            assertThat(r.out()).as("output of the switch-over").contains("1 service(s) started without autoStart stay stopped on node node-b: manual.");
+            b.awaitRole("ACTIVE", Duration.ofSeconds(30));
+            NodeProcess.await(Duration.ofSeconds(30), "mover to run on node-b",
+                    () -> "RUNNING".equals(b.tryGet("/api/services/mover").path("state").asText()));
+            assertThat(b.get("/api/services/manual").path("state").asText()).as("state of manual on node-b").isEqualTo("STOPPED");
+        }
+    }
+
+    /** Returns a file's text, or "" while it is missing or cannot be read. */
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
         }
     }
 
