@@ -93,7 +93,7 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "trigger", mixinStandardHelpOptions = true, description = "Starts a run now, unless one is in progress.")
+    @Command(name = "trigger", mixinStandardHelpOptions = true, description = "Starts a run now, unless one is in progress, and prints its run id, or how to find the run.")
     static final class Trigger extends OnService {
         @Override
         public Integer call() throws Exception {

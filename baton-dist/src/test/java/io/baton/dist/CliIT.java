@@ -65,6 +65,7 @@ class CliIT {
 
             NodeProcess.CliResult trigger = node.cli("trigger", "good");
             assertThat(trigger.exitCode()).as("trigger: " + trigger.err()).isZero();
+            assertThat(trigger.out()).as("output of trigger").contains("run 1 of service good started; see baton run 1");
             NodeProcess.await(Duration.ofSeconds(30), "the output", () -> Files.exists(cluster.data.resolve("out/a.jsonl")));
             NodeProcess.await(Duration.ofSeconds(30), "the run to end", () -> !node.tryGet("/api/services/good").path("runInProgress").asBoolean(true));
             assertThat(Files.readString(cluster.data.resolve("out/a.jsonl")))

@@ -265,7 +265,7 @@ public final class ApiServer {
             if (!r.started()) {
                 throw new ApiException(ErrorCode.CONFLICT, r.message());
             }
-            ctx.json(Map.of("message", r.message()));
+            ctx.json(TriggerResponse.of(ctx.pathParam("name"), r.awaitRunId(TriggerResponse.RUN_ID_WAIT)));
         });
         app.get("/api/services/{name}/waiting", ctx -> ctx.json(service(ctx).waiting()));
         app.get("/api/services/{name}/slots", ctx -> {

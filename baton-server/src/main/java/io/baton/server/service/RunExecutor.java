@@ -86,6 +86,7 @@ final class RunExecutor {
     /** Items of the current batch whose attempt failed, so their outputs are removed from staging before the journal records it. */
     private final List<ItemRecord> failedAttempts = new ArrayList<>();
     private volatile long runId;
+    private CompletableFuture<Long> recordedRunId = new CompletableFuture<>();
     private String trigger;
     private java.time.Instant slot;
     private boolean announced;
@@ -129,6 +130,15 @@ final class RunExecutor {
         return this;
     }
 
+    /**
+     * Sets the future that receives the run's id as soon as a manual run has recorded itself, before it claims
+     * anything, so that the trigger can name the run. It receives 0 when the record could not be created.
+     */
+    RunExecutor reportRunId(CompletableFuture<Long> target) {
+        this.recordedRunId = target;
+        return this;
+    }
+
     /** Links the run to the schedule slot that started it (null for a manual trigger). */
     RunExecutor forSlot(java.time.Instant slotInstant) {
         this.slot = slotInstant;
@@ -143,7 +153,11 @@ final class RunExecutor {
     RunOutcome execute(String trigger, boolean recordEmpty) {
         this.trigger = trigger;
         if (recordEmpty) {
-            ctx.journal().call(this::runId);
+            try {
+                ctx.journal().call(this::runId);
+            } finally {
+                recordedRunId.complete(runId);
+            }
             announce();
         }
         try {

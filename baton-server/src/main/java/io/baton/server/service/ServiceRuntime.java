@@ -13,6 +13,7 @@ import io.baton.server.worker.WorkerStartException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -209,13 +210,14 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
     /** Starts a run on an operator's request unless one is in progress; returns what happened, for the caller to show. */
     public synchronized TriggerResult trigger(String why) {
         if (state != ServiceState.RUNNING) {
-            return new TriggerResult(false, "service " + name + " is " + state + "; start it first");
+            return TriggerResult.rejected("service " + name + " is " + state + "; start it first");
         }
         if (runInProgress()) {
-            return new TriggerResult(false, "skipped: a run of service " + name + " is in progress");
+            return TriggerResult.rejected("skipped: a run of service " + name + " is in progress");
         }
-        submitRun(why, null);
-        return new TriggerResult(true, "run started");
+        CompletableFuture<Long> runId = new CompletableFuture<>();
+        submitRun(why, null, runId);
+        return new TriggerResult(true, "run started", runId);
     }
 
     /**
@@ -237,11 +239,13 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
         if (!recorded) {
             return ScheduleTimer.SlotStart.ALREADY_RECORDED;
         }
-        submitRun("schedule slot " + io.baton.core.schedule.SlotTimes.format(slot, zone) + ("schedule".equals(why) ? "" : " (" + why + ")"), slot);
+        submitRun("schedule slot " + io.baton.core.schedule.SlotTimes.format(slot, zone) + ("schedule".equals(why) ? "" : " (" + why + ")"), slot,
+                new CompletableFuture<>());
         return ScheduleTimer.SlotStart.STARTED;
     }
 
-    private void submitRun(String why, Instant slot) {
+    /** Submits a run. {@code runId} receives the id of a manual run once its record exists (see {@link RunExecutor#reportRunId}). */
+    private void submitRun(String why, Instant slot, CompletableFuture<Long> runId) {
         WorkerHandle w = worker;
         ItemDispatch disp = dispatch;
         lastRunStart = ctx.clock().instant();
@@ -258,7 +262,7 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
             deadline.arm(scheduler, () -> alertRunLimit(executor, deadline), () -> killAtRunLimit(w, executor));
             long started = System.nanoTime();
             try {
-                RunOutcome outcome = executor.forSlot(slot).warnedNames(warnedNames).execute(why, slot == null);
+                RunOutcome outcome = executor.forSlot(slot).warnedNames(warnedNames).reportRunId(runId).execute(why, slot == null);
                 if (outcome != null) {
                     lastRun = outcome;
                     ctx.alerts().runEnded(name, outcome.runId(), outcome.state(), outcome.failed(), outcome.quarantined(), outcome.reason());
@@ -374,8 +378,20 @@ public final class ServiceRuntime implements ScheduleTimer.SlotRunner {
         return paused;
     }
 
-    /** Outcome of a trigger, for the caller to show. */
-    public record TriggerResult(boolean started, String message) {
+    /**
+     * Outcome of a trigger, for the caller to show. {@code runId} completes with the id of the started run once
+     * its record exists, or with 0 when the trigger was rejected or the record could not be created.
+     */
+    public record TriggerResult(boolean started, String message, CompletableFuture<Long> runId) {
+
+        static TriggerResult rejected(String message) {
+            return new TriggerResult(false, message, CompletableFuture.completedFuture(0L));
+        }
+
+        /** Waits up to {@code timeout} for the run's id; returns 0 when it is not known by then. */
+        public long awaitRunId(Duration timeout) {
+            return runId.completeOnTimeout(0L, timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        }
     }
 
     /**
