@@ -67,9 +67,12 @@ public final class RemoteConnection implements AutoCloseable {
             if (stop.requested()) {
                 throw stopped(file, null);
             }
-            RemoteSession current = session();
-            try (StopRequest.Registration abort = stop.onRequest(current::close)) {
-                return operation.run(current);
+            // The connect is inside the try, so that a server that refuses connections is retried like a dropped one.
+            try {
+                RemoteSession current = session();
+                try (StopRequest.Registration abort = stop.onRequest(current::close)) {
+                    return operation.run(current);
+                }
             } catch (TransportException e) {
                 if (stop.requested()) {
                     // The stop closed the session, so the failure is the stop's doing, not the server's.
