@@ -44,8 +44,8 @@ public final class ReadinessTracker {
     /** Files that were not ready at the last poll. */
     private List<Waiting> notReady = List.of();
     /**
-     * What {@link #waiting()} returns. It is rebuilt from the three parts above after each change, so that a
-     * reader between a poll and its claims still sees the files that keep failing their claim.
+     * The list that {@link #waiting()} returns, rebuilt from the three parts above after each change. A reader
+     * between a poll and its claim checks therefore still gets the files whose claim keeps failing.
      */
     private volatile List<Waiting> waiting = List.of();
 
