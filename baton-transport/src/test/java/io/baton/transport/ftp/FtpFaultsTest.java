@@ -9,6 +9,7 @@ import io.baton.core.config.ServiceDescriptor.ReadinessSpec;
 import io.baton.core.config.ServiceDescriptor.SourceSpec;
 import io.baton.core.source.FileIdentity;
 import io.baton.transport.RemoteConnection;
+import io.baton.transport.RemoteConnector;
 import io.baton.transport.RemoteFile;
 import io.baton.transport.RemoteNames;
 import io.baton.transport.RemoteSession;
@@ -148,6 +149,36 @@ class FtpFaultsTest {
                 .hasCauseInstanceOf(TransportException.class);
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
         assertThat(local).doesNotExist();
+    }
+
+    @Test
+    void refusedConnectIsRetried() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Path password = Files.writeString(dir.resolve("password"), "secret\n");
+        // Two retries with a backoff of 200 ms: three connects to a port where nothing listens.
+        RemoteSpec spec = RemoteSpecs.ftp("ftp", "partner", closedPort, ScriptedFtpServer.FOLDER, password);
+        java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+        RemoteConnector counting = new RemoteConnector() {
+            @Override
+            public RemoteSession open(RemoteSpec s) throws TransportException {
+                connects.incrementAndGet();
+                return connector.open(s);
+            }
+
+            @Override
+            public void close() {
+                connector.close();
+            }
+        };
+
+        try (RemoteConnection connection = new RemoteConnection(counting, spec, "test")) {
+            assertThatThrownBy(() -> connection.call("a.csv", new StopRequest(), session -> null))
+                    .isInstanceOf(TransportException.class);
+        }
+        assertThat(connects.get()).as("connect attempts").isEqualTo(3);
     }
 
     @Test
